@@ -1,0 +1,197 @@
+"""The ``erp`` command: database set-up and the addon lifecycle from a terminal.
+
+Exit status: 0 on success, 1 on failure (one paragraph on stderr; the
+traceback only with ``--debug``), 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+
+from .config import load_settings
+from .exceptions import KernelError, UserError
+from .kernel import Kernel
+
+log = logging.getLogger("kernel.cli")
+
+Handler = Callable[[Kernel, argparse.Namespace], int]
+LIFECYCLE = ("install", "upgrade", "uninstall")
+GLOBAL_VALUE_OPTIONS = ("--config", "--alias", "--db", "--addons-path")
+
+
+def _global_options(defaults: bool) -> argparse.ArgumentParser:
+    """Options accepted before and after the command (``erp install x --alias=default``)."""
+    default = (lambda value: value) if defaults else (lambda value: argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(add_help=False)
+    group = parser.add_argument_group("database and configuration")
+    group.add_argument("--config", metavar="FILE", default=default(None), help="configuration file (default: config/erp.toml)")
+    group.add_argument("--alias", metavar="NAME", default=default(None), help="database alias from the configuration (default: default)")
+    group.add_argument("--db", metavar="URL", default=default(None), help="database URL, instead of an alias")
+    group.add_argument("--addons-path", metavar="PATHS", default=default(None), help="addon folders separated by ':', instead of the configured ones")
+    group.add_argument("--debug", action="store_true", default=default(False), help="show tracebacks")
+    group.add_argument("-q", "--quiet", action="store_true", default=default(False), help="print no progress")
+    return parser
+
+
+def _plan_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("addons", nargs="+", metavar="ADDON", help="addon names")
+    parser.add_argument("--dry-run", action="store_true", help="print the plan, one addon per line, and change nothing")
+    parser.add_argument("--noinput", action="store_true", help="do not ask for confirmation")
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
+    common = _global_options(defaults=False)
+    parser = argparse.ArgumentParser(
+        prog="erp", description="Run the ERP and manage its addons.", parents=[_global_options(defaults=True)]
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    init = commands.add_parser("init", parents=[common], help="create the database and install base")
+    init.add_argument("--demo", action="store_true", help="load demo data (decided once, at creation)")
+    init.add_argument("--admin-password", default="admin", help="password of the admin user (default: admin)")
+    init.set_defaults(handler=_init)
+
+    for action in LIFECYCLE:
+        sub = commands.add_parser(action, parents=[common], help=f"{action} addons (and what the plan pulls in)")
+        _plan_options(sub)
+        sub.set_defaults(handler=_lifecycle, action=action)
+
+    update = commands.add_parser("update", parents=[common], help="the documents' form: erp update install|upgrade|uninstall ADDON...")
+    update.add_argument("action", choices=LIFECYCLE)
+    _plan_options(update)
+    update.set_defaults(handler=_lifecycle)
+
+    addons = commands.add_parser("addons", parents=[common], help="list the addons with their state")
+    addons.add_argument("--all", action="store_true", help="include hidden addons")
+    addons.set_defaults(handler=_addons)
+    return parser, commands
+
+
+def _make_kernel(args: argparse.Namespace) -> Kernel:
+    settings = load_settings(args.config)
+    if args.addons_path:
+        settings = settings.with_addons_path(args.addons_path.split(":"))
+    return Kernel(args.db, settings=settings, alias=args.alias or "default")
+
+
+def _init(kernel: Kernel, args: argparse.Namespace) -> int:
+    done = kernel.init(admin_password=args.admin_password, demo=args.demo)
+    print(f"database ready; installed: {', '.join(done)}" if done else "database ready; nothing to install")
+    return 0
+
+
+def _confirm(action: str, plan: list[str]) -> bool:
+    print(f"The following addons will be {action.rstrip('e')}ed, in this order:")
+    for name in plan:
+        print(f"  {name}")
+    answer = input("Proceed? [y/N] ").strip().lower()
+    return answer in ("y", "yes")
+
+
+def _lifecycle(kernel: Kernel, args: argparse.Namespace) -> int:
+    planners = {"install": kernel.plan_install, "upgrade": kernel.plan_upgrade, "uninstall": kernel.plan_uninstall}
+    plan = planners[args.action](args.addons)
+    if args.dry_run:
+        for name in plan:
+            print(name)
+        return 0
+    if not plan:
+        print("nothing to do: already installed")
+        return 0
+    if not args.noinput and sys.stdin.isatty() and not _confirm(args.action, plan):
+        print("aborted; nothing changed", file=sys.stderr)
+        return 1
+    done = getattr(kernel, args.action)(args.addons)
+    print(f"{args.action.rstrip('e')}ed: {', '.join(done)}")
+    return 0
+
+
+def _addons(kernel: Kernel, args: argparse.Namespace) -> int:
+    rows = [("NAME", "STATE", "VERSION", "CATEGORY")]
+    for info in kernel.addons():
+        if info.hidden and not args.all:
+            continue
+        version = info.version or info.available_version or "-"
+        if info.version and info.available_version and info.version != info.available_version:
+            version = f"{info.version} ({info.available_version} on disk)"
+        rows.append((info.name, info.state, version, info.category or "-"))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3])
+    return 0
+
+
+def _command_token(argv: Sequence[str]) -> str | None:
+    """The command name in ``argv``, skipping global options and their values."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in GLOBAL_VALUE_OPTIONS:
+            skip = True
+        elif not token.startswith("-"):
+            return token
+    return None
+
+
+def _add_addon_commands(argv: Sequence[str], commands: argparse._SubParsersAction) -> None:
+    """Let installed addons add their sub-commands, when the command is not a built-in one."""
+    token = _command_token(argv)
+    if token is None or token in commands.choices:
+        return
+    pre, _ = _global_options(defaults=True).parse_known_args(argv)
+    kernel = _make_kernel(pre)
+    try:
+        if kernel.is_initialised():
+            kernel.plugins.hook.kernel_cli(subparsers=commands)
+    finally:
+        kernel.close()
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    level = logging.WARNING if args.quiet else logging.INFO
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
+
+
+def _describe(exc: BaseException) -> str:
+    notes = getattr(exc, "__notes__", [])
+    return "; ".join([str(exc), *notes])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser, commands = build_parser()
+    debug = "--debug" in argv
+    try:
+        _add_addon_commands(argv, commands)
+        args = parser.parse_args(argv)
+        if args.db and args.alias:
+            parser.error("--alias and --db cannot be used together")
+        _configure_logging(args)
+        kernel = _make_kernel(args)
+        try:
+            return args.handler(kernel, args)
+        finally:
+            kernel.close()
+    except (KernelError, UserError) as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"error: {_describe(exc)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        hint = "" if debug else " (run again with --debug for the traceback)"
+        print(f"internal error: {type(exc).__name__}: {_describe(exc)}{hint}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

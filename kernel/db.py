@@ -1,0 +1,162 @@
+"""Database engines, database creation, and the tables the kernel owns before any addon.
+
+SQLite's Python driver opens transactions lazily and would commit DDL behind
+our back; :func:`create_engine` takes transaction control away from it (the
+recipe of SQLAlchemy's SQLite dialect documentation) so that an addon's schema
+changes roll back with its data, on SQLite as on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+from .exceptions import DatabaseError
+
+NAMING_CONVENTION = {
+    "ix": "%(table_name)s_%(column_0_N_name)s_index",
+    "uq": "%(table_name)s_%(column_0_N_name)s_key",
+    "ck": "%(table_name)s_%(constraint_name)s_check",
+    "fk": "%(table_name)s_%(column_0_name)s_fkey",
+    "pk": "%(table_name)s_pkey",
+}
+
+kernel_metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+ir_module = sa.Table(
+    "ir_module",
+    kernel_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("state", sa.String(16), nullable=False, default="uninstalled"),
+    sa.Column("version", sa.String(32)),
+    sa.Column("write_date", sa.DateTime),
+    info={"addon": "base"},
+)
+
+ir_config_parameter = sa.Table(
+    "ir_config_parameter",
+    kernel_metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(256), nullable=False, unique=True),
+    sa.Column("value", sa.Text, nullable=False),
+    info={"addon": "base"},
+)
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, naive, as stored in the database."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def parse_url(url: str | URL) -> URL:
+    try:
+        return make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"invalid database URL {str(url)!r}: {exc}") from None
+
+
+def safe_url(url: str | URL) -> str:
+    """The URL with its password hidden, for messages."""
+    return parse_url(url).render_as_string(hide_password=True)
+
+
+def _sqlite_transactions(engine: Engine) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):  # noqa: ANN001 - DBAPI objects
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection):  # noqa: ANN001
+        connection.exec_driver_sql("BEGIN")
+
+
+def create_engine(url: str | URL) -> Engine:
+    """An engine for ``url`` with real transactions on SQLite and psycopg 3 on PostgreSQL."""
+    parsed = parse_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    try:
+        engine = sa.create_engine(parsed)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise DatabaseError(f"unsupported database URL {safe_url(url)}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        _sqlite_transactions(engine)
+    return engine
+
+
+def _connect_error(url: str | URL, exc: Exception) -> DatabaseError:
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+    return DatabaseError(f"cannot connect to database {safe_url(url)}: {reason}")
+
+
+def check_connection(engine: Engine) -> None:
+    """Raise :class:`DatabaseError` with the reason when the database cannot be reached."""
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        raise _connect_error(engine.url, exc) from None
+
+
+def _maintenance_engine(url: URL) -> Engine:
+    return sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def database_exists(url: str | URL) -> bool:
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return not parsed.database or parsed.database == ":memory:" or Path(parsed.database).exists()
+    engine = _maintenance_engine(create_engine(parsed).url)
+    try:
+        with engine.connect() as conn:
+            query = sa.text("SELECT 1 FROM pg_database WHERE datname = :name")
+            return conn.execute(query, {"name": parsed.database}).first() is not None
+    except OperationalError as exc:
+        raise _connect_error(parsed, exc) from None
+    finally:
+        engine.dispose()
+
+
+def create_database(url: str | URL) -> None:
+    """Create the database (a PostgreSQL database, or a SQLite file's folder) if missing."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        return
+    if database_exists(parsed):
+        return
+    engine = _maintenance_engine(create_engine(parsed).url)
+    try:
+        with engine.connect() as conn:
+            name = engine.dialect.identifier_preparer.quote(parsed.database)
+            conn.exec_driver_sql(f"CREATE DATABASE {name} ENCODING 'UTF8' TEMPLATE template0")
+    except OperationalError as exc:
+        raise _connect_error(parsed, exc) from None
+    finally:
+        engine.dispose()
+
+
+def drop_database(url: str | URL) -> None:
+    """Drop the database (or delete the SQLite file); used by tests and ``erp`` tooling."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(parsed.database + suffix).unlink(missing_ok=True)
+        return
+    engine = _maintenance_engine(create_engine(parsed).url)
+    try:
+        with engine.connect() as conn:
+            name = engine.dialect.identifier_preparer.quote(parsed.database)
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    finally:
+        engine.dispose()

@@ -1,0 +1,246 @@
+"""The :class:`Kernel`: one database, the addons found for it, and their lifecycle."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from .config import Settings, load_settings
+from .db import (
+    check_connection,
+    create_database,
+    create_engine,
+    database_exists,
+    ir_config_parameter,
+    ir_module,
+    kernel_metadata,
+    safe_url,
+    utcnow,
+)
+from .exceptions import DatabaseError, DependencyError
+from .graph import AddonGraph
+from .loading import Plan, PlanRunner
+from .manifest import Manifest, discover
+from .orm.env import SUPERUSER_ID, Environment
+from .plugins import AddonPluginManager
+
+BASE_ADDON = "base"
+
+
+@dataclass(frozen=True)
+class AddonInfo:
+    """An addon as ``erp addons`` shows it."""
+
+    name: str
+    state: str
+    version: str | None
+    available_version: str | None
+    category: str
+    summary: str
+    hidden: bool
+
+    @property
+    def on_path(self) -> bool:
+        return self.available_version is not None
+
+
+class Kernel:
+    """The entry point for integrators, tests and the command line.
+
+    ``Kernel(url)`` binds a database; without a URL it takes the configured
+    alias (``default`` unless told otherwise).  Nothing touches the database
+    until a method needs it.
+    """
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        addons_path: Iterable[str | Path] | None = None,
+        settings: Settings | None = None,
+        alias: str = "default",
+    ):
+        self.settings = settings or load_settings()
+        if addons_path is not None:
+            self.settings = self.settings.with_addons_path(list(addons_path))
+        self.url = url or self.settings.database_url(alias)
+        self.engine = create_engine(self.url)
+        self._manifests: dict[str, Manifest] | None = None
+        self._plugins: AddonPluginManager | None = None
+
+    def __repr__(self) -> str:
+        return f"Kernel({safe_url(self.url)!r})"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- addons on disk ------------------------------------------------------
+
+    @property
+    def manifests(self) -> dict[str, Manifest]:
+        """Every addon found on the addons path and through entry points."""
+        if self._manifests is None:
+            self._manifests = discover(self.settings.addons_path)
+        return self._manifests
+
+    @property
+    def graph(self) -> AddonGraph:
+        return AddonGraph(self.manifests)
+
+    # -- database state ------------------------------------------------------
+
+    def is_initialised(self) -> bool:
+        if not database_exists(self.url):
+            return False
+        check_connection(self.engine)
+        with self.engine.connect() as connection:
+            return sa.inspect(connection).has_table(ir_module.name)
+
+    def _require_initialised(self) -> None:
+        if not self.is_initialised():
+            raise DatabaseError(
+                f"database {safe_url(self.url)} is not initialised; create it with `erp init`"
+            )
+
+    def _states(self, allow_uninitialised: bool = False) -> dict[str, tuple[str, str | None]]:
+        """Each recorded addon's (state, version); with ``allow_uninitialised``, an empty
+        database reads as having nothing installed."""
+        if allow_uninitialised and not self.is_initialised():
+            return {}
+        self._require_initialised()
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(ir_module.c.name, ir_module.c.state, ir_module.c.version))
+            return {name: (state, version) for name, state, version in rows}
+
+    def installed(self, allow_uninitialised: bool = False) -> list[str]:
+        """The installed addons, in install order."""
+        states = self._states(allow_uninitialised)
+        names = [name for name, (state, _) in states.items() if state not in ("uninstalled", "to install")]
+        missing = sorted(set(names) - set(self.manifests))
+        if missing:
+            raise DependencyError(
+                f"installed addon(s) {', '.join(missing)} not found on the addons path "
+                f"({', '.join(str(p) for p in self.settings.addons_path) or 'empty'})",
+                missing={"(database)": missing},
+            )
+        return self.graph.order(names)
+
+    def addons(self) -> list[AddonInfo]:
+        """Every addon on the path or recorded in the database, in install order where known."""
+        states = self._states()
+        known = [name for name in self.manifests]
+        try:
+            ordered = self.graph.order(known)
+        except DependencyError:
+            ordered = sorted(known)
+        ordered += sorted(set(states) - set(self.manifests))
+        result = []
+        for name in ordered:
+            state, version = states.get(name, ("uninstalled", None))
+            manifest = self.manifests.get(name)
+            result.append(
+                AddonInfo(
+                    name=name,
+                    state=state,
+                    version=version,
+                    available_version=manifest.version if manifest else None,
+                    category=manifest.category if manifest else "",
+                    summary=manifest.summary if manifest else "(not on the addons path)",
+                    hidden=manifest.hidden if manifest else False,
+                )
+            )
+        return result
+
+    def get_parameter(self, key: str, default: str | None = None) -> str | None:
+        with self.engine.connect() as connection:
+            query = sa.select(ir_config_parameter.c.value).where(ir_config_parameter.c.key == key)
+            value = connection.execute(query).scalar()
+        return default if value is None else value
+
+    @property
+    def demo(self) -> bool:
+        """Whether the database was created with demo data."""
+        return json.loads(self.get_parameter("database.demo", "false") or "false")
+
+    # -- plugins -------------------------------------------------------------
+
+    @property
+    def plugins(self) -> AddonPluginManager:
+        """The hook implementations of the installed addons, registered in install order."""
+        if self._plugins is None:
+            plugins = AddonPluginManager()
+            plugins.register_addons(self.manifests[name] for name in self.installed())
+            self._plugins = plugins
+        return self._plugins
+
+    def reload(self) -> None:
+        """Forget what was derived from the database and the disk; rebuilt on next use."""
+        self._manifests = None
+        self._plugins = None
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def init(self, admin_password: str = "admin", demo: bool = False) -> list[str]:
+        """Create the database and install ``base``; idempotent.  Returns what was installed.
+
+        ``demo`` is decided once, when the database is created.  ``admin_password``
+        is the password of the ``admin`` user created by ``base``.
+        """
+        create_database(self.url)
+        check_connection(self.engine)
+        with self.engine.begin() as connection:
+            kernel_metadata.create_all(connection)
+            exists = sa.select(ir_config_parameter.c.id).where(ir_config_parameter.c.key == "database.demo")
+            if connection.execute(exists).first() is None:
+                connection.execute(
+                    ir_config_parameter.insert(),
+                    [
+                        {"key": "database.demo", "value": json.dumps(bool(demo))},
+                        {"key": "database.create_date", "value": utcnow().isoformat(timespec="seconds")},
+                    ],
+                )
+        self.reload()
+        return self.install([BASE_ADDON])
+
+    def plan_install(self, names: Iterable[str]) -> list[str]:
+        """The addons ``install(names)`` would install, in order; changes nothing."""
+        return self.graph.plan_install(list(names), self.installed(allow_uninitialised=True))
+
+    def plan_upgrade(self, names: Iterable[str]) -> list[str]:
+        return self.graph.plan_upgrade(list(names), self.installed())
+
+    def plan_uninstall(self, names: Iterable[str]) -> list[str]:
+        names = list(names)
+        if BASE_ADDON in names:
+            raise DependencyError(f"addon {BASE_ADDON!r} cannot be uninstalled: every other addon needs it")
+        return self.graph.plan_uninstall(names, self.installed())
+
+    def install(self, names: Iterable[str]) -> list[str]:
+        """Install the addons with their dependencies and auto-installed addons; returns the plan."""
+        return self._apply(Plan("install", tuple(self.plan_install(names))))
+
+    def upgrade(self, names: Iterable[str]) -> list[str]:
+        return self._apply(Plan("upgrade", tuple(self.plan_upgrade(names))))
+
+    def uninstall(self, names: Iterable[str]) -> list[str]:
+        return self._apply(Plan("uninstall", tuple(self.plan_uninstall(names))))
+
+    def _apply(self, plan: Plan) -> list[str]:
+        if plan.addons:
+            PlanRunner(self).run(plan)
+        return list(plan.addons)
+
+    # -- environments ----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def env(self, context: dict | None = None) -> Iterator[Environment]:
+        """A superuser environment in a transaction: committed on exit, rolled back on error."""
+        self._require_initialised()
+        with self.engine.begin() as connection:
+            yield Environment(self, connection, SUPERUSER_ID, context)
+

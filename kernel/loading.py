@@ -1,0 +1,133 @@
+"""Applying a plan: each addon's named steps, each addon in its own transaction.
+
+A plan (what to do, to which addons, in which order) is computed first by
+:mod:`kernel.graph` without touching the database; :class:`PlanRunner` then
+applies it.  Every addon runs its steps in one transaction:
+
+    install    import -> post_install
+    upgrade    import
+    uninstall  pre_uninstall
+
+If a step fails, that addon's transaction rolls back whole, the addons before
+it stay done, the ones after it are not started, every state is put back to
+what it was, and the error names the addon and the step.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import sqlalchemy as sa
+
+from .db import ir_module, utcnow
+from .exceptions import AddonStepError, KernelError, UserError
+from .manifest import Manifest
+from .orm.env import Environment
+
+if TYPE_CHECKING:
+    from .kernel import Kernel
+
+log = logging.getLogger(__name__)
+
+Action = Literal["install", "upgrade", "uninstall"]
+Step = Callable[[Environment, Manifest], None]
+
+PENDING_STATE = {"install": "to install", "upgrade": "to upgrade", "uninstall": "to remove"}
+FINAL_STATE = {"install": "installed", "upgrade": "installed", "uninstall": "uninstalled"}
+# what an unfinished pending state falls back to
+ROLLBACK_STATE = {"to install": "uninstalled", "to upgrade": "installed", "to remove": "installed"}
+PROGRESS_VERB = {"install": "installing", "upgrade": "upgrading", "uninstall": "uninstalling"}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to do to which addons, in the order to do it."""
+
+    action: Action
+    addons: tuple[str, ...]
+
+
+def set_state(connection: sa.Connection, name: str, state: str, version: str | None = None) -> None:
+    """Write an addon's state (and version when given), inserting its row if needed."""
+    values: dict[str, object] = {"state": state, "write_date": utcnow()}
+    if version is not None or state == "uninstalled":
+        values["version"] = version
+    updated = connection.execute(ir_module.update().where(ir_module.c.name == name).values(**values))
+    if not updated.rowcount:
+        connection.execute(ir_module.insert().values(name=name, **values))
+
+
+def reset_pending_states(connection: sa.Connection) -> list[str]:
+    """Put back the states an interrupted run left pending; returns the addons concerned."""
+    rows = connection.execute(
+        sa.select(ir_module.c.name, ir_module.c.state).where(ir_module.c.state.in_(list(ROLLBACK_STATE)))
+    ).all()
+    for name, state in rows:
+        set_state(connection, name, ROLLBACK_STATE[state])
+    return [name for name, _ in rows]
+
+
+class PlanRunner:
+    """Runs the steps of a plan against one kernel."""
+
+    def __init__(self, kernel: Kernel):
+        self.kernel = kernel
+        self.steps: dict[Action, list[tuple[str, Step]]] = {
+            "install": [("import", self._import), ("post_install", self._post_install)],
+            "upgrade": [("import", self._import)],
+            "uninstall": [("pre_uninstall", self._pre_uninstall)],
+        }
+
+    def run(self, plan: Plan) -> None:
+        engine = self.kernel.engine
+        with engine.begin() as connection:
+            stale = reset_pending_states(connection)
+            if stale:
+                log.warning("an earlier run was interrupted; states reset for: %s", ", ".join(stale))
+            for name in plan.addons:
+                set_state(connection, name, PENDING_STATE[plan.action])
+        try:
+            for index, name in enumerate(plan.addons, start=1):
+                self._run_addon(plan.action, self.kernel.manifests[name], index, len(plan.addons))
+        finally:
+            with engine.begin() as connection:
+                reset_pending_states(connection)
+            self.kernel.reload()
+
+    def _run_addon(self, action: Action, manifest: Manifest, index: int, total: int) -> None:
+        started = time.perf_counter()
+        log.info("%s %s (%d/%d)", PROGRESS_VERB[action], manifest.addon, index, total)
+        with self.kernel.engine.begin() as connection:
+            env = Environment(self.kernel, connection)
+            for step_name, step in self.steps[action]:
+                try:
+                    step(env, manifest)
+                except (KernelError, UserError) as exc:
+                    exc.addon, exc.step = manifest.addon, step_name  # type: ignore[attr-defined]
+                    exc.add_note(f"while {PROGRESS_VERB[action]} addon {manifest.addon!r}, step {step_name!r}")
+                    raise
+                except Exception as exc:
+                    raise AddonStepError(manifest.addon, step_name, exc) from exc
+            version = None if action == "uninstall" else manifest.version
+            set_state(connection, manifest.addon, FINAL_STATE[action], version)
+        log.info("%s %s: done in %.2f s", PROGRESS_VERB[action], manifest.addon, time.perf_counter() - started)
+
+    # -- steps ---------------------------------------------------------------
+
+    def _import(self, env: Environment, manifest: Manifest) -> None:
+        self.kernel.plugins.register_addons([manifest])
+
+    def _post_install(self, env: Environment, manifest: Manifest) -> None:
+        self._call_own_hook("kernel_post_install", manifest.addon, env)
+
+    def _pre_uninstall(self, env: Environment, manifest: Manifest) -> None:
+        self._call_own_hook("kernel_pre_uninstall", manifest.addon, env)
+
+    def _call_own_hook(self, hook_name: str, addon: str, env: Environment) -> None:
+        plugins = self.kernel.plugins
+        others = [plugin for name, plugin in plugins.list_name_plugin() if name != addon]
+        plugins.subset_hook_caller(hook_name, remove_plugins=others)(env=env)

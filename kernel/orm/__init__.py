@@ -1,0 +1,1 @@
+"""The object-relational layer: environments, models, fields, domains and schema."""

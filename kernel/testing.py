@@ -1,0 +1,102 @@
+"""pytest plugin: database fixtures for SQLite and PostgreSQL, used by the kernel's and the addons' tests.
+
+Every test using the ``db_url`` fixture (directly or through ``kernel``) runs
+once on a fresh SQLite file and, when ``ERP_TEST_PG_URL`` is set, once more on
+a throwaway PostgreSQL database created for it and dropped after it.  When
+``ERP_TEST_PG_URL`` is set but PostgreSQL cannot be reached, the run stops
+with an error: a database that was expected is never skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import pytest
+
+from .db import check_connection, create_database, create_engine, drop_database, parse_url
+from .exceptions import DatabaseError
+from .kernel import Kernel
+
+PG_ENV = "ERP_TEST_PG_URL"
+
+
+def pg_base_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    url = pg_base_url()
+    if url is None:
+        return
+    engine = create_engine(url)
+    try:
+        check_connection(engine)
+    except DatabaseError as exc:
+        raise pytest.UsageError(f"{PG_ENV} is set but PostgreSQL is unreachable: {exc}") from None
+    finally:
+        engine.dispose()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    url = pg_base_url()
+    return f"databases: sqlite, postgresql ({url})" if url else f"databases: sqlite only ({PG_ENV} not set)"
+
+
+def database_backends() -> list[str]:
+    return ["sqlite", "postgresql"] if pg_base_url() else ["sqlite"]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "db_url" in metafunc.fixturenames:
+        backends = database_backends()
+        marker = metafunc.definition.get_closest_marker("postgresql")
+        if marker is not None:
+            backends = ["postgresql"]
+        metafunc.parametrize("db_url", backends, indirect=True)
+
+
+def throwaway_database(backend: str, tmp_path: Path) -> str:
+    """The URL of a new, empty database on ``backend`` (created for PostgreSQL)."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'erp.sqlite3'}"
+    base = pg_base_url()
+    if base is None:
+        raise pytest.UsageError(f"this test needs PostgreSQL: set {PG_ENV}")
+    url = parse_url(base).set(database=f"erp_test_{uuid.uuid4().hex[:12]}")
+    url_text = url.render_as_string(hide_password=False)
+    create_database(url_text)
+    return url_text
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database URL; parametrised over the configured backends."""
+    url = throwaway_database(request.param, tmp_path)
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+def kernel_factory(db_url: str) -> Iterator[Callable[..., Kernel]]:
+    """Builds kernels on the test's database; ``addons_path`` defaults to the product's addons."""
+    made: list[Kernel] = []
+
+    def make(addons_path: Iterable[str | Path] | None = None) -> Kernel:
+        kernel = Kernel(db_url, addons_path=addons_path)
+        made.append(kernel)
+        return kernel
+
+    yield make
+    for kernel in made:
+        kernel.close()
+
+
+@pytest.fixture
+def kernel(kernel_factory: Callable[..., Kernel]) -> Kernel:
+    """A kernel on a fresh database holding ``base`` from the product's addons."""
+    instance = kernel_factory()
+    instance.init(demo=False)
+    return instance
