@@ -231,6 +231,7 @@ class Kernel:
         return self._apply(Plan("uninstall", tuple(self.plan_uninstall(names))))
 
     def _apply(self, plan: Plan) -> list[str]:
+        self._require_initialised()
         if plan.addons:
             PlanRunner(self).run(plan)
         return list(plan.addons)
