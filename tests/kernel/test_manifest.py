@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,7 @@ def test_given_values_are_kept_and_lists_become_tuples(tmp_path):
         "assets": {"web.assets": ["static/sale.js"]},
     }
     """
-    manifest = read_manifest(write_addon(tmp_path, "sale", source.replace("\n    ", "\n")))
+    manifest = read_manifest(write_addon(tmp_path, "sale", textwrap.dedent(source)))
 
     assert manifest.version_info == (17, 0, 1, 2)
     assert manifest.depends == ("base", "mail")
@@ -212,7 +213,7 @@ def test_auto_install_list_entries_must_be_strings(tmp_path):
 
 
 def test_a_syntax_error_names_the_file_and_the_line(tmp_path):
-    error = manifest_error(tmp_path, '{\n    "name": "Broken",\n    "depends": ["base",,\n}\n')
+    error = manifest_error(tmp_path, '{\n    "name": "Broken",\n    "depends": ["base"] ["mail"]],\n}\n')
 
     assert error.path == str(tmp_path / "demo_addon" / "__manifest__.py")
     assert error.path in str(error)
