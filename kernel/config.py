@@ -3,8 +3,8 @@
 Relative paths in a configuration file are resolved against the file's own
 folder, so the same file works whatever the current directory is.  An
 environment variable ``ERP_<SECTION>_<KEY>`` overrides ``[section] key``; its
-value is read as a TOML value when it parses as one (``8070``, ``true``) and as
-a plain string otherwise.  ``ERP_ADDONS_PATH`` takes folders separated by
+value is read as a number or a boolean when it looks like one (``8070``,
+``true``) and as text otherwise.  ``ERP_ADDONS_PATH`` takes folders separated by
 ``os.pathsep``.
 """
 
@@ -83,13 +83,33 @@ def _read_file(path: Path) -> dict[str, Any]:
         raise KernelError(f"configuration file not found: {path}") from None
     except tomllib.TOMLDecodeError as exc:
         raise KernelError(f"configuration file {path} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise KernelError(f"configuration file {path} cannot be read: {exc.strerror or exc}") from None
 
 
 def _parse_env_value(raw: str) -> Any:
-    try:
-        return tomllib.loads(f"value = {raw}")["value"]
-    except tomllib.TOMLDecodeError:
-        return raw
+    """``8070`` -> 8070, ``1.5`` -> 1.5, ``true``/``false`` -> bool, anything else as text."""
+    lowered = raw.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    for convert in (int, float):
+        try:
+            return convert(raw)
+        except ValueError:
+            pass
+    return raw
+
+
+def _check_shape(source: Path | None, data: dict[str, Any]) -> None:
+    for key, value in data.items():
+        if not isinstance(value, dict):
+            raise KernelError(f"configuration file {source}: top-level key {key!r} must be a [section]")
+    path = data.get("addons", {}).get("path", [])
+    if not isinstance(path, list) or not all(isinstance(item, str) for item in path):
+        raise KernelError(f"configuration file {source}: [addons] path must be a list of folders")
+    for alias, url in data.get("databases", {}).items():
+        if not isinstance(url, str):
+            raise KernelError(f"configuration file {source}: [databases] {alias} must be a URL string")
 
 
 def _apply_environment(data: dict[str, Any], environ: Mapping[str, str]) -> None:
@@ -120,6 +140,7 @@ def load_settings(
         data = _read_file(source)
     else:
         source, data = None, {}
+    _check_shape(source, data)
     base = source.parent if source else Path.cwd()
     file_databases = {k: _resolve_url(str(v), base) for k, v in data.get("databases", {}).items()}
     file_paths = [(base / p).resolve() for p in data.get("addons", {}).get("path", [])]
@@ -130,9 +151,6 @@ def load_settings(
     env_paths = overrides.get("addons", {}).pop("path", None)
     addons_path = [Path(p).resolve() for p in env_paths] if env_paths is not None else file_paths
 
-    for key, value in data.items():
-        if not isinstance(value, dict):
-            raise KernelError(f"configuration file {source}: top-level key {key!r} must be a [section]")
     sections = {
         name: _frozen({**data.get(name, {}), **overrides.get(name, {})})
         for name in set(data) | set(overrides)

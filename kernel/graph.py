@@ -45,6 +45,14 @@ class AddonGraph:
                 hint = f"; did you mean: {', '.join(close)}?" if close else ""
                 raise DependencyError(f"unknown addon {name!r}{hint}", missing={"(request)": [name]})
 
+    def manifest(self, name: str) -> Manifest:
+        """The manifest of a known addon; an unknown one raises :class:`DependencyError`."""
+        try:
+            return self.manifests[name]
+        except KeyError:
+            self.check_known([name])
+            raise
+
     def depth(self, name: str) -> int:
         """1 + the depth of the deepest dependency; detects cycles and missing addons."""
         if name not in self._depth:
@@ -57,7 +65,7 @@ class AddonGraph:
         if name in stack:
             cycle = stack[stack.index(name):] + [name]
             raise DependencyError(f"dependency cycle: {' -> '.join(cycle)}", cycle=cycle)
-        manifest = self.manifests[name]
+        manifest = self.manifest(name)
         missing = [dep for dep in manifest.depends if dep not in self.manifests]
         if missing:
             listed = ", ".join(repr(dep) for dep in missing)
@@ -95,7 +103,7 @@ class AddonGraph:
         while changed:
             changed = False
             for name in among:
-                if name not in result and result.intersection(self.manifests[name].depends):
+                if name not in result and result.intersection(self.manifest(name).depends):
                     result.add(name)
                     changed = True
         return result

@@ -9,20 +9,22 @@ call, a name or any other code in it is an error.  Every key must be one of
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from importlib.util import find_spec
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from .exceptions import ManifestError
 
 MANIFEST_FILE = "__manifest__.py"
 ENTRY_POINT_GROUP = "erp.addons"
-ADDON_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-VERSION = re.compile(r"^\d+(\.\d+)*$")
+ADDON_NAME = re.compile(r"[a-z][a-z0-9_]*")
+VERSION = re.compile(r"\d+(\.\d+)*")
 HIDDEN_CATEGORY = "Hidden"
 
 # key: (default, accepted types, description used in errors)
@@ -100,9 +102,14 @@ def _literal(file: Path, source: str) -> dict[str, Any]:
     try:
         tree = ast.parse(source, filename=str(file), mode="eval")
     except SyntaxError as exc:
-        raise ManifestError(file, f"syntax error on line {exc.lineno}: {exc.msg}") from None
+        line = f" on line {exc.lineno}" if exc.lineno else ""
+        raise ManifestError(file, f"syntax error{line}: {exc.msg}") from None
     if not isinstance(tree.body, ast.Dict):
         raise ManifestError(file, "must hold a single dict literal")
+    keys = [node.value for node in tree.body.keys if isinstance(node, ast.Constant)]
+    repeated = sorted({key for key in keys if keys.count(key) > 1}, key=str)
+    if repeated:
+        raise ManifestError(file, "is given more than once", str(repeated[0]))
     for key_node, value_node in zip(tree.body.keys, tree.body.values):
         key = key_node.value if isinstance(key_node, ast.Constant) else None
         try:
@@ -131,7 +138,7 @@ def _validate(file: Path, addon: str, raw: dict[str, Any]) -> dict[str, Any]:
         raise ManifestError(file, f"unknown key; allowed keys are: {allowed}", unknown[0])
     values: dict[str, Any] = {}
     for key, (default, types, description) in MANIFEST_DEFAULTS.items():
-        value = raw.get(key, default)
+        value = raw[key] if key in raw else copy.deepcopy(default)
         if key == "name" and value is None:
             raise ManifestError(file, "is required", key)
         if not isinstance(value, types):
@@ -139,12 +146,12 @@ def _validate(file: Path, addon: str, raw: dict[str, Any]) -> dict[str, Any]:
         values[key] = value
     if not values["name"].strip():
         raise ManifestError(file, "must be a non-empty string", "name")
-    if not VERSION.match(values["version"]):
+    if not VERSION.fullmatch(values["version"]):
         raise ManifestError(file, f"must be {MANIFEST_DEFAULTS['version'][2]}, got {values['version']!r}", "version")
     for key in ("depends", "data", "demo"):
         _check_str_list(file, key, values[key])
     for dep in values["depends"]:
-        if not ADDON_NAME.match(dep):
+        if not ADDON_NAME.fullmatch(dep):
             raise ManifestError(file, f"{dep!r} is not a valid addon name", "depends")
     if addon in values["depends"]:
         raise ManifestError(file, "an addon cannot depend on itself", "depends")
@@ -157,6 +164,8 @@ def _validate(file: Path, addon: str, raw: dict[str, Any]) -> dict[str, Any]:
         values["auto_install"] = tuple(auto)
     for key in ("depends", "data", "demo"):
         values[key] = tuple(values[key])
+    for key in ("external_dependencies", "assets"):
+        values[key] = MappingProxyType(values[key])
     return values
 
 
@@ -165,7 +174,7 @@ def read_manifest(folder: str | Path, import_name: str | None = None) -> Manifes
     folder = Path(folder).resolve()
     addon = folder.name
     file = folder / MANIFEST_FILE
-    if not ADDON_NAME.match(addon):
+    if not ADDON_NAME.fullmatch(addon):
         raise ManifestError(
             file, f"{addon!r} is not a valid addon name (lower-case letters, digits and '_', starting with a letter)"
         )

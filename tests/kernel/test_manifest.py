@@ -140,19 +140,15 @@ def test_an_unknown_key_names_the_file_and_the_key(tmp_path):
     assert error.path in str(error) and "'sumary'" in str(error)
 
 
-@pytest.mark.parametrize("source", ['{"summary": "no name"}', '{"name": None}'])
-def test_the_name_is_required(tmp_path, source):
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [('{"summary": "no name"}', "is required"), ('{"name": None}', "is required"), ('{"name": "  "}', "non-empty")],
+)
+def test_a_missing_or_blank_name_is_rejected(tmp_path, source, message):
     error = manifest_error(tmp_path, source)
 
     assert error.key == "name"
-    assert "required" in str(error)
-
-
-def test_a_blank_name_is_rejected(tmp_path):
-    error = manifest_error(tmp_path, '{"name": "   "}')
-
-    assert error.key == "name"
-    assert "non-empty" in str(error)
+    assert message in str(error)
 
 
 @pytest.mark.parametrize("version", ["1.0a", "v1", "", "1..0", "1.", ".1", "1.0 "])
@@ -268,15 +264,6 @@ def test_code_in_a_manifest_is_never_executed(tmp_path, key):
     error = manifest_error(tmp_path, source)
 
     assert error.key == key
-    assert not marker.exists()
-
-
-def test_code_in_a_later_key_is_not_executed_either(tmp_path):
-    marker = tmp_path / "executed.txt"
-    source = f'{{"name": "Late", "depends": [], "summary": open({str(marker)!r}, "w")}}'
-
-    with pytest.raises(ManifestError):
-        read_manifest(write_addon(tmp_path, "late", source))
     assert not marker.exists()
 
 
