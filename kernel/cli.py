@@ -155,6 +155,7 @@ def _add_addon_commands(argv: Sequence[str], commands: argparse._SubParsersActio
 def _configure_logging(args: argparse.Namespace) -> None:
     level = logging.WARNING if args.quiet else logging.INFO
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _describe(exc: BaseException) -> str:

@@ -31,10 +31,11 @@ ir_module = sa.Table(
     "ir_module",
     kernel_metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("name", sa.String(64), nullable=False),
     sa.Column("state", sa.String(16), nullable=False, default="uninstalled"),
     sa.Column("version", sa.String(32)),
     sa.Column("write_date", sa.DateTime),
+    sa.Index(None, "name", unique=True),
     info={"addon": "base"},
 )
 
@@ -42,8 +43,9 @@ ir_config_parameter = sa.Table(
     "ir_config_parameter",
     kernel_metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("key", sa.String(256), nullable=False, unique=True),
+    sa.Column("key", sa.String(256), nullable=False),
     sa.Column("value", sa.Text, nullable=False),
+    sa.Index(None, "key", unique=True),
     info={"addon": "base"},
 )
 

@@ -26,7 +26,9 @@ from .exceptions import DatabaseError, DependencyError
 from .graph import AddonGraph
 from .loading import Plan, PlanRunner
 from .manifest import Manifest, discover
-from .orm.env import SUPERUSER_ID, Environment
+from .models import CORE_MODELS
+from .orm.env import SUPERUSER_ID, Environment, Transaction
+from .orm.registry import Registry
 from .plugins import AddonPluginManager
 
 BASE_ADDON = "base"
@@ -72,6 +74,7 @@ class Kernel:
         self.engine = create_engine(self.url)
         self._manifests: dict[str, Manifest] | None = None
         self._plugins: AddonPluginManager | None = None
+        self._registry: Registry | None = None
 
     def __repr__(self) -> str:
         return f"Kernel({safe_url(self.url)!r})"
@@ -178,10 +181,29 @@ class Kernel:
             self._plugins = plugins
         return self._plugins
 
+    @property
+    def registry(self) -> Registry:
+        """The composed models of the kernel and of every registered addon, in install order."""
+        if self._registry is None:
+            self._registry = self.build_registry()
+        return self._registry
+
+    def build_registry(self) -> Registry:
+        """Compose the models of the addons registered with :attr:`plugins` (in install order)."""
+        layers: list[tuple[str, list[type]]] = [(BASE_ADDON, CORE_MODELS)]
+        implementations = {impl.plugin_name: impl for impl in self.plugins.hook.kernel_models.get_hookimpls()}
+        for name, _plugin in self.plugins.list_name_plugin():
+            impl = implementations.get(name)
+            if impl is not None:
+                layers.append((name, list(impl.function() or [])))
+        self._registry = Registry(layers)
+        return self._registry
+
     def reload(self) -> None:
         """Forget what was derived from the database and the disk; rebuilt on next use."""
         self._manifests = None
         self._plugins = None
+        self._registry = None
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -239,9 +261,19 @@ class Kernel:
     # -- environments ----------------------------------------------------------
 
     @contextlib.contextmanager
-    def env(self, context: dict | None = None) -> Iterator[Environment]:
-        """A superuser environment in a transaction: committed on exit, rolled back on error."""
+    def env(self, login: str | None = None, context: dict | None = None) -> Iterator[Environment]:
+        """An environment in its own transaction: committed on exit, rolled back on error.
+
+        Without ``login`` it is the superuser's; with one, that user's.
+        """
         self._require_initialised()
+        registry = self.registry
         with self.engine.begin() as connection:
-            yield Environment(self, connection, SUPERUSER_ID, context)
+            env = Environment(Transaction(self, connection, registry), SUPERUSER_ID, context)
+            if login is not None:
+                user = env["res.users"].with_context(active_test=False).search([("login", "=", login)], limit=1)
+                if not user or not user.active:
+                    raise DatabaseError(f"no active user with login {login!r}")
+                env = env(uid=user.id, su=False)
+            yield env
 

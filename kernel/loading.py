@@ -4,9 +4,9 @@ A plan (what to do, to which addons, in which order) is computed first by
 :mod:`kernel.graph` without touching the database; :class:`PlanRunner` then
 applies it.  Every addon runs its steps in one transaction:
 
-    install    import -> post_install
-    upgrade    import
-    uninstall  pre_uninstall
+    install    import -> models -> schema -> post_install
+    upgrade    import -> models -> schema
+    uninstall  pre_uninstall -> models -> schema
 
 If a step fails, that addon's transaction rolls back whole, the addons before
 it stay done, the ones after it are not started, every state is put back to
@@ -26,7 +26,8 @@ import sqlalchemy as sa
 from .db import ir_module, utcnow
 from .exceptions import AddonStepError, KernelError, UserError
 from .manifest import Manifest
-from .orm.env import Environment
+from .orm.env import SUPERUSER_ID, Environment, Transaction
+from .orm.schema import sync_schema
 
 if TYPE_CHECKING:
     from .kernel import Kernel
@@ -77,9 +78,14 @@ class PlanRunner:
     def __init__(self, kernel: Kernel):
         self.kernel = kernel
         self.steps: dict[Action, list[tuple[str, Step]]] = {
-            "install": [("import", self._import), ("post_install", self._post_install)],
-            "upgrade": [("import", self._import)],
-            "uninstall": [("pre_uninstall", self._pre_uninstall)],
+            "install": [
+                ("import", self._import), ("models", self._models), ("schema", self._schema),
+                ("post_install", self._post_install),
+            ],
+            "upgrade": [("import", self._import), ("models", self._models), ("schema", self._schema)],
+            "uninstall": [
+                ("pre_uninstall", self._pre_uninstall), ("models", self._models_without), ("schema", self._schema),
+            ],
         }
 
     def run(self, plan: Plan) -> None:
@@ -102,7 +108,7 @@ class PlanRunner:
         started = time.perf_counter()
         log.info("%s %s (%d/%d)", PROGRESS_VERB[action], manifest.addon, index, total)
         with self.kernel.engine.begin() as connection:
-            env = Environment(self.kernel, connection)
+            env = Environment(Transaction(self.kernel, connection, self.kernel.registry), SUPERUSER_ID)
             for step_name, step in self.steps[action]:
                 try:
                     step(env, manifest)
@@ -120,6 +126,27 @@ class PlanRunner:
 
     def _import(self, env: Environment, manifest: Manifest) -> None:
         self.kernel.plugins.register_addons([manifest])
+
+    def _models(self, env: Environment, manifest: Manifest) -> None:
+        env.transaction.registry = self.kernel.build_registry()
+        env.transaction.invalidate()
+
+    def _models_without(self, env: Environment, manifest: Manifest) -> None:
+        self.kernel.plugins.unregister(name=manifest.addon)
+        self._models(env, manifest)
+
+    def _schema(self, env: Environment, manifest: Manifest) -> None:
+        for change in sync_schema(env.connection, env.registry.metadata):
+            log.debug("%s: %s", manifest.addon, change)
+        if manifest.addon == "base":
+            self._ensure_system_user(env)
+
+    def _ensure_system_user(self, env: Environment) -> None:
+        users = env["res.users"].with_context(active_test=False)
+        if not users.browse(SUPERUSER_ID).exists():
+            system = users.create({"name": "System", "login": "__system__", "active": False})
+            if system.id != SUPERUSER_ID:
+                raise KernelError(f"the system user must be the first user, got id {system.id}")
 
     def _post_install(self, env: Environment, manifest: Manifest) -> None:
         self._call_own_hook("kernel_post_install", manifest.addon, env)

@@ -1,39 +1,160 @@
-"""The environment: one database transaction, one user, one context."""
+"""Environments and transactions.
+
+A :class:`Transaction` is one database transaction with its record cache;
+every :class:`Environment` on it (other user, other context, ``sudo()``)
+shares that cache, so a value read once is read once per transaction.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+
+from ..exceptions import MissingError, ValidationError
 
 if TYPE_CHECKING:
     from ..kernel import Kernel
+    from .fields import Field
+    from .models import BaseModel
+    from .registry import Registry
 
 SUPERUSER_ID = 1
 
 
+class Transaction:
+    """What the environments of one database transaction share: connection, registry, cache."""
+
+    def __init__(self, kernel: Kernel, connection: Connection, registry: Registry):
+        self.kernel = kernel
+        self.connection = connection
+        self.registry = registry
+        self.cache: dict[Field, dict[int, Any]] = {}
+        self.computing: dict[Field, set[int]] = {}
+        self.xmlid_cache: dict[str, tuple[str, int]] = {}
+
+    def cache_for(self, field: Field) -> dict[int, Any]:
+        try:
+            return self.cache[field]
+        except KeyError:
+            values = self.cache[field] = {}
+            return values
+
+    def invalidate(self, fields: Iterable[Field] | None = None, ids: Iterable[int] | None = None) -> None:
+        """Forget cached values: of ``fields`` (default all), for ``ids`` (default all records)."""
+        if fields is None and ids is None:
+            self.cache.clear()
+            return
+        targets = list(self.cache) if fields is None else [f for f in fields if f in self.cache]
+        if ids is None:
+            for field in targets:
+                del self.cache[field]
+            return
+        ids = list(ids)
+        for field in targets:
+            values = self.cache[field]
+            for record_id in ids:
+                values.pop(record_id, None)
+
+    def is_computing(self, field: Field, ids: Iterable[int]) -> bool:
+        computing = self.computing.get(field)
+        return bool(computing) and all(record_id in computing for record_id in ids)
+
+
 class Environment:
-    """What every piece of addon code runs in: the kernel, a connection inside a transaction,
-    the acting user and a read-only context."""
+    """Where addon code runs: a transaction, the acting user, a read-only context.
+
+    ``env["basepartner"]`` is the model as an empty recordset; ``env.ref(xmlid)``
+    the record of an external id.
+    """
 
     def __init__(
         self,
-        kernel: Kernel,
-        connection: Connection,
+        transaction: Transaction,
         uid: int = SUPERUSER_ID,
         context: Mapping[str, Any] | None = None,
+        su: bool | None = None,
     ):
-        self.kernel = kernel
-        self.connection = connection
+        self.transaction = transaction
         self.uid = uid
         self.context: Mapping[str, Any] = MappingProxyType(dict(context or {}))
+        self.su = (uid == SUPERUSER_ID) if su is None else su
+
+    def __repr__(self) -> str:
+        return f"<Environment uid={self.uid}{' su' if self.su else ''}>"
 
     @property
-    def su(self) -> bool:
-        """Whether access checks are bypassed (the superuser, or ``sudo()``)."""
-        return self.uid == SUPERUSER_ID
+    def kernel(self) -> Kernel:
+        return self.transaction.kernel
+
+    @property
+    def connection(self) -> Connection:
+        return self.transaction.connection
+
+    @property
+    def registry(self) -> Registry:
+        return self.transaction.registry
+
+    def __getitem__(self, model_name: str) -> BaseModel:
+        try:
+            model = self.transaction.registry.models[model_name]
+        except KeyError:
+            raise ValidationError(f"unknown model {model_name!r}", code="MODEL_UNKNOWN") from None
+        return model._browse_env(self, ())
+
+    def __contains__(self, model_name: str) -> bool:
+        return model_name in self.transaction.registry
+
+    def execute(self, statement: sa.Executable, parameters: Any = None) -> sa.CursorResult:
+        """Run a SQLAlchemy statement in this transaction."""
+        return self.transaction.connection.execute(statement, parameters)
+
+    # -- derived environments ------------------------------------------------
+
+    def __call__(
+        self, uid: int | None = None, context: Mapping[str, Any] | None = None, su: bool | None = None
+    ) -> Environment:
+        uid = self.uid if uid is None else uid
+        context = self.context if context is None else context
+        if su is None:
+            su = self.su if uid == self.uid else None
+        return Environment(self.transaction, uid, context, su)
+
+    @property
+    def user(self) -> BaseModel:
+        return self(su=True)["res.users"].browse(self.uid)
+
+    @property
+    def lang(self) -> str | None:
+        return self.context.get("lang")
+
+    # -- external ids --------------------------------------------------------
+
+    def ref(self, xmlid: str, raise_if_not_found: bool = True) -> BaseModel | None:
+        """The record of external id ``module.name``; an unknown id raises :class:`MissingError`."""
+        found = self.transaction.xmlid_cache.get(xmlid)
+        if found is None:
+            module, _, name = xmlid.partition(".")
+            if not name:
+                raise ValidationError(f"external id {xmlid!r} must be 'module.name'", code="XMLID_INVALID")
+            data = self.registry["ir.model.data"]
+            table = data._sql_table()
+            row = self.transaction.connection.execute(
+                sa.select(table.c.model, table.c.res_id).where(table.c.module == module, table.c.name == name)
+            ).first()
+            if row is None:
+                if raise_if_not_found:
+                    raise MissingError(f"external id {xmlid!r} not found", code="XMLID_UNKNOWN")
+                return None
+            found = self.transaction.xmlid_cache[xmlid] = (row.model, row.res_id)
+        model, res_id = found
+        record = self[model].browse(res_id)
+        if raise_if_not_found and not record.exists():
+            raise MissingError(f"external id {xmlid!r} points to a deleted {model} record ({res_id})", code="XMLID_UNKNOWN")
+        return record
 
     def publish(self, name: str, payload: dict[str, Any]) -> None:
         """Publish a business event to every installed addon implementing ``kernel_event``."""

@@ -142,6 +142,10 @@ class Field:
         """A database value as the cache holds it (by default: as is)."""
         return value
 
+    def convert_assigned(self, value: Any, record: BaseModel) -> Any:
+        """A value assigned by a compute method, as the cache holds it."""
+        return self.convert_to_cache(self.convert_to_column(value, record))
+
     def convert_to_record(self, value: Any, record: BaseModel) -> Any:
         """A cached value as ``record.field`` returns it."""
         return self.null if value is None else value
@@ -179,10 +183,9 @@ class Field:
         transaction = record.env.transaction
         if transaction.is_computing(self, record._ids):
             cache = transaction.cache_for(self)
-            converted = self.convert_to_cache(self.convert_to_column(value, record))
+            converted = self.convert_assigned(value, record)
             for record_id in record._ids:
                 cache[record_id] = converted
-            transaction.mark_computed(self, record._ids)
             return
         record.write({self.name: value})
 

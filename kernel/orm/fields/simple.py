@@ -184,6 +184,11 @@ class Selection(Field):
     type = "selection"
     extra_args = frozenset({"selection", "selection_add"})
 
+    def __init__(self, selection: Any = None, string: str | None = None, **kwargs: Any):
+        if selection is not None:
+            kwargs["selection"] = selection
+        super().__init__(string, **kwargs)
+
     def merged(self, other: Field) -> Field:
         field = super().merged(other)
         added = other.args.get("selection_add")

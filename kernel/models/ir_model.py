@@ -1,0 +1,144 @@
+"""Metadata as models: addons (``ir.module``), models, fields, external ids, parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..orm import api, fields
+from ..orm.models import Model
+
+MODULE_STATES = [
+    ("uninstalled", "Not Installed"),
+    ("installed", "Installed"),
+    ("to install", "To Install"),
+    ("to upgrade", "To Upgrade"),
+    ("to remove", "To Remove"),
+]
+
+
+class IrModule(Model):
+    """An addon known to the database; its state changes only through the kernel's lifecycle."""
+
+    _name = "ir.module"
+    _description = "Addon"
+    _table = "ir_module"
+    _order = "name"
+    _log_access = False
+
+    name = fields.Char("Technical Name", required=True, size=64)
+    state = fields.Selection(MODULE_STATES, "Status", required=True, default="uninstalled")
+    version = fields.Char("Installed Version", size=32)
+    write_date = fields.Datetime("Last Updated on", readonly=True)
+    shortdesc = fields.Char("Name", compute="_compute_manifest")
+    summary = fields.Char("Summary", compute="_compute_manifest")
+    category = fields.Char("Category", compute="_compute_manifest")
+    latest_version = fields.Char("Latest Version", compute="_compute_manifest")
+    application = fields.Boolean("Application", compute="_compute_manifest")
+
+    def _compute_manifest(self) -> None:
+        manifests = self.env.kernel.manifests
+        for record in self:
+            manifest = manifests.get(record.name)
+            record.shortdesc = manifest.name if manifest else record.name
+            record.summary = manifest.summary if manifest else ""
+            record.category = manifest.category if manifest else ""
+            record.latest_version = manifest.version if manifest else False
+            record.application = manifest.application if manifest else False
+
+
+class IrModel(Model):
+    """One row per model of the registry, kept in step by the kernel."""
+
+    _name = "ir.model"
+    _description = "Model"
+    _order = "model"
+
+    model = fields.Char("Model", required=True, unique=True)
+    name = fields.Char("Description")
+    table = fields.Char("Table")
+    addon = fields.Char("Defined by")
+    modules = fields.Char("In Addons", help="Every addon adding a layer to the model, in install order")
+    abstract = fields.Boolean("Abstract")
+    field_ids = fields.One2many("ir.model.fields", "model_id", "Fields")
+
+
+class IrModelFields(Model):
+    """One row per field of the registry; remembers the columns each addon owns."""
+
+    _name = "ir.model.fields"
+    _description = "Field"
+    _order = "model, name"
+    _unique = (("model", "name"),)
+
+    model_id = fields.Many2one("ir.model", "Model", required=True, ondelete="cascade", index=True)
+    model = fields.Char("Model Name", required=True)
+    name = fields.Char("Field Name", required=True)
+    field_description = fields.Char("Label")
+    ttype = fields.Char("Type")
+    relation = fields.Char("Related Model")
+    relation_table = fields.Char("Relation Table")
+    column_name = fields.Char("Column")
+    store = fields.Boolean("Stored")
+    required = fields.Boolean("Required")
+    readonly = fields.Boolean("Read-only")
+    addon = fields.Char("Defined by")
+
+
+class IrModelData(Model):
+    """External ids: ``module.name`` -> a record, with ``noupdate`` for user-owned data."""
+
+    _name = "ir.model.data"
+    _description = "External Identifier"
+    _order = "module, name"
+    _rec_name = "name"
+    _unique = (("module", "name"),)
+
+    module = fields.Char("Addon", required=True, index=True)
+    name = fields.Char("External Name", required=True)
+    model = fields.Char("Model", required=True)
+    res_id = fields.Integer("Record ID", index=True)
+    noupdate = fields.Boolean("Not Updated on Upgrade", default=False)
+    complete_name = fields.Char("Complete ID", compute="_compute_complete_name")
+
+    def _compute_complete_name(self) -> None:
+        for record in self:
+            record.complete_name = f"{record.module}.{record.name}"
+
+    @api.model
+    def record_xmlid(self, module: str, name: str, record: Any, noupdate: bool = False) -> Any:
+        """Point ``module.name`` at ``record`` (creating or moving the external id)."""
+        existing = self.search([("module", "=", module), ("name", "=", name)], limit=1)
+        values = {"model": record._name, "res_id": record.id, "noupdate": noupdate}
+        if existing:
+            existing.write(values)
+        else:
+            existing = self.create({"module": module, "name": name, **values})
+        self.env.transaction.xmlid_cache.pop(f"{module}.{name}", None)
+        return existing
+
+
+class IrConfigParameter(Model):
+    """Database-wide settings as key/value text."""
+
+    _name = "ir.config_parameter"
+    _description = "System Parameter"
+    _table = "ir_config_parameter"
+    _order = "key"
+    _rec_name = "key"
+    _log_access = False
+
+    key = fields.Char("Key", required=True, unique=True, size=256)
+    value = fields.Text("Value", required=True)
+
+    @api.model
+    def get_param(self, key: str, default: str | None = None) -> str | None:
+        record = self.search([("key", "=", key)], limit=1)
+        return record.value if record else default
+
+    @api.model
+    def set_param(self, key: str, value: str) -> None:
+        record = self.search([("key", "=", key)], limit=1)
+        if record:
+            record.value = value
+        else:
+            self.create({"key": key, "value": value})

@@ -1,0 +1,92 @@
+"""Database integrity errors turned into messages a user can act on.
+
+The database decides uniqueness and references (so concurrent transactions
+cannot both win); when it refuses, this module finds which field, which value
+and which existing record are involved.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..exceptions import UserError, ValidationError
+
+if TYPE_CHECKING:
+    from .models import BaseModel
+
+SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)")
+DUPLICATE_STATUS = 409
+
+
+def _unique_columns(model: BaseModel, exc: IntegrityError) -> list[str] | None:
+    orig = exc.orig
+    diag = getattr(orig, "diag", None)
+    constraint = getattr(diag, "constraint_name", None)
+    if constraint:
+        for index in model._sql.indexes:
+            if index.name == constraint and index.unique:
+                return [column.name for column in index.columns]
+        return None
+    match = SQLITE_UNIQUE.search(str(orig))
+    if match:
+        pairs = [part.strip().split(".", 1) for part in match.group(1).split(",")]
+        if all(table == model._table for table, _ in pairs):
+            return [column for _, column in pairs]
+    return None
+
+
+def _is_foreign_key(exc: IntegrityError) -> bool:
+    sqlstate = getattr(getattr(exc.orig, "diag", None), "sqlstate", None) or getattr(exc.orig, "sqlstate", None)
+    return sqlstate == "23503" or "FOREIGN KEY constraint failed" in str(exc.orig)
+
+
+def duplicate_error(model: BaseModel, columns: list[str], rows: Sequence[Mapping[str, Any]],
+                    exclude_ids: Sequence[int] = ()) -> ValidationError:
+    """Name the field, the value and the record already holding it."""
+    by_column = {f.column_name: f for f in model._fields.values() if f.column_name}
+    fields = [by_column[c] for c in columns if c in by_column]
+    labels = ", ".join(f.string for f in fields) or ", ".join(columns)
+    table = model._sql
+    seen: dict[tuple, int] = {}
+    for position, row in enumerate(rows):
+        key = tuple(row.get(c) for c in columns)
+        if any(value is None for value in key):
+            continue
+        condition = sa.and_(*(table.c[c] == row[c] for c in columns))
+        if exclude_ids:
+            condition = sa.and_(condition, table.c.id.not_in(list(exclude_ids)))
+        holder = model.env.execute(sa.select(table.c.id).where(condition).limit(1)).scalar()
+        value = ", ".join(str(v) for v in key)
+        if holder is not None:
+            name = model.sudo().browse(holder)._display_names().get(holder, "")
+            return ValidationError(
+                f"{model._description}: {labels} {value!r} is already used by {name!r} (id {holder})",
+                code=model._duplicate_code, status=DUPLICATE_STATUS,
+            )
+        if key in seen:
+            return ValidationError(
+                f"{model._description}: {labels} {value!r} is given to more than one record",
+                code=model._duplicate_code, status=DUPLICATE_STATUS,
+            )
+        seen[key] = position
+    return ValidationError(f"{model._description}: {labels} must be unique", code=model._duplicate_code,
+                           status=DUPLICATE_STATUS)
+
+
+def translate(model: BaseModel, exc: IntegrityError, rows: Sequence[Mapping[str, Any]],
+              exclude_ids: Sequence[int] = ()) -> UserError:
+    """The user error for an integrity error raised while writing ``rows`` to ``model``'s table."""
+    columns = _unique_columns(model, exc)
+    if columns:
+        return duplicate_error(model, columns, rows, exclude_ids)
+    if _is_foreign_key(exc):
+        return ValidationError(
+            f"{model._description}: a value refers to a record that does not exist", code="REFERENCE_MISSING"
+        )
+    reason = str(exc.orig).strip().splitlines()[0]
+    return ValidationError(f"{model._description}: the database refused the change: {reason}", code="INTEGRITY")

@@ -1,0 +1,384 @@
+"""Creating, updating, copying and deleting records."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from ..db import utcnow
+from ..exceptions import MissingError, ValidationError
+from . import integrity
+from .compute import ComputeMixin, Targets
+from .relations import RelationsMixin
+
+if TYPE_CHECKING:
+    from .fields import Field
+    from .models import BaseModel
+
+WRITE_CHUNK = 1000
+LOG_FIELDS = ("create_date", "write_date", "create_uid", "write_uid")
+
+
+class WriteMixin(ComputeMixin, RelationsMixin):
+    """``create``, ``write``, ``unlink``, ``copy``, ``default_get`` and ``name_create``."""
+
+    # -- defaults --------------------------------------------------------------------
+
+    def default_get(self: BaseModel, fields_list: Sequence[str]) -> dict[str, Any]:
+        """Default values: ``default_<field>`` context keys first, then the fields' defaults."""
+        result: dict[str, Any] = {}
+        context = self.env.context
+        for name in fields_list:
+            field = self._fields.get(name)
+            if field is None:
+                continue
+            if f"default_{name}" in context:
+                result[name] = context[f"default_{name}"]
+            elif field.default is not None:
+                result[name] = field.default_value(self)
+        return result
+
+    def _with_defaults(self: BaseModel, vals_list: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        context_defaults = {k[8:]: v for k, v in self.env.context.items() if k.startswith("default_") and k[8:] in self._fields}
+        static: dict[str, Any] = {}
+        dynamic: list[Field] = []
+        for name, field in self._fields.items():
+            if name in context_defaults:
+                static[name] = context_defaults[name]
+            elif field.default is not None and not getattr(field, "magic", False):
+                if callable(field.default):
+                    dynamic.append(field)
+                else:
+                    static[name] = field.default
+        if not static and not dynamic:
+            return vals_list
+        result = []
+        for vals in vals_list:
+            full = {name: value for name, value in static.items() if name not in vals}
+            for field in dynamic:
+                if field.name not in vals:
+                    full[field.name] = field.default_value(self)
+            full.update(vals)
+            result.append(full)
+        return result
+
+    # -- create ------------------------------------------------------------------------
+
+    def create(self: BaseModel, vals_list: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> BaseModel:
+        """Create records from one dict or a list of dicts: one multi-row INSERT per batch."""
+        if self._abstract:
+            raise ValidationError(f"{self._name} is abstract: it has no records", code="MODEL_ABSTRACT")
+        single = isinstance(vals_list, Mapping)
+        vals_list = [dict(vals_list)] if single else [dict(vals) for vals in vals_list]
+        if not vals_list:
+            return self.browse()
+        vals_list = self._with_defaults(vals_list)
+        vals_list = self._create_delegated_parents(vals_list)
+        rows, x2many, inverses, written = self._split_create_values(vals_list)
+        ids = self._insert_rows(rows)
+        records = self._browse(tuple(ids))
+        transaction = self.env.transaction
+        columns = [self._fields[name] for name in rows[0]]
+        for record_id, row in zip(ids, rows):
+            for field in columns:
+                transaction.cache_for(field)[record_id] = field.convert_to_cache(row[field.name])
+        records._invalidate_one2many_of(written)
+        for record, commands in zip(records, x2many):
+            for field, value in commands:
+                record._write_x2many(field, value)
+        for record, values in zip(records, inverses):
+            for field, value in values:
+                record._write_inverse(field, value)
+        if self._parent_store:
+            records._update_parent_path()
+        computed = records._compute_stored_on_create(written)
+        records._recompute(records._modified(written + computed))
+        records._validate_constraints({f.name for f in written})
+        return records[0] if single else records
+
+    def _create_delegated_parents(self: BaseModel, vals_list: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for parent_name, link in self._inherits.items():
+            parent_fields = self.env[parent_name]._fields
+            parent_vals = []
+            for vals in vals_list:
+                if vals.get(link):
+                    parent_vals.append(None)
+                    continue
+                own = {k: vals.pop(k) for k in list(vals) if k in parent_fields and getattr(self._fields[k], "delegated_to", None) == link}
+                parent_vals.append(own)
+            todo = [v for v in parent_vals if v is not None]
+            if todo:
+                created = iter(self.env[parent_name].create(todo)._ids)
+                for vals, own in zip(vals_list, parent_vals):
+                    if own is not None:
+                        vals[link] = next(created)
+        return vals_list
+
+    def _split_create_values(self: BaseModel, vals_list: list[dict[str, Any]]):
+        """Column rows (same keys on every row), x2many commands, inverse writes, fields written."""
+        now, uid = utcnow(), self.env.uid
+        log = self._log_access and "create_date" in self._fields
+        rows: list[dict[str, Any]] = []
+        x2many: list[list[tuple[Field, Any]]] = []
+        inverses: list[list[tuple[Field, Any]]] = []
+        written: dict[str, Field] = {}
+        for vals in vals_list:
+            row: dict[str, Any] = {}
+            relational: list[tuple[Field, Any]] = []
+            inverse: list[tuple[Field, Any]] = []
+            for name, value in vals.items():
+                field = self._fields.get(name)
+                if field is None:
+                    raise ValidationError(f"{self._name} has no field {name!r}", code="FIELD_UNKNOWN")
+                if name == "id" or name in LOG_FIELDS:
+                    continue
+                if field.column_name and not (field.compute and not field.inverse) and not field.related:
+                    row[name] = field.convert_to_column(value, self)
+                    written[name] = field
+                elif field.store and field.type in ("one2many", "many2many"):
+                    relational.append((field, value))
+                    written[name] = field
+                elif field.inverse or field.related:
+                    inverse.append((field, value))
+            if log:
+                row.update(create_date=now, write_date=now)
+                if "create_uid" in self._fields:
+                    row.update(create_uid=uid, write_uid=uid)
+            rows.append(row)
+            x2many.append(relational)
+            inverses.append(inverse)
+        keys = list(dict.fromkeys(k for row in rows for k in row))
+        for row in rows:
+            for key in keys:
+                row.setdefault(key, None)
+        self._check_required(rows, keys)
+        return rows, x2many, inverses, list(written.values())
+
+    def _check_required(self: BaseModel, rows: list[dict[str, Any]], keys: list[str]) -> None:
+        for field in self._fields.values():
+            if not field.required or not field.column_name or field.compute or field.related:
+                continue
+            if field.name not in keys or any(row[field.name] is None for row in rows):
+                raise ValidationError(
+                    f"{self._description}: {field.string} ({field.name}) is required", code="FIELD_REQUIRED"
+                )
+
+    def _insert_rows(self: BaseModel, rows: list[dict[str, Any]]) -> list[int]:
+        table = self._sql
+        statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+        connection = self.env.connection
+        ids: list[int] = []
+        for start in range(0, len(rows), WRITE_CHUNK):
+            chunk = rows[start:start + WRITE_CHUNK]
+            try:
+                with connection.begin_nested():
+                    if chunk[0]:
+                        ids.extend(connection.execute(statement, chunk).scalars())
+                    else:
+                        for _ in chunk:
+                            ids.append(connection.execute(table.insert().returning(table.c.id)).scalar_one())
+            except IntegrityError as exc:
+                raise integrity.translate(self, exc, chunk) from None
+        return ids
+
+    # -- write ---------------------------------------------------------------------------
+
+    def write(self: BaseModel, vals: Mapping[str, Any]) -> bool:
+        """Set the same values on every record: one UPDATE for all of them."""
+        if not self._ids:
+            return True
+        columns: dict[str, Any] = {}
+        relational: list[tuple[Field, Any]] = []
+        inverse: list[tuple[Field, Any]] = []
+        written: list[Field] = []
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if field is None:
+                raise ValidationError(f"{self._name} has no field {name!r}", code="FIELD_UNKNOWN")
+            if name == "id" or name in LOG_FIELDS:
+                continue
+            if field.column_name and not (field.compute and not field.inverse) and not field.related:
+                converted = field.convert_to_column(value, self)
+                if converted is None and field.required:
+                    raise ValidationError(f"{self._description}: {field.string} ({name}) is required", code="FIELD_REQUIRED")
+                columns[name] = converted
+                written.append(field)
+            elif field.store and field.type in ("one2many", "many2many"):
+                relational.append((field, value))
+                written.append(field)
+            elif field.inverse or field.related:
+                inverse.append((field, value))
+        before = self._modified([f for f in written if f.relational])
+        if columns:
+            self._update_columns(columns)
+            self._invalidate_one2many_of(written)
+        for field, value in relational:
+            self._write_x2many(field, value)
+        for field, value in inverse:
+            for record in self:
+                record._write_inverse(field, value)
+        if self._parent_store and self._parent_name in columns:
+            self._update_parent_path()
+        targets = self._modified(written)
+        for field, ids in before.items():
+            targets.setdefault(field, set()).update(ids)
+        self._recompute(targets)
+        self._validate_constraints(set(vals))
+        return True
+
+    def _update_columns(self: BaseModel, columns: dict[str, Any]) -> None:
+        table = self._sql
+        values = dict(columns)
+        if self._log_access and "write_date" in self._fields:
+            values["write_date"] = utcnow()
+            if "write_uid" in self._fields:
+                values["write_uid"] = self.env.uid
+        ids = list(dict.fromkeys(self._ids))
+        guarded = any(self._fields[name].unique or self._fields[name].type == "many2one" for name in columns) or self._unique
+        connection = self.env.connection
+        updated = 0
+        for start in range(0, len(ids), WRITE_CHUNK):
+            chunk = ids[start:start + WRITE_CHUNK]
+            statement = sa.update(table).where(table.c.id.in_(chunk)).values(values)
+            try:
+                if guarded:
+                    with connection.begin_nested():
+                        updated += connection.execute(statement).rowcount
+                else:
+                    updated += connection.execute(statement).rowcount
+            except IntegrityError as exc:
+                raise integrity.translate(self, exc, [columns], exclude_ids=chunk) from None
+        if updated < len(ids):
+            missing = sorted(set(ids) - set(self.exists()._ids))
+            raise MissingError(f"{self._name} records {missing[:10]} do not exist (any more)")
+        transaction = self.env.transaction
+        for name, value in values.items():
+            field = self._fields[name]
+            cache = transaction.cache_for(field)
+            cached = field.convert_to_cache(value)
+            for record_id in ids:
+                cache[record_id] = cached
+
+    def _invalidate_one2many_of(self: BaseModel, written: list[Field]) -> None:
+        """Forget cached one2many values whose inverse many2one was just written."""
+        inverse = self.env.registry.inverse_one2many
+        stale = [o2m for field in written if field.type == "many2one" for o2m in inverse.get(field, ())]
+        if stale:
+            self.env.transaction.invalidate(stale)
+
+    def _write_inverse(self: BaseModel, field: Field, value: Any) -> None:
+        if field.related:
+            names = field.related.split(".")
+            target = self
+            for name in names[:-1]:
+                target = target[name]
+            if target:
+                target.write({names[-1]: value})
+            self.env.transaction.invalidate([field], self._ids)
+            return
+        cache = self.env.transaction.cache_for(field)
+        cache[self._ids[0]] = field.convert_assigned(value, self)
+        method = getattr(self, field.inverse) if isinstance(field.inverse, str) else None
+        if method is not None:
+            method()
+        else:
+            field.inverse(self)
+
+    # -- unlink ----------------------------------------------------------------------------
+
+    def unlink(self: BaseModel) -> bool:
+        """Delete the records, applying each referring many2one's ``ondelete`` first."""
+        if not self._ids:
+            return True
+        ids = list(dict.fromkeys(self._ids))
+        watched = [f for f in self._fields.values() if f in self.env.registry.triggers]
+        before: Targets = self._modified(watched) if watched else {}
+        self._apply_ondelete()
+        table = self._sql
+        data = self.env.registry.models.get("ir.model.data")
+        connection = self.env.connection
+        for start in range(0, len(ids), WRITE_CHUNK):
+            chunk = ids[start:start + WRITE_CHUNK]
+            try:
+                with connection.begin_nested():
+                    connection.execute(sa.delete(table).where(table.c.id.in_(chunk)))
+            except IntegrityError as exc:
+                raise integrity.translate(self, exc, []) from None
+            if data is not None and self._name != "ir.model.data":
+                xml = data._sql
+                connection.execute(sa.delete(xml).where(xml.c.model == self._name, xml.c.res_id.in_(chunk)))
+        self.env.transaction.invalidate(ids=ids)
+        self.env.transaction.xmlid_cache.clear()
+        for field in list(before):
+            if field.model_name == self._name:
+                before[field].difference_update(ids)
+        self._recompute(before)
+        return True
+
+    # -- copy and name_create ------------------------------------------------------------------
+
+    def copy_data(self: BaseModel, default: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        self.ensure_one()
+        default = dict(default or {})
+        values: dict[str, Any] = {}
+        for name, field in self._fields.items():
+            if name in default or not field.copy or getattr(field, "magic", False) or name == "id":
+                continue
+            if field.compute and not field.store or field.related:
+                continue
+            value = self[name]
+            if field.type == "many2many":
+                values[name] = [(6, 0, value.ids)]
+            elif field.type == "one2many":
+                values[name] = [(0, 0, line) for child in value for line in child.copy_data({field.inverse_name: False})]
+                for line in values[name]:
+                    line[2].pop(field.inverse_name, None)
+            elif field.type == "many2one":
+                values[name] = value.id or False
+            else:
+                values[name] = value
+        values.update(default)
+        return [values]
+
+    def copy(self: BaseModel, default: Mapping[str, Any] | None = None) -> BaseModel:
+        """A new record with this one's copyable values, overridden by ``default``."""
+        return self.create(self.copy_data(default)[0])
+
+    def name_create(self: BaseModel, name: str) -> tuple[int, str]:
+        if not self._rec_name:
+            raise ValidationError(f"{self._name} cannot be created from a name alone", code="NAME_CREATE")
+        record = self.create({self._rec_name: name})
+        return record.id, record.display_name
+
+    # -- constraints and trees -----------------------------------------------------------------
+
+    def _validate_constraints(self: BaseModel, names: set[str]) -> None:
+        for method in self._constraint_methods:
+            if names.intersection(n.split(".")[0] for n in method._constrains):
+                method(self)
+
+    def _update_parent_path(self: BaseModel) -> None:
+        """Recompute ``parent_path`` ("1/4/9/") of these records and their descendants; refuse cycles."""
+        table = self._sql
+        path = table.c.parent_path
+        for record in self.sudo().with_context(active_test=False):
+            parent = record[self._parent_name]
+            prefix = parent.parent_path if parent else ""
+            if prefix and f"/{record.id}/" in f"/{prefix}":
+                raise ValidationError(
+                    f"{self._description}: {record.display_name!r} cannot be its own ancestor", code="TREE_CYCLE"
+                )
+            old = self.env.execute(sa.select(path).where(table.c.id == record.id)).scalar() or ""
+            new = f"{prefix}{record.id}/"
+            self.env.execute(sa.update(table).where(table.c.id == record.id).values(parent_path=new))
+            if old and old != new:
+                self.env.execute(
+                    sa.update(table)
+                    .where(path.like(f"{old}%"), table.c.id != record.id)
+                    .values(parent_path=sa.literal(new) + sa.func.substr(path, len(old) + 1))
+                )
+            self.env.transaction.invalidate([self._fields["parent_path"]])
