@@ -192,10 +192,8 @@ class Kernel:
         """Compose the models of the addons registered with :attr:`plugins` (in install order)."""
         layers: list[tuple[str, list[type]]] = [(BASE_ADDON, CORE_MODELS)]
         implementations = {impl.plugin_name: impl for impl in self.plugins.hook.kernel_models.get_hookimpls()}
-        for name, _plugin in self.plugins.list_name_plugin():
-            impl = implementations.get(name)
-            if impl is not None:
-                layers.append((name, list(impl.function() or [])))
+        for name in self.graph.order(implementations):
+            layers.append((name, list(implementations[name].function() or [])))
         self._registry = Registry(layers)
         return self._registry
 

@@ -9,6 +9,7 @@ with an error: a database that was expected is never skipped.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -19,6 +20,7 @@ import pytest
 from .db import check_connection, create_database, create_engine, drop_database, parse_url
 from .exceptions import DatabaseError
 from .kernel import Kernel
+from .orm.env import SUPERUSER_ID, Environment, Transaction
 
 PG_ENV = "ERP_TEST_PG_URL"
 
@@ -100,3 +102,30 @@ def kernel(kernel_factory: Callable[..., Kernel]) -> Kernel:
     instance = kernel_factory()
     instance.init(demo=False)
     return instance
+
+
+@contextlib.contextmanager
+def rollback_env(kernel: Kernel, uid: int = SUPERUSER_ID, context: dict | None = None) -> Iterator[Environment]:
+    """An environment whose transaction is rolled back at the end: tests share one database cheaply."""
+    registry = kernel.registry
+    with kernel.engine.connect() as connection:
+        transaction = connection.begin()
+        try:
+            yield Environment(Transaction(kernel, connection, registry), uid, context)
+        finally:
+            transaction.rollback()
+
+
+@contextlib.contextmanager
+def installed_kernel(backend: str, folder: Path, addons_path: Iterable[str | Path] | None,
+                     addons: Iterable[str]) -> Iterator[Kernel]:
+    """A kernel on a throwaway database of ``backend`` with ``addons`` installed; dropped afterwards."""
+    url = throwaway_database(backend, folder)
+    kernel = Kernel(url, addons_path=addons_path)
+    try:
+        kernel.init()
+        kernel.install(list(addons))
+        yield kernel
+    finally:
+        kernel.close()
+        drop_database(url)

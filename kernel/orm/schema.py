@@ -24,7 +24,7 @@ def sync_schema(connection: Connection, metadata: sa.MetaData) -> list[str]:
         columns = {column["name"] for column in inspector.get_columns(table.name)}
         for column in table.columns:
             if column.name not in columns:
-                operations.add_column(table.name, column.copy())
+                operations.add_column(table.name, column._copy())
                 done.append(f"add column {table.name}.{column.name}")
         indexes = {index["name"] for index in inspector.get_indexes(table.name)}
         for index in table.indexes:
