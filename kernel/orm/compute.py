@@ -18,6 +18,19 @@ MAX_RECOMPUTE_ROUNDS = 20
 Targets = dict["Field", set[int]]
 
 
+class _AllRecords(set):
+    """Every record of a model: what a non-stored field is invalidated for, without a search."""
+
+    def update(self, *others: Iterable[int]) -> None:  # stays "all"
+        return None
+
+    def difference_update(self, *others: Iterable[int]) -> None:
+        return None
+
+
+ALL_RECORDS = _AllRecords()
+
+
 class ComputeMixin:
     """Compute and recompute methods of :class:`~kernel.orm.models.BaseModel`."""
 
@@ -76,6 +89,9 @@ class ComputeMixin:
             return targets
         for field in fields:
             for trigger in triggers.get(field, ()):
+                if not trigger.target.store:
+                    targets[trigger.target] = ALL_RECORDS
+                    continue
                 source_ids = ids
                 if trigger.via is not None:
                     source_ids = [i for i in self._browse(tuple(ids)).sudo().mapped(trigger.via.name)._ids]
@@ -86,7 +102,8 @@ class ComputeMixin:
                     found = model.search([(trigger.path_name, "in", source_ids)])._ids
                 else:
                     found = source_ids
-                targets[trigger.target].update(found)
+                if targets.get(trigger.target) is not ALL_RECORDS:
+                    targets[trigger.target].update(found)
         return targets
 
     def _recompute(self: BaseModel, targets: Targets) -> None:
@@ -99,10 +116,10 @@ class ComputeMixin:
                 raise ValidationError("computed fields depend on each other in a loop", code="COMPUTE_LOOP")
             following: Targets = defaultdict(set)
             for field, ids in targets.items():
-                if not ids:
-                    continue
                 if not field.store:
-                    transaction.invalidate([field], ids)
+                    transaction.invalidate([field], None if ids is ALL_RECORDS else ids)
+                    continue
+                if not ids:
                     continue
                 model = self.env[field.model_name].sudo().with_context(active_test=False)
                 records = model._browse(tuple(ids)).exists()

@@ -141,7 +141,7 @@ class Environment:
             if not name:
                 raise ValidationError(f"external id {xmlid!r} must be 'module.name'", code="XMLID_INVALID")
             data = self.registry["ir.model.data"]
-            table = data._sql_table()
+            table = data._sql
             row = self.transaction.connection.execute(
                 sa.select(table.c.model, table.c.res_id).where(table.c.module == module, table.c.name == name)
             ).first()

@@ -77,10 +77,13 @@ class Registry:
         resolve_dependencies(self)
         self.triggers = build_triggers(self)
         self.inverse_one2many: dict[F.Field, list[F.Field]] = {}
+        self.x2many_to: dict[str, list[F.Field]] = {}
         for model in self.models.values():
             for fld in model._fields.values():
                 if fld.type == "one2many":
                     self.inverse_one2many.setdefault(fld.inverse_field, []).append(fld)
+                if fld.type in ("one2many", "many2many"):
+                    self.x2many_to.setdefault(fld.comodel_name, []).append(fld)
         self.metadata = build_metadata(self)
         for model in self.concrete_models():
             model._sql = self.metadata.tables[model._table]

@@ -168,22 +168,35 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                 )
 
     def _insert_rows(self: BaseModel, rows: list[dict[str, Any]]) -> list[int]:
-        table = self._sql
-        statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+        """Insert the rows in batches and return their ids, in order."""
         connection = self.env.connection
+        insert = self._insert_batch_sqlite if connection.dialect.name == "sqlite" else self._insert_batch_returning
         ids: list[int] = []
         for start in range(0, len(rows), WRITE_CHUNK):
             chunk = rows[start:start + WRITE_CHUNK]
             try:
                 with connection.begin_nested():
-                    if chunk[0]:
-                        ids.extend(connection.execute(statement, chunk).scalars())
-                    else:
-                        for _ in chunk:
-                            ids.append(connection.execute(table.insert().returning(table.c.id)).scalar_one())
+                    ids.extend(insert(chunk))
             except IntegrityError as exc:
                 raise integrity.translate(self, exc, chunk) from None
         return ids
+
+    def _insert_batch_returning(self: BaseModel, rows: list[dict[str, Any]]) -> list[int]:
+        table = self._sql
+        if not rows[0]:
+            return [self.env.execute(table.insert().returning(table.c.id)).scalar_one() for _ in rows]
+        statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+        return list(self.env.execute(statement, rows).scalars())
+
+    def _insert_batch_sqlite(self: BaseModel, rows: list[dict[str, Any]]) -> list[int]:
+        """One executemany; SQLite gives the rows of one statement consecutive rowids after the
+        largest one (the transaction holds the write lock), so the ids follow from the last one."""
+        table = self._sql
+        if not rows[0]:
+            rows = [{"id": None} for _ in rows]
+        self.env.execute(table.insert(), rows)
+        last = self.env.execute(sa.text("SELECT last_insert_rowid()")).scalar_one()
+        return list(range(last - len(rows) + 1, last + 1))
 
     # -- write ---------------------------------------------------------------------------
 
@@ -311,8 +324,10 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             if data is not None and self._name != "ir.model.data":
                 xml = data._sql
                 connection.execute(sa.delete(xml).where(xml.c.model == self._name, xml.c.res_id.in_(chunk)))
-        self.env.transaction.invalidate(ids=ids)
-        self.env.transaction.xmlid_cache.clear()
+        transaction = self.env.transaction
+        transaction.invalidate(self._fields.values(), ids)
+        transaction.invalidate(self.env.registry.x2many_to.get(self._name, ()))
+        transaction.xmlid_cache.clear()
         for field in list(before):
             if field.model_name == self._name:
                 before[field].difference_update(ids)

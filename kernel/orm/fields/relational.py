@@ -182,6 +182,10 @@ class Many2many(_X2many):
     type = "many2many"
     extra_args = _X2many.extra_args | {"relation", "column1", "column2"}
 
+    def _init_attributes(self) -> None:
+        super()._init_attributes()
+        self.copy = self.args.get("copy", True)
+
     def __init__(self, comodel_name: str | None = None, relation: str | None = None,
                  column1: str | None = None, column2: str | None = None,
                  string: str | None = None, **kwargs: Any):

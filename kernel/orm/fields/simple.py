@@ -39,7 +39,9 @@ class Char(Field):
         if not isinstance(value, str):
             raise self.invalid(value, "text")
         if self.trim:
-            value = value.strip()
+            value = value.strip() or None
+            if value is None:
+                return None
         if self.size and len(value) > self.size:
             raise self.invalid(value[:40] + "…", f"at most {self.size} characters, got {len(value)}")
         return value
