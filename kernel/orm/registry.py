@@ -49,6 +49,7 @@ class ModelSpec:
     addon: str
     definitions: list[tuple[str, type]] = field(default_factory=list)
     parents: list[str] = field(default_factory=list)
+    delegates: list[str] = field(default_factory=list)
     abstract: bool = False
 
 
@@ -80,6 +81,8 @@ class Registry:
         self.x2many_to: dict[str, list[F.Field]] = {}
         for model in self.models.values():
             for fld in model._fields.values():
+                if fld.related:
+                    continue
                 if fld.type == "one2many":
                     self.inverse_one2many.setdefault(fld.inverse_field, []).append(fld)
                 if fld.type in ("one2many", "many2many"):
@@ -139,8 +142,12 @@ class Registry:
                         raise ModelDefinitionError(
                             f"addon {addon!r}, model {spec.name!r}: inherits from unknown model {parent!r}"
                         )
+                for parent in parents:
                     if parent not in spec.parents:
                         spec.parents.append(parent)
+                for parent in own.get("_inherits", {}) or {}:
+                    if parent not in spec.delegates:
+                        spec.delegates.append(parent)
                 spec.definitions.append((addon, cls))
         return specs
 
@@ -153,7 +160,7 @@ class Registry:
                 return
             if name in stack:
                 raise ModelDefinitionError(f"model inheritance cycle: {' -> '.join(stack + [name])}")
-            for parent in specs[name].parents:
+            for parent in specs[name].parents + specs[name].delegates:
                 visit(parent, stack + [name])
             done.add(name)
             order.append(name)

@@ -8,8 +8,6 @@ ever handed out twice and none is skipped by a committed transaction.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
-
 import sqlalchemy as sa
 
 from ..exceptions import ValidationError
@@ -85,11 +83,13 @@ class IrSequence(Model):
     @api.model
     def next_by_code(self, code: str, company_id: int | None = None) -> str:
         """The next value of the sequence with this code: the company's own first, else a shared one."""
-        domain: list[Any] = [("code", "=", code)]
         if company_id is None:
             company_id = self.env.context.get("company_id")
-        domain.append(("company_id", "in", [company_id, False]) if company_id else ("company_id", "=", False))
-        sequence = self.search(domain, order="company_id", limit=1) if company_id else self.search(domain, limit=1)
+        sequence = self.browse()
+        if company_id:
+            sequence = self.search([("code", "=", code), ("company_id", "=", company_id)], limit=1)
+        if not sequence:
+            sequence = self.search([("code", "=", code), ("company_id", "=", False)], limit=1)
         if not sequence:
             raise ValidationError(f"no sequence with code {code!r}", code="SEQUENCE_UNKNOWN")
         return sequence.next_by_id()

@@ -165,6 +165,8 @@ class One2many(_X2many):
 
     def setup(self, model: type[BaseModel], registry: Registry) -> None:
         super().setup(model, registry)
+        if self.related:
+            return
         comodel = registry[self.comodel_name]
         inverse = comodel._fields.get(self.inverse_name)
         if inverse is None or inverse.type != "many2one" or inverse.comodel_name != model._name:
@@ -196,6 +198,8 @@ class Many2many(_X2many):
 
     def setup(self, model: type[BaseModel], registry: Registry) -> None:
         super().setup(model, registry)
+        if self.related:
+            return
         table, cotable = model._table, registry[self.comodel_name]._table
         self.model_table, self.comodel_table = table, cotable
         self.relation = self.args.get("relation") or "_".join(sorted((table, cotable))) + "_rel"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kernel import ModelDefinitionError
+from kernel import ModelDefinitionError, ValidationError
 from kernel.models import CORE_MODELS
 from kernel.orm import AbstractModel, Model, api, fields
 from kernel.orm.registry import Registry
@@ -150,3 +150,14 @@ def test_registry_builds_fast():
     registry = _registry()
     assert registry.build_seconds < 1.0
     assert set(registry) >= {"ir.model", "ir.model.fields", "ir.module", "ir.model.data", "ir.sequence", "res.users"}
+
+
+def test_a_later_addon_extends_a_selection(layered):
+    field = layered.registry["test.thing"]._fields["kind"]
+    with rollback_env(layered) as env:
+        assert [value for value, _ in field.get_selection(env["test.thing"])] == ["small", "large", "huge"]
+        assert env["test.thing"].create({"name": "big", "kind": "huge"}).kind == "huge"
+    layered.uninstall(["orm_b"])
+    with rollback_env(layered) as env:
+        with pytest.raises(ValidationError, match="one of 'small', 'large'"):
+            env["test.thing"].create({"name": "big", "kind": "huge"})
