@@ -4,9 +4,9 @@ A plan (what to do, to which addons, in which order) is computed first by
 :mod:`kernel.graph` without touching the database; :class:`PlanRunner` then
 applies it.  Every addon runs its steps in one transaction:
 
-    install    import -> models -> schema -> post_install
-    upgrade    import -> models -> schema
-    uninstall  pre_uninstall -> models -> schema
+    install    import -> models -> schema -> data -> demo -> post_install
+    upgrade    import -> models -> schema -> data (vanished records removed)
+    uninstall  pre_uninstall -> data (the addon's records removed) -> models -> schema
 
 If a step fails, that addon's transaction rolls back whole, the addons before
 it stay done, the ones after it are not started, every state is put back to
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Literal
 
 import sqlalchemy as sa
 
+from .data import load_files, remove_addon_data, remove_vanished
 from .db import ir_module, utcnow
 from .exceptions import AddonStepError, KernelError, UserError
 from .manifest import Manifest
@@ -80,11 +81,15 @@ class PlanRunner:
         self.steps: dict[Action, list[tuple[str, Step]]] = {
             "install": [
                 ("import", self._import), ("models", self._models), ("schema", self._schema),
-                ("post_install", self._post_install),
+                ("data", self._data_install), ("demo", self._demo), ("post_install", self._post_install),
             ],
-            "upgrade": [("import", self._import), ("models", self._models), ("schema", self._schema)],
+            "upgrade": [
+                ("import", self._import), ("models", self._models), ("schema", self._schema),
+                ("data", self._data_upgrade),
+            ],
             "uninstall": [
-                ("pre_uninstall", self._pre_uninstall), ("models", self._models_without), ("schema", self._schema),
+                ("pre_uninstall", self._pre_uninstall), ("data", self._data_remove),
+                ("models", self._models_without), ("schema", self._schema),
             ],
         }
 
@@ -147,6 +152,23 @@ class PlanRunner:
             system = users.create({"name": "System", "login": "__system__", "active": False})
             if system.id != SUPERUSER_ID:
                 raise KernelError(f"the system user must be the first user, got id {system.id}")
+
+    def _data_install(self, env: Environment, manifest: Manifest) -> None:
+        load_files(env, manifest, manifest.data, "install")
+
+    def _demo(self, env: Environment, manifest: Manifest) -> None:
+        if manifest.demo and self.kernel.demo:
+            load_files(env, manifest, manifest.demo, "install")
+
+    def _data_upgrade(self, env: Environment, manifest: Manifest) -> None:
+        loaded = load_files(env, manifest, manifest.data, "upgrade")
+        if self.kernel.demo:
+            load_files(env, manifest, manifest.demo, "upgrade", loaded)
+        for xmlid in remove_vanished(env, manifest.addon, loaded):
+            log.info("%s: removed %s, no longer in its data files", manifest.addon, xmlid)
+
+    def _data_remove(self, env: Environment, manifest: Manifest) -> None:
+        remove_addon_data(env, manifest.addon)
 
     def _post_install(self, env: Environment, manifest: Manifest) -> None:
         self._call_own_hook("kernel_post_install", manifest.addon, env)

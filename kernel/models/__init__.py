@@ -4,12 +4,14 @@ They are the first layer of every registry, attributed to ``base``; the
 ``base`` addon and others extend them like any model.
 """
 
-from .ir_model import IrConfigParameter, IrModel, IrModelData, IrModelFields, IrModule
-from .res import ResCompany, ResUsers
 from ..orm.sequence import IrSequence
+from .ir_model import IrConfigParameter, IrModel, IrModelData, IrModelFields, IrModule
+from .ir_ui import IrActionsWindow, IrUiMenu, IrUiView
+from .res import IrModelAccess, ResCompany, ResGroups, ResUsers
 
 CORE_MODELS: list[type] = [
-    IrModule, IrModel, IrModelFields, IrModelData, IrConfigParameter, IrSequence, ResCompany, ResUsers,
+    IrModule, IrModel, IrModelFields, IrModelData, IrConfigParameter, IrSequence, ResCompany, ResGroups,
+    ResUsers, IrModelAccess, IrUiView, IrActionsWindow, IrUiMenu,
 ]
 
 __all__ = ["CORE_MODELS"]
