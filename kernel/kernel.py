@@ -26,6 +26,7 @@ from .exceptions import DatabaseError, DependencyError
 from .graph import AddonGraph
 from .loading import Plan, PlanRunner
 from .manifest import Manifest, discover
+from .i18n import Translations
 from .models import CORE_MODELS
 from .orm.env import SUPERUSER_ID, Environment, Transaction
 from .orm.registry import Registry
@@ -75,6 +76,7 @@ class Kernel:
         self._manifests: dict[str, Manifest] | None = None
         self._plugins: AddonPluginManager | None = None
         self._registry: Registry | None = None
+        self._translations: Translations | None = None
 
     def __repr__(self) -> str:
         return f"Kernel({safe_url(self.url)!r})"
@@ -197,11 +199,19 @@ class Kernel:
         self._registry = Registry(layers)
         return self._registry
 
+    @property
+    def translations(self) -> Translations:
+        """The translation catalogs of the installed addons."""
+        if self._translations is None:
+            self._translations = Translations(self.manifests[name] for name in self.installed())
+        return self._translations
+
     def reload(self) -> None:
         """Forget what was derived from the database and the disk; rebuilt on next use."""
         self._manifests = None
         self._plugins = None
         self._registry = None
+        self._translations = None
 
     # -- lifecycle -----------------------------------------------------------
 

@@ -129,7 +129,16 @@ class Environment:
 
     @property
     def lang(self) -> str | None:
-        return self.context.get("lang")
+        """The language of the context, else the user's."""
+        lang = self.context.get("lang")
+        if lang is None and "lang" in self.registry["res.users"]._fields:
+            lang = self.user.lang or None
+        return lang
+
+    def _(self, msgid: str, **params: Any) -> str:
+        """``msgid`` in the environment's language, with ``%(name)s`` parameters filled in."""
+        text = self.kernel.translations.gettext(self.lang, msgid)
+        return text % params if params else text
 
     # -- external ids --------------------------------------------------------
 

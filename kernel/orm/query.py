@@ -215,14 +215,15 @@ class QueryMixin:
                    attributes: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
         """Field descriptions as Odoo clients expect them."""
         wanted = attributes or FIELD_ATTRIBUTES
+        translate = self.env._
         result: dict[str, dict[str, Any]] = {}
         for name, field in self._fields.items():
             if allfields and name not in allfields:
                 continue
             description = {
                 "type": field.type,
-                "string": field.string,
-                "help": field.help,
+                "string": translate(field.string),
+                "help": translate(field.help) if field.help else "",
                 "required": field.required,
                 "readonly": field.readonly,
                 "store": field.store,
@@ -239,7 +240,7 @@ class QueryMixin:
             if field.type == "one2many":
                 description["relation_field"] = field.inverse_name
             if field.type == "selection":
-                description["selection"] = [list(pair) for pair in field.get_selection(self)]
+                description["selection"] = [[value, translate(label)] for value, label in field.get_selection(self)]
             if field.type == "char" and field.size:
                 description["size"] = field.size
             if field.type in ("decimal", "monetary", "float") and (digits := field.args.get("digits")):
