@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from .config import load_settings
 from .exceptions import KernelError, UserError
 from .kernel import Kernel
+from .orm.migrations import write_revision
 
 log = logging.getLogger("kernel.cli")
 
@@ -68,6 +69,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     addons = commands.add_parser("addons", parents=[common], help="list the addons with their state")
     addons.add_argument("--all", action="store_true", help="include hidden addons")
     addons.set_defaults(handler=_addons)
+
+    revision = commands.add_parser("revision", parents=[common], help="write a migration script for an installed addon from the schema difference")
+    revision.add_argument("addon", metavar="ADDON", help="installed addon whose migrations/ folder gets the revision")
+    revision.add_argument("-m", "--message", required=True, help="what the revision does (its docstring and file name)")
+    revision.set_defaults(handler=_revision)
     return parser, commands
 
 
@@ -122,6 +128,13 @@ def _addons(kernel: Kernel, args: argparse.Namespace) -> int:
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
         print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3])
+    return 0
+
+
+def _revision(kernel: Kernel, args: argparse.Namespace) -> int:
+    with kernel.engine.connect() as connection:
+        path = write_revision(connection, kernel.registry.metadata, kernel.manifests, args.addon, args.message)
+    print(f"wrote {path}")
     return 0
 
 

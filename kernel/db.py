@@ -3,11 +3,16 @@
 SQLite's Python driver opens transactions lazily and would commit DDL behind
 our back; :func:`create_engine` takes transaction control away from it (the
 recipe of SQLAlchemy's SQLite dialect documentation) so that an addon's schema
-changes roll back with its data, on SQLite as on PostgreSQL.
+changes roll back with its data, on SQLite as on PostgreSQL.  Since it emits
+``BEGIN`` itself, it also decides foreign key enforcement, which SQLite only
+switches between transactions: on by default, off on request for a
+transaction that must rebuild tables (:func:`sqlite_foreign_keys_off`).
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -15,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-from .exceptions import DatabaseError
+from .exceptions import DatabaseError, SchemaError
 
 NAMING_CONVENTION = {
     "ix": "%(table_name)s_%(column_0_N_name)s_index",
@@ -67,17 +72,81 @@ def safe_url(url: str | URL) -> str:
     return parse_url(url).render_as_string(hide_password=True)
 
 
+# statements that cannot change the database: a transaction that ran only these may be restarted
+_READ_ONLY = re.compile(r"\s*(SELECT\b|PRAGMA\s+[\w.]+\s*(\(|;|$))", re.IGNORECASE)
+_SQLITE_STATE = "erp_sqlite"
+
+
+@dataclass
+class _SqliteState:
+    """What the kernel tracks about one SQLite connection (kept in its pool record's ``info``)."""
+
+    foreign_keys: bool = True  # enforcement as currently set on the connection
+    wrote: bool = False  # the open transaction ran a statement that may have changed something
+
+
 def _sqlite_transactions(engine: Engine) -> None:
     @sa.event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record):  # noqa: ANN001 - DBAPI objects
+    def _connect(dbapi_connection, record):  # noqa: ANN001 - DBAPI objects
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
+        record.info[_SQLITE_STATE] = _SqliteState()
 
     @sa.event.listens_for(engine, "begin")
     def _begin(connection):  # noqa: ANN001
+        state: _SqliteState = connection.info[_SQLITE_STATE]
+        if not state.foreign_keys:
+            connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+            state.foreign_keys = True
         connection.exec_driver_sql("BEGIN")
+        state.wrote = False
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _track(connection, _cursor, statement, _parameters, _context, _executemany):  # noqa: ANN001
+        state: _SqliteState = connection.info[_SQLITE_STATE]
+        if not state.wrote and not _READ_ONLY.match(statement):
+            state.wrote = True
+
+    @sa.event.listens_for(engine, "commit")
+    def _commit(connection):  # noqa: ANN001
+        if not connection.info[_SQLITE_STATE].foreign_keys:
+            _check_foreign_keys(connection)
+
+
+def sqlite_foreign_keys_off(connection: sa.Connection) -> bool:
+    """Run the rest of this SQLite transaction with foreign keys not enforced; ``False`` if too late.
+
+    Rebuilding a table on SQLite drops it, and with foreign keys enforced the
+    drop deletes or nulls the rows of every table referring to it.  SQLite only
+    switches enforcement outside a transaction, so a transaction that has read
+    but not written is restarted (nothing is lost); one that has written cannot
+    be.  Before such a transaction commits, ``PRAGMA foreign_key_check`` runs and
+    a dangling reference raises :class:`SchemaError` instead of committing.
+    """
+    state: _SqliteState = connection.info[_SQLITE_STATE]
+    if not state.foreign_keys:
+        return True
+    if state.wrote or connection.in_nested_transaction():
+        return False
+    for statement in ("COMMIT", "PRAGMA foreign_keys = OFF", "BEGIN"):
+        connection.exec_driver_sql(statement)
+    state.foreign_keys, state.wrote = False, False
+    return True
+
+
+def _check_foreign_keys(connection: sa.Connection) -> None:
+    dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if not dangling:
+        return
+    connection.exec_driver_sql("ROLLBACK")
+    shown = ", ".join(f"{table} row {rowid} -> {parent}" for table, rowid, parent, _ in dangling[:10])
+    more = f" and {len(dangling) - 10} more" if len(dangling) > 10 else ""
+    raise SchemaError(
+        f"rolled back: {len(dangling)} row(s) refer to rows that no longer exist ({shown}{more}); "
+        "foreign keys were not enforced during this transaction to rebuild tables"
+    )
 
 
 def create_engine(url: str | URL) -> Engine:

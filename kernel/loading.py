@@ -4,9 +4,10 @@ A plan (what to do, to which addons, in which order) is computed first by
 :mod:`kernel.graph` without touching the database; :class:`PlanRunner` then
 applies it.  Every addon runs its steps in one transaction:
 
-    install    import -> models -> schema -> data -> demo -> post_install
-    upgrade    import -> models -> schema -> data (vanished records removed)
-    uninstall  pre_uninstall -> data (the addon's records removed) -> models -> schema
+    install    import -> models -> schema -> migrations (stamped) -> data -> demo -> post_install
+    upgrade    import -> models -> migrations (run) -> schema -> data (vanished records removed)
+    uninstall  pre_uninstall -> data (the addon's records removed) -> models -> schema (what it
+               owned dropped) -> migrations (its branch forgotten)
 
 If a step fails, that addon's transaction rolls back whole, the addons before
 it stay done, the ones after it are not started, every state is put back to
@@ -27,8 +28,10 @@ from .data import load_files, remove_addon_data, remove_vanished
 from .db import ir_module, utcnow
 from .exceptions import AddonStepError, KernelError, UserError
 from .manifest import Manifest
+from .orm import migrations
 from .orm.env import SUPERUSER_ID, Environment, Transaction
-from .orm.schema import sync_schema
+from .orm.ownership import check_hidden_type_changes, model_digests, owned_by, stale_tables, sync_model_records
+from .orm.schema import drop_owned, sync_schema
 
 if TYPE_CHECKING:
     from .kernel import Kernel
@@ -81,15 +84,16 @@ class PlanRunner:
         self.steps: dict[Action, list[tuple[str, Step]]] = {
             "install": [
                 ("import", self._import), ("models", self._models), ("schema", self._schema),
-                ("data", self._data_install), ("demo", self._demo), ("post_install", self._post_install),
+                ("migrations", self._migrations), ("data", self._data_install), ("demo", self._demo),
+                ("post_install", self._post_install),
             ],
             "upgrade": [
-                ("import", self._import), ("models", self._models), ("schema", self._schema),
-                ("data", self._data_upgrade),
+                ("import", self._import), ("models", self._models), ("migrations", self._migrations),
+                ("schema", self._schema), ("data", self._data_upgrade),
             ],
             "uninstall": [
                 ("pre_uninstall", self._pre_uninstall), ("data", self._data_remove),
-                ("models", self._models_without), ("schema", self._schema),
+                ("models", self._models_without), ("schema", self._schema), ("migrations", self._migrations),
             ],
         }
 
@@ -141,10 +145,34 @@ class PlanRunner:
         self._models(env, manifest)
 
     def _schema(self, env: Environment, manifest: Manifest) -> None:
-        for change in sync_schema(env.connection, env.registry.metadata):
+        state = self._pending_state(env, manifest)
+        digests = model_digests(env)
+        changes: list[str] = []
+        if state == PENDING_STATE["uninstall"]:
+            changes += drop_owned(env.connection, env.registry.metadata, owned_by(env, manifest.addon))
+        else:
+            check_hidden_type_changes(env)
+        # an upgrade may have run migrations: compare every table, not only those whose models changed
+        only = None if state == PENDING_STATE["upgrade"] else stale_tables(env, digests)
+        changes += sync_schema(env.connection, env.registry.metadata, only)
+        for change in changes:
             log.debug("%s: %s", manifest.addon, change)
         if manifest.addon == "base":
             self._ensure_system_user(env)
+        sync_model_records(env, digests)
+
+    def _migrations(self, env: Environment, manifest: Manifest) -> None:
+        run = {
+            PENDING_STATE["install"]: migrations.stamp,
+            PENDING_STATE["upgrade"]: migrations.upgrade,
+            PENDING_STATE["uninstall"]: migrations.forget,
+        }[self._pending_state(env, manifest)]
+        for line in run(env.connection, self.kernel.manifests, manifest.addon):
+            log.info("%s: %s", manifest.addon, line)
+
+    @staticmethod
+    def _pending_state(env: Environment, manifest: Manifest) -> str:
+        return env.execute(sa.select(ir_module.c.state).where(ir_module.c.name == manifest.addon)).scalar_one()
 
     def _ensure_system_user(self, env: Environment) -> None:
         users = env["res.users"].with_context(active_test=False)

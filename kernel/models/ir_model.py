@@ -25,7 +25,7 @@ class IrModule(Model):
     _order = "name"
     _log_access = False
 
-    name = fields.Char("Technical Name", required=True, size=64)
+    name = fields.Char("Technical Name", required=True, size=64, unique=True)
     state = fields.Selection(MODULE_STATES, "Status", required=True, default="uninstalled")
     version = fields.Char("Installed Version", size=32)
     write_date = fields.Datetime("Last Updated on", readonly=True)
@@ -47,7 +47,7 @@ class IrModule(Model):
 
 
 class IrModel(Model):
-    """One row per model of the registry, kept in step by the kernel."""
+    """One row per model of the registry, kept in step by the kernel (:mod:`kernel.orm.ownership`)."""
 
     _name = "ir.model"
     _description = "Model"
@@ -55,11 +55,21 @@ class IrModel(Model):
 
     model = fields.Char("Model", required=True, unique=True)
     name = fields.Char("Description")
-    table = fields.Char("Table")
-    addon = fields.Char("Defined by")
+    table = fields.Char("Table", help="The table the kernel manages; empty for abstract models and SQL views")
+    addon = fields.Char("Defined by", help="The addon whose uninstallation drops the table")
     modules = fields.Char("In Addons", help="Every addon adding a layer to the model, in install order")
     abstract = fields.Boolean("Abstract")
+    schema_digest = fields.Char(
+        "Schema Digest", readonly=True,
+        help="Digest of the model's tables as last synced: the sync compares only tables whose digest changed",
+    )
     field_ids = fields.One2many("ir.model.fields", "model_id", "Fields")
+
+    def unlink(self) -> bool:
+        """Delete only the rows of models the registry no longer has: the others would come back at
+        the next schema sync, and uninstalling an addon reads them to know which tables it owned."""
+        registry = self.env.registry
+        return super(IrModel, self.filtered(lambda row: row.model not in registry)).unlink()
 
 
 class IrModelFields(Model):
@@ -78,10 +88,18 @@ class IrModelFields(Model):
     relation = fields.Char("Related Model")
     relation_table = fields.Char("Relation Table")
     column_name = fields.Char("Column")
+    column_type = fields.Char("Column Type", help="The column's type with every parameter, even those the database "
+                              "does not show (a decimal's scale, stored as a scaled integer on SQLite)")
     store = fields.Boolean("Stored")
     required = fields.Boolean("Required")
     readonly = fields.Boolean("Read-only")
-    addon = fields.Char("Defined by")
+    addon = fields.Char("Defined by", help="The addon whose uninstallation drops the column or relation table")
+
+    def unlink(self) -> bool:
+        """Delete only the rows of fields the registry no longer has (see :meth:`IrModel.unlink`)."""
+        models = self.env.registry.models
+        gone = self.filtered(lambda row: row.model not in models or row.name not in models[row.model]._fields)
+        return super(IrModelFields, gone).unlink()
 
 
 class IrModelData(Model):

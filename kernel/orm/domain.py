@@ -2,11 +2,29 @@
 
 A domain is a list in prefix notation: ``["|", ("name", "ilike", "acme"),
 ("email", "=", False)]``; leaves are ``(path, operator, value)`` and
-consecutive terms are AND-ed.  As in Odoo, ``False`` stands for "no value":
-``("email", "=", False)`` is ``email IS NULL``, and the negative operators
-(``!=``, ``not in``, ``not like``, ``not ilike``) also match records without
-a value.  Dotted paths follow relations through sub-queries, never joins, so a
-record is never counted twice.
+consecutive terms are AND-ed.  The semantics are Odoo 17's (the first
+release with ``any``), checked against ``odoo/osv/expression.py``:
+
+* ``False`` (or ``None``) means "no value": ``= False`` is ``IS NULL``; the
+  negative operators ``!=``, ``not in``, ``not like`` and ``not ilike`` also
+  match rows without a value; ``in [x, False]`` matches ``x`` or NULL; ``<``
+  and friends never match NULL; a boolean ``= False`` matches NULL too.
+* ``like``/``ilike`` wrap the value in ``%...%`` without escaping it: ``%`` and
+  ``_`` in the value stay wildcards and a backslash escapes the next character
+  (PostgreSQL's default).  ``like`` is case-sensitive on SQLite too (GLOB).
+  An empty value matches every row, NULL included.
+* ``!`` is pushed into the leaves: ``!(a = 1)`` is ``a != 1`` (NULL included),
+  ``!(a < 1)`` is ``a >= 1``; operators without a negation get SQL ``NOT``.
+* A dotted path through a relation is ``any`` on it: ``("tag_ids.name", "!=",
+  "x")`` means "has a tag not named x", while ``("tag_ids", "!=", "x")`` means
+  "has no tag named x".  Many2one traversals see archived targets; x2many
+  traversals and name look-ups on x2many hide them unless the context says
+  ``active_test=False`` or the sub-domain mentions ``active``.
+* A string value on a relational field is a name: ``=``/``in`` compare
+  ``_rec_name`` exactly, the other operators apply to it (``ilike`` for
+  ``child_of``/``parent_of``).  Recordsets stand for their ids.
+
+Sub-queries, never joins, follow relations, so a record is never counted twice.
 """
 
 from __future__ import annotations
@@ -17,6 +35,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql.elements import Grouping
 
 from ..exceptions import ValidationError
 
@@ -32,14 +51,33 @@ LOGIC = ("&", "|", "!")
 TRUE_LEAF = (1, "=", 1)
 FALSE_LEAF = (0, "=", 1)
 NEGATIVE = {"!=": "=", "not in": "in", "not like": "like", "not ilike": "ilike", "not any": "any"}
+NEGATION = {
+    "=": "!=", "!=": "=", "<": ">=", ">=": "<", ">": "<=", "<=": ">", "in": "not in", "not in": "in",
+    "like": "not like", "not like": "like", "ilike": "not ilike", "not ilike": "ilike",
+    "any": "not any", "not any": "any",
+}
+COLLECTIONS = (list, tuple, set, frozenset)
+TEXT_TYPES = ("char", "text", "html", "selection")
+CHUNK = 100  # terms per parenthesized group of a long AND or OR
+
+# A compiled domain is built from a tree: ("&", [nodes]), ("|", [nodes]), ("!", node) or ("leaf", leaf).
+Node = tuple[str, Any]
+Where = sa.ColumnElement[bool]
+
+
+# -- structure ----------------------------------------------------------------------------
 
 
 def _is_leaf(item: Any) -> bool:
     return isinstance(item, (list, tuple)) and len(item) == 3
 
 
+def _is_records(value: Any) -> bool:
+    return hasattr(value, "_ids") and hasattr(value, "_name")
+
+
 def normalize(domain: Sequence[Any]) -> list[Any]:
-    """The domain with every implicit ``&`` made explicit; refuses malformed domains."""
+    """The domain with every implicit ``&`` made explicit and its leaves checked and normalized."""
     if not isinstance(domain, (list, tuple)):
         raise ValidationError(f"a domain is a list, got {domain!r}", code="DOMAIN_INVALID")
     result: list[Any] = []
@@ -48,16 +86,46 @@ def normalize(domain: Sequence[Any]) -> list[Any]:
         if expected == 0:
             result.insert(0, "&")
             expected = 1
-        if item in LOGIC:
+        if isinstance(item, str) and item in LOGIC:
             expected += 0 if item == "!" else 1
+            result.append(item)
         elif _is_leaf(item):
             expected -= 1
+            result.append(_normalize_leaf(tuple(item)))
         else:
-            raise ValidationError(f"invalid domain term {item!r}", code="DOMAIN_INVALID")
-        result.append(tuple(item) if _is_leaf(item) else item)
+            raise ValidationError(f"invalid domain term {item!r} in {list(domain)!r}", code="DOMAIN_INVALID")
     if domain and expected != 0:
         raise ValidationError(f"domain {list(domain)!r} is missing terms for its operators", code="DOMAIN_INVALID")
     return result
+
+
+def _normalize_leaf(leaf: tuple[Any, Any, Any]) -> tuple[Any, str, Any]:
+    """The canonical form of a leaf: lower-case operator, ids for records, ``in`` for lists."""
+    if leaf in (TRUE_LEAF, FALSE_LEAF):
+        return leaf
+    path, operator, value = leaf
+    if not isinstance(operator, str) or operator.lower() not in OPERATORS | {"<>"}:
+        raise ValidationError(f"unknown domain operator {operator!r} in {leaf!r}", code="DOMAIN_OPERATOR")
+    if not isinstance(path, str) or not path:
+        raise ValidationError(f"invalid field path {path!r} in domain leaf {leaf!r}", code="DOMAIN_INVALID")
+    operator = "!=" if operator == "<>" else operator.lower()
+    if operator == "=?":
+        if value is None or value is False or (_is_records(value) and not value):
+            return TRUE_LEAF
+        operator = "="
+    if operator in ("any", "not any"):
+        if not isinstance(value, (list, tuple)):
+            raise ValidationError(f"{operator!r} needs a domain as value in {leaf!r}", code="DOMAIN_INVALID")
+        return path, operator, value
+    if _is_records(value):
+        value = list(value._ids)
+    elif isinstance(value, COLLECTIONS):
+        value = [v._ids[0] if _is_records(v) and len(v._ids) == 1 else v for v in value]
+    if isinstance(value, bool) and operator in ("in", "not in"):
+        operator = "=" if operator == "in" else "!="
+    if isinstance(value, list) and operator in ("=", "!="):
+        operator = "in" if operator == "=" else "not in"
+    return path, operator, False if value is None else value
 
 
 def mentions_field(domain: Sequence[Any], name: str) -> bool:
@@ -65,239 +133,437 @@ def mentions_field(domain: Sequence[Any], name: str) -> bool:
     return any(_is_leaf(item) and isinstance(item[0], str) and item[0].split(".")[0] == name for item in domain)
 
 
-def compile_domain(model: BaseModel, domain: Sequence[Any], table: sa.Table | None = None) -> sa.ColumnElement[bool]:
-    """The WHERE expression selecting ``model``'s records matching ``domain``."""
-    table = model._sql if table is None else table
-    stack: list[sa.ColumnElement[bool]] = []
+def _tree(model: BaseModel, domain: Sequence[Any]) -> Node | None:
+    """The domain as a tree whose ``!`` are pushed into the leaves, ``&`` and ``|`` flattened."""
+    stack: list[Node] = []
     for item in reversed(normalize(domain)):
         if item == "!":
-            stack.append(sa.not_(stack.pop()))
+            stack.append(_negate(model, stack.pop()))
         elif item in ("&", "|"):
-            left, right = stack.pop(), stack.pop()
-            stack.append(sa.and_(left, right) if item == "&" else sa.or_(left, right))
+            stack.append(_combine(item, [stack.pop(), stack.pop()]))
         else:
-            stack.append(_leaf(model, table, item))
-    return sa.and_(*stack) if stack else sa.true()
+            stack.append(("leaf", item))
+    return stack[0] if stack else None
 
 
-def _leaf(model: BaseModel, table: sa.Table, leaf: tuple[Any, str, Any]) -> sa.ColumnElement[bool]:
-    path, operator, value = leaf
+def _combine(operator: str, nodes: list[Node]) -> Node:
+    children: list[Node] = []
+    for node in nodes:
+        children.extend(node[1] if node[0] == operator else [node])
+    return operator, children
+
+
+def _negate(model: BaseModel, node: Node) -> Node:
+    kind, content = node
+    if kind == "!":
+        return content
+    if kind in ("&", "|"):
+        return _combine("|" if kind == "&" else "&", [_negate(model, child) for child in content])
+    if content in (TRUE_LEAF, FALSE_LEAF):
+        return "leaf", FALSE_LEAF if content == TRUE_LEAF else TRUE_LEAF
+    path, operator, value = content
+    name, _, rest = path.partition(".")
+    field = model._fields.get(name)
+    if rest and field is not None and field.relational:
+        return "leaf", (name, "not any", [(rest, operator, value)])
+    if operator in NEGATION:
+        return "leaf", (path, NEGATION[operator], value)
+    return "!", node
+
+
+# -- compilation ----------------------------------------------------------------------------
+
+
+def compile_domain(model: BaseModel, domain: Sequence[Any], table: sa.FromClause | None = None) -> Where:
+    """The WHERE expression selecting ``model``'s records matching ``domain``."""
+    table = model._sql if table is None else table
+    tree = _tree(model, domain)
+    return sa.true() if tree is None else _sql(model, table, tree)
+
+
+def _sql(model: BaseModel, table: sa.FromClause, node: Node) -> Where:
+    kind, content = node
+    if kind in ("&", "|"):
+        return _balanced(kind, [_sql(model, table, child) for child in content])
+    if kind == "!":
+        return sa.not_(_sql(model, table, content))
+    return _leaf(model, table, content)
+
+
+def _balanced(kind: str, terms: list[Where]) -> Where:
+    """``a AND b AND ...``, parenthesized in groups when long: SQLite refuses expressions nested 1000 deep."""
+    combine, keyword = (sa.and_, "AND") if kind == "&" else (sa.or_, "OR")
+    if len(terms) <= CHUNK:
+        return combine(*terms)
+    groups = [combine(*terms[i:i + CHUNK]) for i in range(0, len(terms), CHUNK)]
+    while len(groups) > 1:  # a balanced tree of "(x) AND (y)", as sa.and_ would flatten it back
+        pairs = [Grouping(groups[i].op(keyword, precedence=100, is_comparison=True)(groups[i + 1]))
+                 for i in range(0, len(groups) - 1, 2)]
+        groups = pairs + groups[2 * len(pairs):]
+    return groups[0]
+
+
+def _leaf(model: BaseModel, table: sa.FromClause, leaf: tuple[Any, str, Any]) -> Where:
     if leaf == TRUE_LEAF:
         return sa.true()
     if leaf == FALSE_LEAF:
         return sa.false()
-    if not isinstance(operator, str) or operator.lower() not in OPERATORS | {"<>", "=="}:
-        raise ValidationError(f"unknown domain operator {operator!r} in {leaf!r}", code="DOMAIN_OPERATOR")
-    operator = {"<>": "!=", "==": "="}.get(operator.lower(), operator.lower())
-    if not isinstance(path, str) or not path:
-        raise ValidationError(f"invalid field path {path!r} in domain", code="DOMAIN_INVALID")
+    path, operator, value = leaf
     name, _, rest = path.partition(".")
     field = model._fields.get(name)
     if field is None:
         raise ValidationError(f"unknown field {name!r} on {model._name} in domain leaf {leaf!r}", code="FIELD_UNKNOWN")
     if not field.store:
-        if field.related:
-            return _leaf(model, table, (field.related + ("." + rest if rest else ""), operator, value))
-        raise ValidationError(f"{model._name}.{name} is computed and not stored: it cannot be searched", code="FIELD_NOT_SEARCHABLE")
+        target = field.related or (model._rec_name if name == "display_name" and model._rec_name != name else None)
+        if not target:
+            raise ValidationError(
+                f"{model._name}.{name} is computed and not stored: it cannot be searched", code="FIELD_NOT_SEARCHABLE"
+            )
+        return _leaf(model, table, (target + ("." + rest if rest else ""), operator, value))
     if rest:
-        return _path(model, table, field, rest, operator, value)
+        if not field.relational:
+            raise ValidationError(
+                f"{model._name}.{name} is not relational: cannot follow {rest!r} in domain leaf {leaf!r}",
+                code="DOMAIN_INVALID",
+            )
+        return _leaf(model, table, (name, "any", [(rest, operator, value)]))
+    if operator in ("child_of", "parent_of"):
+        return _hierarchy_leaf(model, table, field, operator, value)
     if field.type == "many2one":
         return _many2one(model, table, field, operator, value)
     if field.type in ("one2many", "many2many"):
         return _x2many(model, table, field, operator, value)
-    if operator in ("child_of", "parent_of"):
-        if field.name != "id":
-            raise ValidationError(f"{operator} needs a relational field or id, not {name!r}", code="DOMAIN_OPERATOR")
-        return table.c.id.in_(_hierarchy(model, operator, value))
     if operator in ("any", "not any"):
-        raise ValidationError(f"{operator} needs a relational field, not {name!r}", code="DOMAIN_OPERATOR")
-    return _compare(field, table.c[field.column_name], operator, value)
+        if name != "id":
+            raise _not_relational(operator, field)
+        matched = table.c.id.in_(_matching_ids(model, value, active_test=False))
+        return matched if operator == "any" else sa.not_(matched)
+    return _compare(model, field, table.c[field.column_name], operator, value)
+
+
+def _not_relational(operator: str, field: Field) -> ValidationError:
+    return ValidationError(f"{operator!r} needs a relational field or id, not {field.model_name}.{field.name}",
+                           code="DOMAIN_OPERATOR")
 
 
 # -- relations -------------------------------------------------------------------------------
 
 
-def _comodel(model: BaseModel, field: Field) -> BaseModel:
-    return model.env[field.comodel_name]
+def _active_test(model: BaseModel) -> bool:
+    return bool(model.env.context.get("active_test", True))
 
 
-def _subquery_ids(comodel: BaseModel, domain: Sequence[Any], active_test: bool = False) -> sa.Select:
-    target = comodel._sql
+def _matching_ids(model: BaseModel, domain: Sequence[Any], active_test: bool) -> sa.Select:
+    """The ids of ``model`` matching ``domain``, archived records hidden when ``active_test``."""
+    target = model._sql.alias()
     query = sa.select(target.c.id)
-    if active_test and "active" in comodel._fields:
+    if active_test and "active" in model._fields and not mentions_field(domain, "active"):
         query = query.where(target.c.active.is_(True))
-    return query.where(compile_domain(comodel, domain, target)) if domain else query
+    return query.where(compile_domain(model, domain, target)) if domain else query
 
 
-def _x2many_owners(model: BaseModel, field: Field, target_ids: sa.Select | list[int]) -> sa.Select:
-    """The ids of ``model`` records whose x2many ``field`` holds one of ``target_ids``."""
-    if field.type == "one2many":
-        comodel = _comodel(model, field)
-        target = comodel._sql
-        inverse = target.c[field.inverse_field.column_name]
-        return sa.select(inverse).where(target.c.id.in_(target_ids), inverse.is_not(None))
-    relation = model.env.registry.metadata.tables[field.relation]
-    return sa.select(relation.c[field.column1]).where(relation.c[field.column2].in_(target_ids))
+def _names(value: Any) -> list[str] | None:
+    """The names a relational leaf's value gives (a string or a list of strings), else None."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, COLLECTIONS) and value and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None
 
 
-def _path(model: BaseModel, table: sa.Table, field: Field, rest: str, operator: str, value: Any) -> sa.ColumnElement[bool]:
-    if not field.relational:
-        raise ValidationError(f"{model._name}.{field.name} is not relational: cannot follow {rest!r}", code="DOMAIN_INVALID")
-    comodel = _comodel(model, field)
-    if field.type == "many2one":
-        return table.c[field.column_name].in_(_subquery_ids(comodel, [(rest, operator, value)]))
-    if operator in NEGATIVE:
-        positive = _subquery_ids(comodel, [(rest, NEGATIVE[operator], value)])
-        return table.c.id.not_in(_x2many_owners(model, field, positive))
-    return table.c.id.in_(_x2many_owners(model, field, _subquery_ids(comodel, [(rest, operator, value)])))
+def _rec_name(model: BaseModel, value: Any) -> str:
+    if not model._rec_name:
+        raise ValidationError(f"{model._name} has no name field: search it by id, not by {value!r}",
+                              code="DOMAIN_VALUE")
+    return model._rec_name
 
 
-def _target_ids(model: BaseModel, field: Field, operator: str, value: Any) -> tuple[sa.Select | list[int], bool]:
-    """Comodel ids designated by a relational leaf's value, and whether the leaf is negative."""
-    comodel = _comodel(model, field)
-    if operator in ("any", "not any"):
-        if not isinstance(value, (list, tuple)):
-            raise ValidationError(f"{operator} needs a domain as value, got {value!r}", code="DOMAIN_INVALID")
-        return _subquery_ids(comodel, value, active_test=False), operator == "not any"
-    if operator in ("child_of", "parent_of"):
-        return _hierarchy(comodel, operator, value), False
-    negative = operator in NEGATIVE
-    positive = NEGATIVE.get(operator, operator)
-    values = value if isinstance(value, (list, tuple)) else [value]
-    if any(isinstance(v, str) for v in values) and comodel._rec_name:
-        name_operator = {"=": "=", "in": "in"}.get(positive, positive)
-        return _subquery_ids(comodel, [(comodel._rec_name, name_operator, value)]), negative
-    ids = [_record_id(v) for v in values if v not in (False, None)]
-    return ids, negative
+def _by_name(comodel: BaseModel, operator: str, value: Any, active_test: bool) -> sa.Select:
+    """Ids of ``comodel`` whose ``_rec_name`` matches (the positive form of) the operator."""
+    return _matching_ids(comodel, [(_rec_name(comodel, value), NEGATIVE.get(operator, operator), value)], active_test)
 
 
 def _record_id(value: Any) -> int:
-    if hasattr(value, "_ids"):
-        return value._ids[0] if value._ids else 0
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(f"expected a record id, got {value!r}", code="DOMAIN_INVALID")
+        raise ValidationError(f"expected a record id, got {value!r}", code="DOMAIN_VALUE")
     return value
 
 
-def _many2one(model: BaseModel, table: sa.Table, field: Field, operator: str, value: Any) -> sa.ColumnElement[bool]:
+def _ids(value: Any) -> list[int]:
+    values = value if isinstance(value, COLLECTIONS) else [value]
+    return [_record_id(v) for v in values if v is not False and v is not None]
+
+
+def _many2one(model: BaseModel, table: sa.FromClause, field: Field, operator: str, value: Any) -> Where:
     column = table.c[field.column_name]
-    simple = isinstance(value, (list, tuple)) or value in (False, None) or isinstance(value, int) or hasattr(value, "_ids")
-    if operator in ("=", "!=", "in", "not in", "=?", "<", "<=", ">", ">=") and simple:
-        if hasattr(value, "_ids"):
-            value = list(value._ids) if operator in ("in", "not in") else (value._ids[0] if value._ids else False)
-        return _compare(field, column, operator, value)
-    targets, negative = _target_ids(model, field, operator, value)
-    if negative:
+    comodel = model.env[field.comodel_name]
+    if operator in ("any", "not any"):
+        targets: Any = _matching_ids(comodel, value, active_test=False)
+    elif _names(value) is not None:
+        targets = _by_name(comodel, operator, value, active_test=False)
+    else:
+        return _compare(model, field, column, operator, value)
+    if operator in NEGATIVE:
         return sa.or_(column.not_in(targets), column.is_(None))
     return column.in_(targets)
 
 
-def _x2many(model: BaseModel, table: sa.Table, field: Field, operator: str, value: Any) -> sa.ColumnElement[bool]:
-    if value in (False, None) and operator in ("=", "!="):
-        any_target = _x2many_owners(model, field, _subquery_ids(_comodel(model, field), []))
-        return table.c.id.not_in(any_target) if operator == "=" else table.c.id.in_(any_target)
-    targets, negative = _target_ids(model, field, operator, value)
+def _x2many_owners(model: BaseModel, field: Field, targets: Any) -> sa.Select:
+    """The ids of ``model`` records whose x2many ``field`` holds one of ``targets`` (any, when None)."""
+    if field.type == "one2many":
+        target = model.env[field.comodel_name]._sql.alias()
+        inverse = target.c[field.inverse_field.column_name]
+        query = sa.select(inverse).where(inverse.is_not(None))
+        return query if targets is None else query.where(target.c.id.in_(targets))
+    relation = model.env.registry.metadata.tables[field.relation]
+    query = sa.select(relation.c[field.column1])
+    return query if targets is None else query.where(relation.c[field.column2].in_(targets))
+
+
+def _x2many(model: BaseModel, table: sa.FromClause, field: Field, operator: str, value: Any) -> Where:
+    comodel = model.env[field.comodel_name]
+    negative = operator in NEGATIVE
+    if operator in ("any", "not any"):
+        targets: Any = _matching_ids(comodel, value, _active_test(model))
+    elif value is False:
+        # ("tag_ids", "=", False): without any; ("tag_ids", "!=", False): with at least one
+        owners = _x2many_owners(model, field, None)
+        return table.c.id.in_(owners) if negative else table.c.id.not_in(owners)
+    elif _names(value) is not None:
+        targets = _by_name(comodel, operator, value, _active_test(model))
+    else:
+        targets = _ids(value)
     owners = _x2many_owners(model, field, targets)
     return table.c.id.not_in(owners) if negative else table.c.id.in_(owners)
 
 
-def _hierarchy(model: BaseModel, operator: str, value: Any) -> sa.Select:
+def _hierarchy_leaf(model: BaseModel, table: sa.FromClause, field: Field, operator: str, value: Any) -> Where:
+    if field.name == "id":
+        return table.c.id.in_(_hierarchy(model, operator, value))
+    if not field.relational:
+        raise _not_relational(operator, field)
+    comodel = model.env[field.comodel_name]
+    if field.comodel_name == model._name:
+        # Odoo: ("parent_id", "child_of", x) on the model itself is ("id", "child_of", x) along parent_id
+        return table.c.id.in_(_hierarchy(model, operator, value, field if field.type == "many2one" else None))
+    targets = _hierarchy(comodel, operator, value)
+    if field.type == "many2one":
+        return table.c[field.column_name].in_(targets)
+    return table.c.id.in_(_x2many_owners(model, field, targets))
+
+
+def _hierarchy(model: BaseModel, operator: str, value: Any, link: Field | None = None) -> sa.Select | list[int]:
     """Ids of the records under (``child_of``) or above (``parent_of``) the given ones, them included."""
-    values = value if isinstance(value, (list, tuple)) else [value]
-    if any(isinstance(v, str) for v in values):
-        roots: sa.Select | list[int] = _subquery_ids(model, [(model._rec_name, "in" if len(values) > 1 else "=", value)])
+    names = _names(value)
+    if names is not None:  # each name as Odoo's name_search looks it up: ilike
+        rec_name = _rec_name(model, value)
+        domain = ["|"] * (len(names) - 1) + [(rec_name, "ilike", name) for name in names]
+        roots: Any = _matching_ids(model, domain, _active_test(model))
     else:
-        roots = [_record_id(v) for v in values if v not in (False, None)]
-    table = model._sql
-    parent_name = model._parent_name
-    if parent_name not in model._fields:
-        raise ValidationError(f"{operator} needs {model._name} to have a {parent_name!r} field", code="DOMAIN_OPERATOR")
+        roots = _ids(value)
+        if not roots:
+            return []
+    link = link or model._fields.get(model._parent_name)
+    if link is None or link.type != "many2one" or link.comodel_name != model._name:
+        raise ValidationError(f"{operator} needs {model._name} to have a many2one {model._parent_name!r} to itself",
+                              code="DOMAIN_OPERATOR")
     if model._parent_store:
-        other = table.alias("hierarchy_root")
+        node, root = model._sql.alias(), model._sql.alias()
         if operator == "child_of":
-            match = table.c.parent_path.like(other.c.parent_path + "%")
+            match = node.c.parent_path.like(root.c.parent_path + "%")
         else:
-            match = other.c.parent_path.like(table.c.parent_path + "%")
-        return sa.select(table.c.id).where(sa.exists().where(other.c.id.in_(roots), match))
-    parent = table.c[model._fields[parent_name].column_name]
-    tree = sa.select(table.c.id, parent.label("parent")).where(table.c.id.in_(roots)).cte("hierarchy", recursive=True)
-    step = table.alias("hierarchy_step")
-    step_parent = step.c[model._fields[parent_name].column_name]
+            match = root.c.parent_path.like(node.c.parent_path + "%")
+        return sa.select(node.c.id).select_from(node.join(root, match)).where(root.c.id.in_(roots))
+    table = model._sql
+    tree = sa.select(table.c.id, table.c[link.column_name].label("parent")).where(table.c.id.in_(roots))
+    tree = tree.cte(recursive=True)
+    step = table.alias()
+    step_parent = step.c[link.column_name]
     if operator == "child_of":
         recursive = sa.select(step.c.id, step_parent).where(step_parent == tree.c.id)
     else:
         recursive = sa.select(step.c.id, step_parent).where(step.c.id == tree.c.parent)
-    tree = tree.union(recursive)
-    return sa.select(tree.c.id)
+    return sa.select(tree.union(recursive).c.id)
 
 
 # -- scalar comparisons ----------------------------------------------------------------------
 
 
-def _convert(field: Field, value: Any) -> Any:
-    if value is None or value is False and field.type != "boolean":
-        return None
-    kind = field.type
-    try:
-        if kind == "date" and isinstance(value, str):
-            return dt.date.fromisoformat(value[:10])
-        if kind == "datetime" and isinstance(value, str):
-            return dt.datetime.fromisoformat(value)
-        if kind in ("decimal", "monetary") and not isinstance(value, decimal.Decimal):
-            return decimal.Decimal(str(value))
-    except (ValueError, decimal.InvalidOperation):
-        raise ValidationError(f"{field.model_name}.{field.name}: cannot compare with {value!r}", code="DOMAIN_VALUE") from None
+def _to_text(value: Any, operator: str) -> str:
+    return str(value)
+
+
+def _to_int(value: Any, operator: str) -> int | float:
+    if isinstance(value, bool):
+        raise ValueError(value)
+    return value if isinstance(value, float) else int(value)
+
+
+def _to_float(value: Any, operator: str) -> float:
+    if isinstance(value, bool):
+        raise ValueError(value)
+    return float(value)
+
+
+def _to_decimal(value: Any, operator: str) -> decimal.Decimal:
+    if isinstance(value, bool):
+        raise ValueError(value)
+    number = decimal.Decimal(str(value) if isinstance(value, float) else value)
+    if not number.is_finite():
+        raise ValueError(value)
+    return number
+
+
+def _to_bool(value: Any, operator: str) -> bool:
+    if value not in (True, False, 0, 1):
+        raise ValueError(value)
+    return bool(value)
+
+
+def _to_date(value: Any, operator: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value[:10])
+
+
+def _to_datetime(value: Any, operator: str) -> dt.datetime:
+    """A naive UTC datetime; a bare date is its first second, or its last one for ``>`` and ``<=`` (as Odoo)."""
+    if isinstance(value, str) and len(value) == 10:
+        value = dt.date.fromisoformat(value)
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    elif not isinstance(value, dt.datetime):
+        if not isinstance(value, dt.date):
+            raise ValueError(value)
+        value = dt.datetime.combine(value, dt.time.max if operator in (">", "<=") else dt.time.min)
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
     return value
 
 
-def _compare(field: Field, column: sa.ColumnElement, operator: str, value: Any) -> sa.ColumnElement[bool]:
-    boolean = field.type == "boolean"
-    if operator == "=?":
-        if value is None or value is False:
-            return sa.true()
-        operator = "="
+CONVERTERS = {
+    "char": _to_text, "text": _to_text, "html": _to_text, "selection": _to_text,
+    "integer": _to_int, "many2one": lambda value, operator: _record_id(value),
+    "float": _to_float, "decimal": _to_decimal, "monetary": _to_decimal, "boolean": _to_bool,
+    "date": _to_date, "datetime": _to_datetime,
+}
+
+
+def _convert(field: Field, value: Any, operator: str) -> Any:
+    """A domain value as the column compares it; a ValidationError names the field when it cannot be."""
+    converter = CONVERTERS.get(field.type)
+    if converter is None:
+        return value
+    try:
+        return converter(value, operator)
+    except (ValueError, TypeError, AttributeError, decimal.InvalidOperation):
+        raise ValidationError(
+            f"{field.model_name}.{field.name} ({field.type}): cannot compare with {value!r}", code="DOMAIN_VALUE"
+        ) from None
+
+
+def _compare(model: BaseModel, field: Field, column: sa.ColumnElement, operator: str, value: Any) -> Where:
     if operator in ("=", "!="):
-        if value is None or value is False:
-            if boolean:
-                empty = sa.or_(column.is_(None), column.is_(False))
-                return empty if operator == "=" else column.is_(True)
-            return column.is_(None) if operator == "=" else column.is_not(None)
-        if boolean and value is True:
-            return column.is_(True) if operator == "=" else sa.or_(column.is_(None), column.is_(False))
-        value = _convert(field, value)
-        return column == value if operator == "=" else sa.or_(column != value, column.is_(None))
+        return _equal(field, column, operator, value)
     if operator in ("in", "not in"):
-        values = list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
-        if boolean:
-            terms = []
-            if any(v is True for v in values):
-                terms.append(column.is_(True))
-            if any(v is False or v is None for v in values):
-                terms.append(sa.or_(column.is_(None), column.is_(False)))
-            matched = sa.or_(*terms) if terms else sa.false()
-            return matched if operator == "in" else sa.not_(matched)
-        with_null = any(v is None or v is False for v in values)
-        present = [_convert(field, v) for v in values if v is not None and v is not False]
-        if operator == "in":
-            matched = column.in_(present) if present else sa.false()
-            return sa.or_(matched, column.is_(None)) if with_null else matched
-        unmatched = column.not_in(present) if present else sa.true()
-        return sa.and_(unmatched, column.is_not(None)) if with_null else sa.or_(unmatched, column.is_(None))
+        return _within(field, column, operator, value)
     if operator in ("<", "<=", ">", ">="):
-        if value is None or value is False:
+        if value is False:
             return sa.false()
-        value = _convert(field, value)
+        value = _convert(field, value, operator)
         return {"<": column < value, "<=": column <= value, ">": column > value, ">=": column >= value}[operator]
-    return _like(field, column, operator, value)
+    if operator in ("any", "not any"):
+        raise _not_relational(operator, field)
+    return _like(model, field, column, operator, value)
 
 
-def _like(field: Field, column: sa.ColumnElement, operator: str, value: Any) -> sa.ColumnElement[bool]:
-    text = "" if value is None or value is False else str(value)
-    if field.type not in ("char", "text", "html", "selection"):
-        column = sa.cast(column, sa.String)
-    pattern = text if operator.startswith("=") else f"%{text}%"
-    positive = operator.replace("not ", "").lstrip("=")
-    expression = column.ilike(pattern) if positive == "ilike" else column.like(pattern)
-    if operator.startswith("not "):
-        return sa.or_(sa.not_(expression), column.is_(None))
+def _equal(field: Field, column: sa.ColumnElement, operator: str, value: Any) -> Where:
+    if field.type == "boolean" and isinstance(value, bool):
+        if value == (operator == "="):
+            return column.is_(True)
+        return sa.or_(column.is_(None), column.is_(False))
+    if value is False:
+        return column.is_(None) if operator == "=" else column.is_not(None)
+    value = _convert(field, value, operator)
+    return column == value if operator == "=" else sa.or_(column != value, column.is_(None))
+
+
+def _within(field: Field, column: sa.ColumnElement, operator: str, value: Any) -> Where:
+    values = list(value) if isinstance(value, COLLECTIONS) else [value]
+    if field.type == "boolean":
+        values = [False if v is None else _convert(field, v, operator) for v in values]
+        terms = []
+        if True in values:
+            terms.append(column.is_(True))
+        if False in values:
+            terms.append(sa.or_(column.is_(None), column.is_(False)))
+        matched = sa.or_(*terms) if terms else sa.false()
+        return matched if operator == "in" else sa.not_(matched)
+    with_null = any(v is None or v is False for v in values)
+    present = [_convert(field, v, operator) for v in values if v is not None and v is not False]
+    if operator == "in":
+        matched = column.in_(present) if present else sa.false()
+        return sa.or_(matched, column.is_(None)) if with_null else matched
+    unmatched = column.not_in(present) if present else sa.true()
+    return sa.and_(unmatched, column.is_not(None)) if with_null else sa.or_(unmatched, column.is_(None))
+
+
+def _like_tokens(pattern: str) -> list[tuple[str, str]]:
+    """A LIKE pattern as ("any" | "one" | "char", character) tokens; a backslash escapes the next character."""
+    tokens = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            if index + 1 == len(pattern):
+                raise ValidationError(f"LIKE pattern {pattern!r} must not end with the escape character \\",
+                                      code="DOMAIN_VALUE")
+            tokens.append(("char", pattern[index + 1]))
+            index += 2
+            continue
+        tokens.append(("any" if char == "%" else "one" if char == "_" else "char", char))
+        index += 1
+    return tokens
+
+
+def _glob(tokens: list[tuple[str, str]]) -> str:
+    """The SQLite GLOB pattern (case-sensitive) equivalent to a LIKE pattern."""
+    pieces = {"any": lambda c: "*", "one": lambda c: "?", "char": lambda c: f"[{c}]" if c in "*?[" else c}
+    return "".join(pieces[kind](char) for kind, char in tokens)
+
+
+def _as_text(field: Field, column: sa.ColumnElement, sqlite: bool) -> sa.ColumnElement:
+    """The column as text for LIKE, as PostgreSQL's ``column::text`` spells it."""
+    if field.type in TEXT_TYPES:
+        return column
+    if sqlite and field.type in ("decimal", "monetary"):
+        # stored as an integer count of the smallest unit: print it back as NUMERIC's text
+        raw = sa.type_coerce(column, sa.BigInteger)
+        scale = field.digits[1]
+        magnitude = sa.func.abs(raw)
+        unit = sa.literal(10 ** scale, sa.BigInteger)
+        sign = sa.case((raw < 0, "-"), else_="")
+        text = (sa.func.printf(f"%s%d.%0{scale}d", sign, magnitude.op("/")(unit), magnitude.op("%")(unit)) if scale
+                else sa.func.printf("%s%d", sign, magnitude))
+        return sa.case((raw.is_(None), sa.null()), else_=text)
+    return sa.cast(column, sa.String)
+
+
+def _like(model: BaseModel, field: Field, column: sa.ColumnElement, operator: str, value: Any) -> Where:
+    text = "" if value is False else str(value)
+    wildcard = not operator.startswith("=")
+    pattern = f"%{text}%" if wildcard else text
+    tokens = _like_tokens(pattern)
+    sqlite = model.env.connection.dialect.name == "sqlite"
+    source = _as_text(field, column, sqlite)
+    if operator.endswith("ilike"):
+        match = source.ilike(pattern, escape="\\") if sqlite else source.ilike(pattern)
+    else:
+        match = source.op("GLOB", is_comparison=True)(_glob(tokens)) if sqlite else source.like(pattern)
+    negative = operator.startswith("not ")
+    expression = sa.not_(match) if negative else match
+    if (wildcard and not text) or (text and negative):
+        return sa.or_(expression, column.is_(None))
     return expression
