@@ -82,7 +82,7 @@ class DataLoadError(KernelError):
         line: int | None = None,
         xmlid: str | None = None,
     ):
-        self.addon, self.file, self.line, self.xmlid = addon, file, line, xmlid
+        self.reason, self.addon, self.file, self.line, self.xmlid = message, addon, file, line, xmlid
         where = ":".join(str(part) for part in (file, line) if part is not None)
         prefix = " ".join(part for part in (f"[{addon}]" if addon else "", where) if part)
         record = f" (record {xmlid})" if xmlid else ""

@@ -37,8 +37,10 @@ class LoadContext:
         """Turn any error raised while handling one element into a DataLoadError naming it."""
         try:
             yield
-        except DataLoadError:
-            raise
+        except DataLoadError as exc:
+            if exc.line is not None and (exc.xmlid is not None or xmlid is None):
+                raise
+            raise self.error(exc.reason, exc.line or line, exc.xmlid or xmlid) from exc.__cause__
         except (KernelError, UserError, UnsafeExpression, ValueError, KeyError, TypeError) as exc:
             raise self.error(str(exc) or type(exc).__name__, line, xmlid) from exc
 
@@ -58,7 +60,7 @@ class LoadContext:
         full = self.full_id(xmlid)
         row = self._data_row(full)
         if row is None:
-            raise DataLoadError(f"unknown external id {full!r}", addon=self.addon, file=self.file, xmlid=full)
+            raise DataLoadError(f"unknown external id {full!r}", addon=self.addon, file=self.file)
         return row.res_id
 
     def eval(self, expression: str, extra: Mapping[str, Any] | None = None) -> Any:
