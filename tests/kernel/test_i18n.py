@@ -57,7 +57,7 @@ def test_locale_formats():
     assert format_amount(Decimal("15000"), "id", "IDR") == "Rp15.000", "CLDR shows rupiah without cents"
     assert format_amount(Decimal("15000.5"), "en_US", "USD") == "$15,000.50"
     moment = dt.datetime(2026, 11, 23, 2, 30)
-    assert format_datetime(moment, "id", "Asia/Jakarta").== "23 Nov 2026 09.30.00", "stored in UTC, shown in the user's time zone"
+    assert format_datetime(moment, "id", "Asia/Jakarta") == "23 Nov 2026 09.30.00", "stored in UTC, shown in the user's time zone"
     assert format_date(None, "id") == "" and format_number(None, "id") == ""
 
 
