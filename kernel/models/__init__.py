@@ -7,10 +7,10 @@ They are the first layer of every registry, attributed to ``base``; the
 from ..orm.sequence import IrSequence
 from .ir_model import IrConfigParameter, IrModel, IrModelData, IrModelFields, IrModule
 from .ir_ui import IrActionsWindow, IrUiMenu, IrUiView
-from .res import IrModelAccess, ResCompany, ResGroups, ResUsers
+from .res import IrModelAccess, ResBranch, ResCompany, ResGroups, ResUsers
 
 CORE_MODELS: list[type] = [
-    IrModule, IrModel, IrModelFields, IrModelData, IrConfigParameter, IrSequence, ResCompany, ResGroups,
+    IrModule, IrModel, IrModelFields, IrModelData, IrConfigParameter, IrSequence, ResCompany, ResBranch, ResGroups,
     ResUsers, IrModelAccess, IrUiView, IrActionsWindow, IrUiMenu,
 ]
 
