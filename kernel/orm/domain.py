@@ -76,6 +76,16 @@ def _is_records(value: Any) -> bool:
     return hasattr(value, "_ids") and hasattr(value, "_name")
 
 
+def as_domain(value: Any) -> list[Any]:
+    """A domain argument as a list (``None`` is empty); anything but a list or tuple names itself in the error."""
+    if value is None:
+        return []
+    if not isinstance(value, (list, tuple)):
+        raise ValidationError(f"a domain is a list of terms, got {type(value).__name__} {value!r}",
+                              code="DOMAIN_INVALID")
+    return list(value)
+
+
 def normalize(domain: Sequence[Any]) -> list[Any]:
     """The domain with every implicit ``&`` made explicit and its leaves checked and normalized."""
     if not isinstance(domain, (list, tuple)):

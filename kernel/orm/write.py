@@ -118,8 +118,14 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                         vals[link] = next(created)
         return vals_list
 
+    def _check_table_writable(self: BaseModel) -> None:
+        """A model read from a SQL view (``_table_query``) has no rows of its own to change."""
+        if self._table_query:
+            raise ValidationError(f"{self._name} is a SQL view: its records are read-only", code="MODEL_READONLY")
+
     def _split_create_values(self: BaseModel, vals_list: list[dict[str, Any]]):
         """Column rows (same keys on every row), x2many commands, inverse writes, fields written."""
+        self._check_table_writable()
         now, uid = utcnow(), self.env.uid
         log = self._log_access and "create_date" in self._fields
         rows: list[dict[str, Any]] = []
@@ -244,6 +250,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         return True
 
     def _update_columns(self: BaseModel, columns: dict[str, Any]) -> None:
+        self._check_table_writable()
         table = self._sql
         values = dict(columns)
         if self._log_access and "write_date" in self._fields:

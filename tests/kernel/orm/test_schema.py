@@ -329,3 +329,62 @@ def test_a_sqlite_transaction_without_foreign_keys_refuses_to_commit_dangling_ro
             assert connection.execute(sa.text("SELECT COUNT(*) FROM child")).scalar() == 1, "cascaded"
     finally:
         engine.dispose()
+
+
+# -- SQL views (kernel/orm/sql_views.py) ---------------------------------------------------------------
+
+
+def views(kernel: Kernel) -> set[str]:
+    with kernel.engine.connect() as connection:
+        return set(sa.inspect(connection).get_view_names())
+
+
+def brand_stats(kernel: Kernel) -> list[tuple]:
+    with rollback_env(kernel) as env:
+        rows = env["shop.brand.stats"].search_read([], ["brand_id", "product_count"], order="id")
+        return [(row["brand_id"][1], row["product_count"]) for row in rows]
+
+
+def test_a_model_view_is_created_replaced_on_upgrade_and_dropped_with_its_addon(shop, addons):
+    shop.install(["shop_extra"])
+    assert "shop_brand_stats" in views(shop) and "shop_brand_stats" not in tables(shop)
+    with shop.env() as env:
+        acme, _zeta = env["shop.brand"].create([{"name": "Acme"}, {"name": "Zeta"}])
+        env["shop.product"].search([("name", "in", ["Rice", "Tea"])]).write({"brand_id": acme.id, "weight": 3})
+    assert brand_stats(shop) == [("Acme", 2), ("Zeta", 0)]
+    with rollback_env(shop) as env:
+        row = env["ir.model"].search([("model", "=", "shop.brand.stats")])
+        assert (row.table, row.addon) == ("shop_brand_stats", "shop_extra")
+    assert schema_in_step(shop), "the sync sees no table to create for the view"
+    v2 = ship(addons, "v2", {"shop_extra/__init__.py": ("COUNT(p.id) AS product_count", "SUM(p.weight) AS product_count")})
+    kernel = Kernel(shop.url, addons_path=[v2])
+    try:
+        kernel.upgrade(["shop_extra"])
+        assert brand_stats(kernel) == [("Acme", 6), ("Zeta", 0)], "the new query: the sum of weights"
+        kernel.upgrade(["shop"])  # shop's tables are synced while the view reads them
+        assert "shop_brand_stats" in views(kernel)
+        before = snapshot(kernel)
+        kernel.uninstall(["shop_extra"])  # PostgreSQL refuses to drop shop_product.weight while a view reads it
+        assert "shop_brand_stats" not in views(kernel)
+        assert not EXTRA_COLUMNS & set(columns(kernel, "shop_product"))
+        assert snapshot(kernel) == before
+        assert schema_in_step(kernel)
+    finally:
+        kernel.close()
+
+
+@pytest.mark.parametrize(("old", "new", "reason"), [
+    ("FROM shop_brand b", "FROM shop_no_such_table b", "shop_no_such_table"),
+    ("COUNT(p.id) AS product_count", "COUNT(p.id) AS products", "product_count"),
+], ids=["missing-table", "missing-column"])
+def test_a_bad_view_query_fails_the_install_naming_the_view_and_changes_nothing(shop, addons, old, new, reason):
+    v2 = ship(addons, "v2", {"shop_extra/__init__.py": (old, new)})
+    kernel = Kernel(shop.url, addons_path=[v2])
+    try:
+        with pytest.raises(SchemaError, match=rf"cannot create view shop_brand_stats of model shop.brand.stats: .*{reason}"):
+            kernel.install(["shop_extra"])
+        assert state(kernel, "shop_extra") == ("uninstalled", None)
+        assert not {"shop_brand", "shop_brand_stats"} & (tables(kernel) | views(kernel))
+        assert not EXTRA_COLUMNS & set(columns(kernel, "shop_product"))
+    finally:
+        kernel.close()
