@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from ..exceptions import MissingError, ValidationError
 from .domain import as_domain, compile_domain, mentions_field
+from .fields import Field
 
 if TYPE_CHECKING:
-    from .fields import Field
     from .models import BaseModel
 
 OrderTerm = tuple[sa.ColumnElement, bool, "str | None"]  # expression, descending, nulls "first" / "last"
@@ -151,13 +151,16 @@ class QueryMixin:
             result.append(field)
         return result
 
-    def _fill_cache(self: BaseModel, fields: Sequence[Field], rows: Iterable[Sequence[Any]]) -> None:
+    def _fill_cache(self: BaseModel, fields: Sequence[Field], rows: Sequence[Sequence[Any]]) -> None:
+        """Cache rows of ``(id, value of each field...)``, a column at a time."""
+        if not rows:
+            return
         transaction = self.env.transaction
-        caches = [(transaction.cache_for(f), f.convert_to_cache) for f in fields]
-        for row in rows:
-            record_id = row[0]
-            for index, (cache, convert) in enumerate(caches, start=1):
-                cache[record_id] = convert(row[index])
+        ids, *columns = zip(*rows)
+        for field, values in zip(fields, columns):
+            convert = field.convert_to_cache
+            converted = values if convert.__func__ is Field.convert_to_cache else map(convert, values)
+            transaction.cache_for(field).update(zip(ids, converted))
 
     def read(self: BaseModel, fields: Sequence[str] | None = None, load: str = "_classic_read") -> list[dict[str, Any]]:
         """The values of ``fields`` (all but binaries when omitted), one dict per record, in order."""
@@ -167,12 +170,14 @@ class QueryMixin:
         ids = list(dict.fromkeys(self._ids))
         if columns:
             caches = [transaction.cache_for(f) for f in columns]
-            missing = [i for i in ids if any(i not in cache for cache in caches)]
+            wanted_ids = set(ids)
+            uncached = set().union(*(wanted_ids - cache.keys() for cache in caches))
+            missing = [i for i in ids if i in uncached] if uncached else []
             table = self._sql
             for start in range(0, len(missing), READ_CHUNK):
                 chunk = missing[start:start + READ_CHUNK]
                 query = sa.select(table.c.id, *(table.c[f.column_name] for f in columns)).where(table.c.id.in_(chunk))
-                self._fill_cache(columns, self.env.execute(query))
+                self._fill_cache(columns, self.env.execute(query).all())
             absent = [i for i in missing if i not in caches[0]]
             if absent:
                 raise MissingError(f"{self._name} records {absent[:10]} do not exist (any more)")
@@ -200,18 +205,22 @@ class QueryMixin:
                     targets = {cache[i] for i in records._ids if cache.get(i)}
                     comodel = self.env[field.comodel_name].sudo()._browse(tuple(targets))
                     names[field] = comodel._display_names()
-        result = []
-        plan = [(f.name, transaction.cache_for(f), f.convert_to_read, names.get(f)) for f in wanted if f.name != "id"]
-        for record_id in records._ids:
-            row: dict[str, Any] = {"id": record_id}
-            for name, cache, convert, labels in plan:
-                value = cache.get(record_id)
-                if labels is not None and value:
-                    row[name] = (value, labels.get(value, ""))
-                else:
-                    row[name] = convert(value, self)
-            result.append(row)
-        return result
+        ids = records._ids
+        keys, columns = ["id"], [ids]
+        for field in wanted:
+            if field.name == "id":
+                continue
+            values = list(map(transaction.cache_for(field).get, ids))
+            labels, convert = names.get(field), field.convert_to_read
+            if labels is not None:
+                values = [(v, labels.get(v, "")) if v else convert(v, self) for v in values]
+            elif convert.__func__ is Field.convert_to_read:
+                values = [False if v is None else v for v in values]
+            else:
+                values = [convert(v, self) for v in values]
+            keys.append(field.name)
+            columns.append(values)
+        return [dict(zip(keys, row)) for row in zip(*columns)]
 
     def _display_names(self: BaseModel) -> dict[int, str]:
         if not self._ids:
