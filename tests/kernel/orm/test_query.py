@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kernel import ValidationError
+from kernel.orm.domain import OPERATORS
 
 
 @pytest.fixture
@@ -117,3 +118,38 @@ def test_fields_get_calls_searchable_exactly_what_a_domain_can_search(env):
         else:
             with pytest.raises(ValidationError, match=name):
                 env[model_name].search(leaf)
+
+
+# -- every operator's NULL semantics ----------------------------------------------------------------
+
+# (path, operator, value, whether "Set" matches, whether "Empty" matches): "Set" has a city and a
+# category, "Empty" has neither (NULL), as Odoo 17 compares them
+NULL_SEMANTICS = [
+    ("city", "=", "Paris", True, False), ("city", "=", False, False, True),
+    ("city", "!=", "Lyon", True, True), ("city", "!=", False, True, False),
+    ("city", "<", "Z", True, False), ("city", "<=", "Paris", True, False),
+    ("city", ">", "A", True, False), ("city", ">=", "Paris", True, False), ("city", "<", False, False, False),
+    ("city", "=?", "Paris", True, False), ("city", "=?", False, True, True),
+    ("city", "like", "ari", True, False), ("city", "like", "", True, True),
+    ("city", "ilike", "PAR", True, False), ("city", "=like", "P%", True, False), ("city", "=ilike", "p%", True, False),
+    ("city", "not like", "Lyon", True, True), ("city", "not like", "ari", False, True),
+    ("city", "not ilike", "LYON", True, True), ("city", "not ilike", "", False, True),
+    ("city", "in", ["Paris"], True, False), ("city", "in", ["Lyon", False], False, True),
+    ("city", "not in", ["Lyon"], True, True), ("city", "not in", ["Lyon", False], True, False),
+    ("category_id", "child_of", "Root", True, False), ("category_id", "parent_of", "Leaf", True, False),
+    ("category_id", "any", [], True, False), ("category_id", "not any", [], False, True),
+    ("category_id.name", "!=", "Other", True, False),
+]
+
+
+def test_every_operator_has_its_null_semantics(env):
+    root = env["test.category"].create({"name": "Root"})
+    leaf = env["test.category"].create({"name": "Leaf", "parent_id": root.id})
+    partners = env["test.partner"].create([{"name": "Set", "city": "Paris", "category_id": leaf.id},
+                                           {"name": "Empty"}])
+    for path, operator, value, set_matches, empty_matches in NULL_SEMANTICS:
+        domain = [("id", "in", partners.ids), (path, operator, value)]
+        found = set(env["test.partner"].search(domain).mapped("name"))
+        expected = {name for name, matches in (("Set", set_matches), ("Empty", empty_matches)) if matches}
+        assert found == expected, (path, operator, value)
+    assert {operator for _path, operator, *_ in NULL_SEMANTICS} == OPERATORS, "every operator is covered"

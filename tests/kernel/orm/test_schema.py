@@ -232,6 +232,34 @@ def test_an_upgrade_compares_every_table_and_repairs_what_is_missing(shop):
     assert indexes(shop, "shop_category")["shop_category_name_index"] == (["name"], False)
 
 
+def test_an_upgrade_adds_a_new_fields_column_to_a_table_holding_rows_without_losing_one(shop, addons):
+    before = snapshot(shop)
+    v2 = ship(addons, "v2", {"shop/models.py": (
+        "    review_ids = fields.One2many(\"shop.review\", \"product_id\")\n",
+        "    review_ids = fields.One2many(\"shop.review\", \"product_id\")\n"
+        "    stock = fields.Integer(default=5, index=True)\n",
+    )})
+    kernel = Kernel(shop.url, addons_path=[v2])
+    try:
+        kernel.upgrade(["shop"])
+        assert snapshot(kernel) == before, "every row and value is kept"
+        assert "stock" in columns(kernel, "shop_product")
+        assert indexes(kernel, "shop_product")["shop_product_stock_index"] == (["stock"], False)
+        assert query(kernel, "SELECT stock FROM shop_product") == [(None,)] * 3, "no default on existing rows"
+        with kernel.env() as env:
+            assert env["shop.product"].create({"name": "New"}).stock == 5
+            env["shop.product"].search([("name", "=", "Rice")]).stock = 2
+        assert query(kernel, "SELECT name, stock FROM shop_product WHERE stock IS NOT NULL ORDER BY name") == [
+            ("New", 5), ("Rice", 2),
+        ]
+        with rollback_env(kernel) as env:
+            row = env["ir.model.fields"].search([("model", "=", "shop.product"), ("name", "=", "stock")])
+            assert (row.addon, row.column_name) == ("shop", "stock")
+        assert schema_in_step(kernel)
+    finally:
+        kernel.close()
+
+
 @pytest.mark.parametrize(("old", "new", "column"), [
     ("code = fields.Char(size=16)", "code = fields.Integer()", "shop_product.code"),
     ("price = fields.Monetary(digits=(12, 2))", "price = fields.Monetary(digits=(12, 4))", "shop_product.price"),
