@@ -11,7 +11,8 @@ release with ``any``), checked against ``odoo/osv/expression.py``:
   and friends never match NULL; a boolean ``= False`` matches NULL too.
 * ``like``/``ilike`` wrap the value in ``%...%`` without escaping it: ``%`` and
   ``_`` in the value stay wildcards and a backslash escapes the next character
-  (PostgreSQL's default).  ``like`` is case-sensitive on SQLite too (GLOB).
+  (PostgreSQL's default).  ``like`` is case-sensitive on SQLite too (GLOB);
+  ``ilike`` folds case beyond ASCII there too (``kernel.db.sqlite_lower``).
   An empty value matches every row, NULL included.
 * ``!`` is pushed into the leaves: ``!(a = 1)`` is ``a != 1`` (NULL included),
   ``!(a < 1)`` is ``a >= 1``; operators without a negation get SQL ``NOT``.

@@ -3,14 +3,14 @@
 The registry's :class:`~sqlalchemy.MetaData` is the truth; the database is
 compared with it by Alembic's ``compare_metadata``, restricted to the tables
 the registry manages (SQL views and tables made by addon hooks or by Alembic
-itself are never reflected nor touched), and the differences are applied
+itself are never reflected nor compared), and the differences are applied
 with Alembic's :class:`~alembic.operations.Operations`::
 
     compare   what differs, table by table (a missing table is found by name)
     plan      sort the differences; refuse what could lose values (a type change) before anything runs
-    apply     drop stale indexes -> create tables (foreign keys after, for cycles)
-              -> add columns (with their foreign key) -> change foreign keys
-              -> widen string types -> create indexes
+    apply     drop the registry's views -> drop stale indexes -> create tables (foreign keys after,
+              for cycles) -> add columns (with their foreign key) -> change foreign keys
+              -> widen string types -> create indexes -> create the views again (:mod:`.sql_views`)
 
 The sync only adds and adjusts: a column whose field vanished stays with its
 values (a migration script may move and drop it); only :func:`drop_owned`
