@@ -63,6 +63,18 @@ def test_read_group_sorts_many2one_groups_like_search(env, lines):
     assert [g["order_id"][1] for g in groups] == ["O2", "O1", "O3"]
 
 
+def test_a_comodel_ordered_by_the_same_many2one_does_not_recurse(env):
+    """``test.node`` is ordered by ``parent_id, name``: sorting by ``parent_id`` sorts by the parent's
+    name (its own ``parent_id`` term would recurse, and is skipped), as Odoo does."""
+    node = env["test.node"]
+    root = node.create({"name": "r"})
+    b, a = node.create([{"name": "b", "parent_id": root.id}, {"name": "a", "parent_id": root.id}])
+    c = node.create({"name": "c", "parent_id": a.id})
+    children = [("id", "in", [a.id, b.id, c.id])]
+    assert node.search(children).ids == [c.id, a.id, b.id]
+    assert node.search(children, order="parent_id desc, name").ids == [a.id, b.id, c.id]
+
+
 def test_a_many2one_with_nulls_first_or_last(env):
     category = env["test.category"].create({"name": "Cat"})
     partners = env["test.partner"].create([
