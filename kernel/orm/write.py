@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -160,7 +160,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             rows.append(row)
             x2many.append(relational)
             inverses.append(inverse)
-        keys = list(dict.fromkeys(k for row in rows for k in row))
+        keys = list(dict.fromkeys(chain.from_iterable(rows)))
         for row in rows:
             if len(row) != len(keys):
                 for key in keys:
