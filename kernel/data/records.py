@@ -28,6 +28,7 @@ class LoadContext:
     folder: Path
     file: str = ""
     loaded: set[str] = field(default_factory=set)
+    view_ids: list[int] = field(default_factory=list)
 
     def error(self, message: str, line: int | None = None, xmlid: str | None = None) -> DataLoadError:
         return DataLoadError(message, addon=self.addon, file=self.file, line=line, xmlid=xmlid)
