@@ -93,7 +93,7 @@ def menu_tree(env: Environment) -> list[dict[str, Any]]:
         return {
             "id": menu.id, "name": env._(menu.name), "sequence": menu.sequence, "xmlid": xmlids.get(menu.id, ""),
             "web_icon": menu.web_icon or False, "children": kids,
-            "action": _action_summary(action.with_env(env)) if action else False,
+            "action": _action_summary(action) if action else False,
         }
 
     return [node for node in (entry(root) for root in children.get(None, [])) if node is not None]

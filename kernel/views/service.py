@@ -14,7 +14,7 @@ from lxml import etree
 from ..exceptions import MissingError, ValidationError
 from ..orm.env import Environment
 from .combine import VIEW_ORDER, combined_arch, default_arch, primary_of
-from .groups import allowed, user_group_ids
+from .groups import allowed, strip_restricted_nodes, user_group_ids
 from .validation import fields_by_model
 
 #: ``tree`` is the older name of ``list``; both are accepted.
@@ -34,7 +34,8 @@ def default_view(env: Environment, model_name: str, view_type: str) -> Any:
 def get_view(env: Environment, model_name: str, view_type: str = "form", view_id: int | None = None) -> dict[str, Any]:
     """``{id, model, type, arch, fields, models}`` of the view to show (a generated one when the model has none).
 
-    ``arch`` is the combined arch as text in the user's language; ``fields``
+    ``arch`` is the combined arch as text in the user's language, without the
+    nodes whose ``groups`` the user is not in; ``fields``
     describes (``fields_get``) the model's fields it names; ``models`` maps
     every model it names (comodels of x2many subviews too) to its fields.
     """
@@ -54,6 +55,7 @@ def get_view(env: Environment, model_name: str, view_type: str = "form", view_id
         arch, view_type = combined_arch(env, view), view.type
     else:
         arch = default_arch(env[model_name], view_type)
+    strip_restricted_nodes(env, arch)
     env.kernel.translations.translate_arch(arch, env.lang)
     names = fields_by_model(env.registry, model_name, arch)
     models = {name: _describe(env, name, fields) for name, fields in names.items() if name in env.registry}

@@ -1,4 +1,5 @@
-"""Checking views against their models: named fields exist, object buttons call public methods.
+"""Checking views against their models: named fields exist, object buttons call public methods,
+``groups`` attributes name groups.
 
 A view is checked when an addon loads it, as part of the combined arch it
 ends up in (the primary views it extends, and the primary views derived from
@@ -18,6 +19,7 @@ from ..exceptions import DataLoadError, ViewError
 from ..orm.env import Environment
 from ..orm.registry import Registry
 from .combine import combined_arch, primary_of, view_label, view_xmlid
+from .groups import group_refs
 
 
 def arch_nodes(registry: Registry, model_name: str, node: etree._Element) -> Iterator[tuple[str, etree._Element]]:
@@ -59,6 +61,15 @@ def check_arch(registry: Registry, model_name: str, arch: etree._Element) -> Non
                             f"(arch line {node.sourceline})")
 
 
+def check_groups(env: Environment, arch: etree._Element) -> None:
+    """Raise :class:`ViewError` for a ``groups="..."`` naming something that is no group."""
+    for node in arch.iter(etree.Element):
+        for _positive, xmlid in group_refs(node.get("groups") or ""):
+            group = env(su=True).ref(xmlid, raise_if_not_found=False) if "." in xmlid else None
+            if group is None or group._name != "res.groups":
+                raise ViewError(f"groups names {xmlid!r}, which is no group (arch line {node.sourceline})")
+
+
 def _is_public_method(model: type, name: str) -> bool:
     return bool(name) and not name.startswith("_") and name not in model._fields and callable(getattr(model, name, None))
 
@@ -77,6 +88,7 @@ def check_views(env: Environment, view_ids: Iterable[int]) -> None:
         def step(applied: Any, arch: etree._Element, model_name: str = primary.model) -> None:
             try:
                 check_arch(env.registry, model_name, arch)
+                check_groups(env, arch)
             except ViewError as exc:
                 raise located_error(applied, str(exc)) from exc
 

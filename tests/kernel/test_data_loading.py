@@ -189,6 +189,8 @@ def test_dotted_ids_x2many_commands_delete_by_id_function_values_and_menu_parent
         assert set(collection.tag_ids.mapped("name")) == {"Stories", "Extra"}, "Command.create and (4, id)"
         assert set(env.ref("library.author_anonymous").book_ids.mapped("name")) == {"Untitled", "Untitled II"}
         assert not env["library.tag"].search([("name", "=", "Doomed")]), "<delete id> removed the record"
+        assert not env["library.tag"].search([("name", "=", "Doomed Too")]), "<delete search> removed it"
+        assert env["library.tag"].search_count([("name", "=", "Without Id")]) == 1, "a record without id"
         assert env["ir.config_parameter"].get_param("library.note") == "42", "<value> children, text and eval"
         extras = env.ref("library.menu_extras")
         assert extras.parent_id == env.ref("library.menu_root") and extras.sequence == 9

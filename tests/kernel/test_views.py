@@ -12,6 +12,7 @@ from kernel import DataLoadError
 from kernel.exceptions import MissingError, ValidationError, ViewError
 from kernel.testing import database_backends, installed_kernel, rollback_env
 from kernel.views import check_arch, combined_arch, parse_arch
+from kernel.views.validation import check_groups
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "view_addons"
 
@@ -69,6 +70,18 @@ def test_groups_restricted_extension_applies_to_members_and_implied_members(shel
             arch = form_of(user_env)[1]
             assert (arch.find("sheet/group[@string='Manager']") is not None) is sees_manager_part, groups
             assert group_fields(arch) == ["name", "code", "location", "min_qty", "quantity"]
+
+
+def test_nodes_restricted_with_groups_show_only_to_their_users(shelves):
+    with rollback_env(shelves) as env:
+        def hints(user_env):
+            arch = form_of(user_env)[1]
+            assert all(node.get("groups") is None for node in arch.iter()), "the attribute is not sent"
+            return [div.get("name") for div in arch.iter("div")]
+
+        assert hints(make_user(env, "plain", "base.group_user")) == ["ask_manager"]
+        assert hints(make_user(env, "boss", "base.group_manager")) == ["manager_hint"]
+        assert hints(env) == ["manager_hint", "ask_manager"], "the superuser sees every node"
 
 
 def test_derived_primary_view_starts_from_its_parents_combined_arch(shelves):
@@ -181,6 +194,12 @@ def test_combined_arch_is_public_and_takes_a_view_record(shelves):
 def test_check_arch_refuses_unknown_fields_and_private_buttons(shelves, arch, message):
     with pytest.raises(ViewError, match=message):
         check_arch(shelves.registry, "shelf.item", parse_arch(arch))
+
+
+@pytest.mark.parametrize("groups", ["base.no_such_group", "no_dot", "shelf.view_item_form", "base.group_user,!base.nope"])
+def test_check_groups_refuses_what_is_no_group(shelves, groups):
+    with rollback_env(shelves) as env, pytest.raises(ViewError, match="which is no group"):
+        check_groups(env, parse_arch(f"<form><div groups='{groups}'/></form>"))
 
 
 def test_check_arch_accepts_comodel_fields_and_public_buttons(shelves):
