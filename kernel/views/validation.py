@@ -82,20 +82,24 @@ def check_views(env: Environment, view_ids: Iterable[int]) -> None:
         for primary in _derived_primaries(views, primary_of(view)):
             primaries.setdefault(primary.id, primary)
     for primary in primaries.values():
-        if not primary.model or primary.type == "qweb":
-            continue
+        if primary.model and primary.type != "qweb":
+            _check_combination(env, primary)
 
-        def step(applied: Any, arch: etree._Element, model_name: str = primary.model) -> None:
-            try:
-                check_arch(env.registry, model_name, arch)
-                check_groups(env, arch)
-            except ViewError as exc:
-                raise located_error(applied, str(exc)) from exc
 
+def _check_combination(env: Environment, primary: Any) -> None:
+    """Combine ``primary`` for the superuser (every group), checking the arch after each view applied."""
+
+    def step(applied: Any, arch: etree._Element) -> None:
         try:
-            combined_arch(env(su=True), primary, step)
+            check_arch(env.registry, primary.model, arch)
+            check_groups(env, arch)
         except ViewError as exc:
-            raise located_error(getattr(exc, "view", primary), str(exc)) from exc
+            raise located_error(applied, str(exc)) from exc
+
+    try:
+        combined_arch(env(su=True), primary, step)
+    except ViewError as exc:
+        raise located_error(getattr(exc, "view", primary), str(exc)) from exc
 
 
 def _derived_primaries(views: Any, primary: Any) -> list[Any]:
