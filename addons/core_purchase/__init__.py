@@ -5,9 +5,16 @@ Hook implementations only.
 
 from __future__ import annotations
 
-from .models.partner import VendorPartner
+from typing import Any
+
+from .models.partner import VENDOR, VendorPartner
 from .models.purchase_order import PurchaseOrder, PurchaseOrderLine
 
 
 def kernel_models() -> list[type]:
     return [VendorPartner, PurchaseOrder, PurchaseOrderLine]
+
+
+def kernel_post_install(env: Any) -> None:
+    """Partners that already carry the type when the addon arrives get their flag and their code."""
+    VENDOR.install(env)

@@ -5,6 +5,8 @@ Hook implementations only.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .models.masters import (
     CustomerAccount,
     CustomerCreditLimit,
@@ -13,10 +15,15 @@ from .models.masters import (
     SalesTerritory,
     SalesTerritoryTarget,
 )
-from .models.partner import CustomerPartner
+from .models.partner import CUSTOMER, CustomerPartner
 from .models.sale_order import SaleOrder, SaleOrderLine
 
 
 def kernel_models() -> list[type]:
     return [CustomerGroup, SalesTerritory, SalesTerritoryTarget, SalePricelist, CustomerPartner,
             CustomerCreditLimit, CustomerAccount, SaleOrder, SaleOrderLine]
+
+
+def kernel_post_install(env: Any) -> None:
+    """Partners that already carry the type when the addon arrives get their flag and their code."""
+    CUSTOMER.install(env)

@@ -44,6 +44,13 @@ class PartnerRole:
         for partner in partners:
             setattr(partner, self.flag_field, type_id in partner.partner_types._ids)
 
+    def install(self, env: Any) -> None:
+        """When the role's addon is installed on a database that has partners: set their flag, stamp them."""
+        partners = env["basepartner"].sudo().with_context(active_test=False).search([])
+        if partners:
+            partners._recompute({partners._fields[self.flag_field]: set(partners._ids)})
+            self.stamp(partners)
+
     def refuse_manual(self, partners: Any, vals: Mapping[str, Any]) -> None:
         """Refuse setting the stamped fields by hand (writing back the stored value is allowed)."""
         for name in (self.code_field, self.time_field):
