@@ -175,3 +175,16 @@ def test_a_thousand_partners_are_created_with_a_fixed_number_of_statements(env, 
     assert large == small, f"{small} statements for 10 partners, {large} for 1000"
     created = env["basepartner"].search([("name", "like", "Bulk %")])
     assert len(created) == 1015 and len(set(created.mapped("vendor_code"))) == 1015
+
+
+def test_names_may_repeat_unless_the_unique_names_rule_is_on(env, refused):
+    first = env["basepartner"].create({"name": "Sumber Makmur", "city": "Bandung"})
+    assert env["basepartner"].create({"name": "Sumber Makmur"}).name == "Sumber Makmur"
+    env["ir.config_parameter"].set_param("base.partner_unique_names", "True")
+    error = refused(lambda: env["basepartner"].create({"name": " sumber makmur ", "city": "Bogor"}), ValidationError)
+    assert (error.code, error.status) == ("PARTY_DUPLICATE_NAME", 409)
+    assert f"'Sumber Makmur' (id {first.id})" in str(error) and "'sumber makmur (Bogor)'" in str(error)
+    other = env["basepartner"].create({"name": "Other Name"})
+    error = refused(lambda: other.write({"name": "SUMBER MAKMUR"}), ValidationError)
+    assert error.code == "PARTY_DUPLICATE_NAME" and f"(id {first.id})" in str(error)
+    assert other.name == "Other Name"

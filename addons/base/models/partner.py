@@ -11,11 +11,14 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import sqlalchemy as sa
+
 from kernel.exceptions import ValidationError
 from kernel.orm import Model, api, fields
 
 from .contact import RegionResolver, normalise_contact_values
 
+UNIQUE_NAMES_PARAMETER = "base.partner_unique_names"
 ENTITY_TYPES = [("individual", "Individual"), ("company", "Company")]
 COLOR_RANGE = (1, 11)
 
@@ -135,6 +138,31 @@ class Partner(Model):
         for vals in vals_list:
             if vals.get("state_id") in country_of and not vals.get("country_id"):
                 vals["country_id"] = country_of[vals["state_id"]]
+
+    @api.constrains("name")
+    def _check_unique_name(self) -> None:
+        """With the ``base.partner_unique_names`` parameter on, a name may be used once (case and spaces aside)."""
+        setting = self.env["ir.config_parameter"].sudo().get_param(UNIQUE_NAMES_PARAMETER, "")
+        if (setting or "").strip().lower() not in ("1", "true", "yes"):
+            return
+        table = self._sql
+        key = sa.func.lower(sa.func.trim(table.c.name))
+        wanted = {partner.name.strip().lower(): partner for partner in self}
+        rows = self.env.execute(
+            sa.select(table.c.id, table.c.name).where(key.in_(list(wanted))).order_by(table.c.id)).all()
+        seen: dict[str, int] = {}
+        for record_id, name in rows:
+            normalised = name.strip().lower()
+            if normalised in seen:
+                partner = wanted[normalised]
+                holder = seen[normalised] if seen[normalised] != partner.id else record_id
+                holder_name = self.browse(holder).sudo().name
+                raise ValidationError(
+                    f"A customer or supplier with this name already exists: {holder_name!r} (id {holder}); "
+                    f"use a distinct name such as {partner.name + ' (' + (partner.city or '2') + ')'!r}",
+                    code="PARTY_DUPLICATE_NAME", status=409,
+                )
+            seen[normalised] = record_id
 
     @api.constrains("state_id", "country_id")
     def _check_state_country(self) -> None:
