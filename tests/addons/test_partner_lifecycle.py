@@ -168,7 +168,7 @@ def sales_kernel(kernel_factory):
 def test_concurrent_duplicates_let_exactly_one_partner_win(sales_kernel):
     def create(index):
         with sales_kernel.env() as env:
-            env["basepartner"].create({"name": f"Racer {index}", "email": f"RACE@example.com"})
+            env["basepartner"].create({"name": f"Racer {index}", "email": "RACE@example.com"})
         return "created"
 
     assert sorted(race(4, create)) == ["PARTY_DUPLICATE_CONTACT"] * 3 + ["created"]
