@@ -188,3 +188,11 @@ def test_names_may_repeat_unless_the_unique_names_rule_is_on(env, refused):
     error = refused(lambda: other.write({"name": "SUMBER MAKMUR"}), ValidationError)
     assert error.code == "PARTY_DUPLICATE_NAME" and f"(id {first.id})" in str(error)
     assert other.name == "Other Name"
+
+
+def test_a_shared_partner_reads_local_numbers_in_the_acting_users_company_region(env):
+    company = env["res.company"].create({"name": "PT Lokal", "country_id": country(env, "ID").id})
+    user = env["res.users"].create({"name": "Dewi", "login": "dewi", "company_id": company.id,
+                                    "company_ids": [(4, company.id)], "group_ids": [(4, env.ref("base.group_user").id)]})
+    partner = env["basepartner"].with_user(user).create({"name": "Walk-in", "mobile_number": "0812 3456 7890"})
+    assert partner.mobile_number == "+6281234567890" and not partner.company_id

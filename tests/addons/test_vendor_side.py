@@ -206,3 +206,11 @@ def test_one_internal_supplier_per_company(env, types):
     with pytest.raises(ValidationError) as info:
         vendor(env, types, name="Nowhere", is_internal_supplier=True)
     assert info.value.code == "PARTY_INTERNAL_COMPANY"
+
+
+def test_duplicating_a_vendor_gives_a_new_vendor_without_the_unique_values(env, types):
+    original = vendor(env, types, email="orig@example.com", mobile_number="+6281234567890", on_hold=True)
+    duplicate = original.copy({"name": "Vendor Co (copy)"})
+    assert duplicate.partner_types == original.partner_types and duplicate.is_vendor
+    assert (duplicate.vendor_code, original.vendor_code) == ("V00002", "V00001")
+    assert (duplicate.email, duplicate.mobile_number, duplicate.on_hold) == (False, False, False)

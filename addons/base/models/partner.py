@@ -100,9 +100,9 @@ class Partner(Model):
 
     name = fields.Char("Partner Name", required=True, size=255, index=True)
     entity_type = fields.Selection(ENTITY_TYPES, "Entity Type", required=True, default="individual")
-    email = fields.Char("Email", size=255, unique=True)
-    mobile_number = fields.Char("Mobile Number", size=255, unique=True)
-    phone_number = fields.Char("Phone Number", size=255, unique=True)
+    email = fields.Char("Email", size=255, unique=True, copy=False)
+    mobile_number = fields.Char("Mobile Number", size=255, unique=True, copy=False)
+    phone_number = fields.Char("Phone Number", size=255, unique=True, copy=False)
     partner_types = fields.Many2many("partner_type", string="Partner Types")
     categories = fields.Many2many("basepartnercategory", string="Categories")
     title = fields.Many2one("basepartnertitle", "Title", ondelete="set null")
@@ -130,7 +130,8 @@ class Partner(Model):
 
     def _fill_country_from_state(self, vals_list: list[dict[str, Any]]) -> None:
         """A state given without a country brings its country (one query for the batch)."""
-        state_ids = {v["state_id"] for v in vals_list if isinstance(v.get("state_id"), int) and not v.get("country_id")}
+        state_ids = {v["state_id"] for v in vals_list
+                     if type(v.get("state_id")) is int and v["state_id"] > 0 and not v.get("country_id")}
         if not state_ids:
             return
         states = self.env["res.country.state"].sudo().browse(list(state_ids)).exists()
