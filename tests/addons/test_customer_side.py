@@ -214,6 +214,6 @@ def test_receivable_accounts_must_be_in_the_customers_currency(env, types, compa
 def test_sales_views_menus_and_customer_action(env):
     action = env.ref("master_sale.action_customers")
     assert action.res_model == "basepartner" and "is_customer" in action.domain
-    assert env.ref("master_sale.menu_customers").complete_name == "Sales / Orders / Customers"
+    assert env.ref("master_sale.menu_customers").complete_name == "Sales / Customers"
     assert env.ref("core_purchase.menu_vendors").complete_name == "Purchase / Vendor / Vendors"
     assert "is_vendor" in env.ref("core_purchase.action_vendors").domain
