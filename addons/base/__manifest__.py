@@ -4,5 +4,14 @@
     "summary": "Kernel models and the partner master: contacts, categories, titles, partner types",
     "category": "Core",
     "depends": [],
+    "data": [
+        "security/base_groups.xml",
+        "security/base.model.access.csv",
+        "data/partner_type_data.xml",
+        "views/partner_views.xml",
+        "views/partner_config_views.xml",
+        "views/base_menus.xml",
+    ],
+    "demo": ["demo/partner_demo.xml"],
     "license": "LGPL-3",
 }

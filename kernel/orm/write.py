@@ -90,9 +90,9 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         records = self._browse(tuple(ids))
         self._cache_rows(ids, rows)
         records._invalidate_one2many_of(written)
-        for record, commands in zip(records, x2many):
+        for group, commands in _shared_x2many(records, x2many):
             for field, value in commands:
-                record._write_x2many(field, value)
+                group._write_x2many(field, value)
         for record, values in zip(records, inverses):
             for field, value in values:
                 record._write_inverse(field, value)
@@ -441,3 +441,43 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                     .values(parent_path=sa.literal(new) + sa.func.substr(path, len(old) + 1))
                 )
             self.env.transaction.invalidate([self._fields["parent_path"]])
+
+
+def _shared_x2many(records: BaseModel, x2many: list[list[tuple[Field, Any]]]) -> list[tuple[BaseModel, list[tuple[Field, Any]]]]:
+    """The x2many commands of freshly created records, records given the same link-only commands grouped,
+    so that a batch tagging every record alike writes its relation rows once, not once per record."""
+    grouped: dict[Any, list[int]] = {}
+    commands_of: dict[Any, list[tuple[Field, Any]]] = {}
+    singles: list[tuple[BaseModel, list[tuple[Field, Any]]]] = []
+    for record_id, commands in zip(records._ids, x2many):
+        if not commands:
+            continue
+        key = _link_only_key(commands)
+        if key is None:
+            singles.append((records._browse((record_id,)), commands))
+            continue
+        grouped.setdefault(key, []).append(record_id)
+        commands_of[key] = commands
+    return singles + [(records._browse(tuple(ids)), commands_of[key]) for key, ids in grouped.items()]
+
+
+def _link_only_key(commands: list[tuple[Field, Any]]) -> Any:
+    """A hashable form of many2many commands that only link ids (4, 6, 3, 5), else ``None``."""
+    key = []
+    for field, value in commands:
+        if field.type != "many2many" or not isinstance(value, (list, tuple)):
+            return None
+        for command in value:
+            if not isinstance(command, (list, tuple)) or not command or command[0] not in (3, 4, 5, 6):
+                return None
+            if command[0] == 6:
+                payload = command[2] if len(command) > 2 else ()
+                if not isinstance(payload, (list, tuple)) or not all(isinstance(i, int) for i in payload):
+                    return None
+                key.append((field.name, 6, tuple(payload)))
+            else:
+                target = command[1] if len(command) > 1 else 0
+                if not isinstance(target, int):
+                    return None
+                key.append((field.name, command[0], target))
+    return tuple(key)
