@@ -74,11 +74,15 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
         raise NotFound(f"The method '{method}' does not exist on the model '{model_name}'", code="METHOD_UNKNOWN")
     if getattr(function, "_api_model", False) or method in MODEL_METHODS:
         result = getattr(model, method)(*args, **kwargs)
+        if method == "create" and args and isinstance(args[0], Mapping):
+            return result.id  # Odoo answers one id for one dict, a list for a list
     else:
         if not args:
             raise BadRequest(f"{model_name}.{method} works on records: pass their ids as the first argument")
         ids, *rest = args
         result = getattr(model.browse(ids), method)(*rest, **kwargs)
+        if method == "copy":
+            return result.id
     return to_wire(result)
 
 
