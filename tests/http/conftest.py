@@ -7,6 +7,7 @@ configuration file names it under the alias ``default``.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -55,7 +56,7 @@ def write_config(path: Path, url: str, web: dict[str, object]) -> Path:
     lines = ["[databases]", f'default = "{url}"', "", "[addons]",
              "path = [" + ", ".join(f'"{p}"' for p in ADDONS_PATH) + "]", "", "[web]"]
     for key, value in web.items():
-        lines.append(f"{key} = {str(value).lower() if isinstance(value, bool) else value!r}".replace("'", '"'))
+        lines.append(f"{key} = {json.dumps(value)}")  # JSON scalars are TOML scalars
     path.write_text("\n".join(lines) + "\n")
     return path
 
