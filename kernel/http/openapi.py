@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -91,8 +92,8 @@ def _check_value(model: BaseModel, field: Field, value: Any) -> Any:
             raise refuse(f"at most {field.size} characters")
         if kind == "selection" and value not in {key for key, _ in field.get_selection(model)}:
             raise refuse("one of " + ", ".join(repr(key) for key, _ in field.get_selection(model)))
-        if kind == "date" and not DATE.match(value) or kind == "datetime" and not DATETIME.match(value):
-            raise refuse("YYYY-MM-DD" if kind == "date" else "YYYY-MM-DD HH:MM:SS")
+        if kind in ("date", "datetime") and not _is_moment(kind, value):
+            raise refuse("a date YYYY-MM-DD" if kind == "date" else "a date and time YYYY-MM-DD HH:MM:SS")
         if kind == "binary":
             try:
                 base64.b64decode(value, validate=True)
@@ -107,6 +108,9 @@ def _check_value(model: BaseModel, field: Field, value: Any) -> Any:
     if kind in ("float", "decimal", "monetary"):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or abs(value) == float("inf"):
             raise refuse("a number")
+        digits = getattr(field, "digits", None) if kind != "float" else None
+        if digits and abs(value) >= 10 ** (digits[0] - digits[1]):
+            raise refuse(f"a number with at most {digits[0] - digits[1]} digits before the decimal point")
         return value
     if kind == "boolean":
         if not isinstance(value, bool):
@@ -117,6 +121,17 @@ def _check_value(model: BaseModel, field: Field, value: Any) -> Any:
             raise refuse("a list of record ids")
         return [(6, 0, value)]
     return value
+
+
+def _is_moment(kind: str, value: str) -> bool:
+    pattern, text_format = (DATE, "%Y-%m-%d") if kind == "date" else (DATETIME, "%Y-%m-%d %H:%M:%S")
+    if not pattern.match(value):
+        return False
+    try:
+        dt.datetime.strptime(value.replace("T", " "), text_format)
+    except ValueError:
+        return False
+    return True
 
 
 def check_values(model: BaseModel, values: Any) -> dict[str, Any]:
@@ -151,6 +166,18 @@ def record_schema(model: BaseModel, for_write: bool) -> dict[str, Any]:
     return schema
 
 
+def create_schema(model: BaseModel) -> dict[str, Any]:
+    """The write schema plus the fields a new record must be given (required, without a default)."""
+    schema = record_schema(model, for_write=True)
+    required = [name for name, field in model._fields.items()
+                if field.required and field.default is None and writable(field)]
+    if required:
+        schema["required"] = required
+        for name in required:
+            schema["properties"][name] = {key: value for key, value in schema["properties"][name].items() if key != "nullable"}
+    return schema
+
+
 def _parameters() -> list[dict[str, Any]]:
     def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
         return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
@@ -172,8 +199,10 @@ def _responses(ok: dict[str, Any]) -> dict[str, Any]:
 def _model_paths(name: str) -> dict[str, Any]:
     ref = {"$ref": f"#/components/schemas/{name}"}
     write_ref = {"$ref": f"#/components/schemas/{name}.write"}
+    create_ref = {"$ref": f"#/components/schemas/{name}.create"}
     record = {"description": "the record", "content": {"application/json": {"schema": ref}}}
     body = {"required": True, "content": {"application/json": {"schema": write_ref}}}
+    create_body = {"required": True, "content": {"application/json": {"schema": create_ref}}}
     listing = {"type": "object", "properties": {
         "items": {"type": "array", "items": ref}, "total": {"type": "integer"},
         "offset": {"type": "integer"}, "limit": {"type": "integer"},
@@ -185,7 +214,7 @@ def _model_paths(name: str) -> dict[str, Any]:
             "get": {"operationId": f"list_{slug}", "tags": [name], "parameters": _parameters(),
                     "responses": _responses({"200": {"description": "the records",
                                                      "content": {"application/json": {"schema": listing}}}})},
-            "post": {"operationId": f"create_{slug}", "tags": [name], "requestBody": body,
+            "post": {"operationId": f"create_{slug}", "tags": [name], "requestBody": create_body,
                      "responses": _responses({"201": record})},
         },
         f"{PREFIX}/{name}/{{record_id}}": {
@@ -210,6 +239,7 @@ def openapi_document(env: Any, server_url: str) -> dict[str, Any]:
         model = env[name]
         schemas[name] = record_schema(model, for_write=False)
         schemas[f"{name}.write"] = record_schema(model, for_write=True)
+        schemas[f"{name}.create"] = create_schema(model)
         paths.update(_model_paths(name))
     return {
         "openapi": "3.0.3",

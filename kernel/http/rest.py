@@ -181,5 +181,5 @@ def routes() -> list[Route]:
     return [
         Route(f"{PREFIX}/openapi.json", openapi, ("GET",), auth="none"),
         Route(f"{PREFIX}/<model>", collection, ("GET", "POST"), auth="none", csrf=False),
-        Route(f"{PREFIX}/<model>/<int:record_id>", member, ("GET", "PATCH", "DELETE"), auth="none", csrf=False),
+        Route(f"{PREFIX}/<model>/<int(min=1, max=2147483647):record_id>", member, ("GET", "PATCH", "DELETE"), auth="none", csrf=False),
     ]
