@@ -32,7 +32,7 @@ from .marshal import to_wire
 from .request import Databases, Request, WebSettings
 from .routing import Route, build_map
 from .rpc import Services, version_info
-from .sessions import COOKIE_NAME, Throttle, create_session, load_session, log_in
+from .sessions import COOKIE_NAME, Throttle, create_session, load_session, log_in, purge_expired
 
 log = logging.getLogger("kernel.http")
 
@@ -129,6 +129,7 @@ class Application:
     def open_session(self, request: Request, alias: str, uid: int) -> dict[str, Any]:
         """Log the request's session in as ``uid`` (starting one if needed); returns Odoo's session info."""
         with self.databases.env(alias) as env:
+            purge_expired(env)
             context = env["res.users"].with_user(uid).context_get()
             session = self.current_session(request, env, alias) or create_session(
                 env, alias, None, self.web.session_lifetime

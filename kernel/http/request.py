@@ -32,6 +32,7 @@ class WebSettings:
     host: str = "127.0.0.1"
     port: int = 8069
     workers: int = 2
+    threads: int = 4
     timeout: int = 60
     list_db: bool = True
     debug: bool = False

@@ -42,7 +42,9 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None, 
     options = {
         "bind": f"{host or web.host}:{port or web.port}",
         "workers": workers or web.workers,
-        "worker_class": "sync",
+        "worker_class": "gthread",  # threads answer kept-alive connections; processes give the parallelism
+        "threads": web.threads,
+        "keepalive": 5,
         "timeout": web.timeout,
         "graceful_timeout": 10,
         "limit_request_line": 8190,
