@@ -14,7 +14,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+import xmlrpc.client
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,8 +53,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def write_config(path: Path, url: str, web: dict[str, object]) -> Path:
-    lines = ["[databases]", f'default = "{url}"', "", "[addons]",
+def write_config(path: Path, url: str, web: dict[str, object], aliases: tuple[str, ...] = ()) -> Path:
+    lines = ["[databases]", f'default = "{url}"', *(f'{alias} = "{url}"' for alias in aliases), "", "[addons]",
              "path = [" + ", ".join(f'"{p}"' for p in ADDONS_PATH) + "]", "", "[web]"]
     for key, value in web.items():
         lines.append(f"{key} = {json.dumps(value)}")  # JSON scalars are TOML scalars
@@ -83,7 +84,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     with installed_kernel(request.param, folder, ADDONS_PATH, ["http_items"]) as kernel:
         with kernel.env() as env:
             uid = env["res.users"].create({"name": "Tester", "login": LOGIN, "password": PASSWORD}).id
-        config = write_config(folder / "erp.toml", kernel.url, web)
+        config = write_config(folder / "erp.toml", kernel.url, web, getattr(request.module, "EXTRA_ALIASES", ()))
         port = free_port()
         log = folder / "serve.log"
         erp = Path(sys.executable).with_name("erp")
@@ -104,3 +105,17 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@pytest.fixture
+def proxy(server: Server) -> Iterator[Callable[[str], xmlrpc.client.ServerProxy]]:
+    """``proxy("/xmlrpc/2/common")``: XML-RPC proxies on the server, closed after the test (connections are kept alive)."""
+    made: list[xmlrpc.client.ServerProxy] = []
+
+    def make(path: str) -> xmlrpc.client.ServerProxy:
+        made.append(xmlrpc.client.ServerProxy(f"{server.url}{path}"))
+        return made[-1]
+
+    yield make
+    for each in made:
+        each("close")()

@@ -33,6 +33,9 @@ def test_odoorpc_full_cycle(server) -> None:
     odoo.logout()
 
 
+# odoo-client-lib makes an XML-RPC proxy per call and never closes it: with kept-alive connections
+# the garbage collector reports each of its sockets (the library's leak, not the server's).
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("protocol", ["jsonrpc", "xmlrpc"])
 def test_odoo_client_lib_full_cycle(server, protocol: str) -> None:
     connection = odoolib.get_connection(hostname="127.0.0.1", port=server.port, protocol=protocol,
@@ -51,15 +54,15 @@ def test_odoo_client_lib_full_cycle(server, protocol: str) -> None:
     assert items.search_count([("id", "=", item_id)]) == 0
 
 
-def test_xmlrpc_documented_examples(server) -> None:
+def test_xmlrpc_documented_examples(server, proxy) -> None:
     """The steps of Odoo's external API documentation, with the standard library's client."""
-    common = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/common")
+    common = proxy("/xmlrpc/2/common")
     version = common.version()
     assert version["server_version"] == "17.0" and version["protocol_version"] == 1
     uid = common.authenticate(server.db, server.login, server.password, {})
     assert uid == server.uid
     assert common.authenticate(server.db, server.login, "wrong", {}) is False
-    models = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/object")
+    models = proxy("/xmlrpc/2/object")
 
     def call(method: str, *args: object, **kwargs: object) -> object:
         return models.execute_kw(server.db, uid, server.password, "test.item", method, list(args), kwargs)
@@ -82,7 +85,7 @@ def test_xmlrpc_documented_examples(server) -> None:
     assert models.execute(server.db, uid, server.password, "test.item", "search_count", [["qty", "=", 8]]) == 1
     assert call("unlink", [first, second]) is True
     assert call("search", [["id", "in", [first, second]]]) == []
-    legacy = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/common")
+    legacy = proxy("/xmlrpc/common")
     assert legacy.login(server.db, server.login, server.password) == uid
-    assert xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/db").server_version() == "17.0"
-    assert xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/db").list() == [server.db]
+    assert proxy("/xmlrpc/db").server_version() == "17.0"
+    assert proxy("/xmlrpc/2/db").list() == [server.db]

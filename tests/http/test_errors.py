@@ -66,37 +66,36 @@ def test_failed_call_rolls_back_its_writes(server) -> None:
     assert execute_kw(server, "test.item", "read", [[item], ["notes"]])["result"] == [{"id": item, "notes": False}]
 
 
-def test_internal_errors_hide_their_details(server) -> None:
+def test_internal_errors_hide_their_details(server, proxy) -> None:
     item = execute_kw(server, "test.item", "create", [{"name": "crasher"}])["result"]
     data = error_data(execute_kw(server, "test.item", "crash", [[item]]))
     assert data["message"] == "Internal server error" and data["debug"] == ""
     assert "secret internal detail" not in str(data)
-    fault = _fault(server, "/xmlrpc/2/object", "execute_kw", server.db, server.uid, server.password, "test.item", "crash", [[item]])
+    fault = _fault(proxy, "/xmlrpc/2/object", "execute_kw", server.db, server.uid, server.password, "test.item", "crash", [[item]])
     assert fault.faultCode == 1 and "secret" not in fault.faultString and "Traceback" not in fault.faultString
     assert "secret internal detail" in server.log_text()  # logged for the operator
 
 
-def _fault(server, path: str, method: str, *args: object) -> xmlrpc.client.Fault:
-    proxy = xmlrpc.client.ServerProxy(f"{server.url}{path}")
+def _fault(proxy, path: str, method: str, *args: object) -> xmlrpc.client.Fault:
     with pytest.raises(xmlrpc.client.Fault) as caught:
-        getattr(proxy, method)(*args)
+        getattr(proxy(path), method)(*args)
     return caught.value
 
 
-def test_xmlrpc_fault_codes(server) -> None:
+def test_xmlrpc_fault_codes(server, proxy) -> None:
     db, uid, pw = server.db, server.uid, server.password
-    assert _fault(server, "/xmlrpc/2/object", "execute_kw", db, uid, "wrong", "test.item", "search", [[]]).faultCode == 3
-    assert _fault(server, "/xmlrpc/2/object", "execute_kw", db, uid, pw, "test.item", "_check_qty", [[1]]).faultCode == 4
-    invalid = _fault(server, "/xmlrpc/2/object", "execute_kw", db, uid, pw, "test.item", "create", [{"name": "neg", "qty": -5}])
+    assert _fault(proxy, "/xmlrpc/2/object", "execute_kw", db, uid, "wrong", "test.item", "search", [[]]).faultCode == 3
+    assert _fault(proxy, "/xmlrpc/2/object", "execute_kw", db, uid, pw, "test.item", "_check_qty", [[1]]).faultCode == 4
+    invalid = _fault(proxy, "/xmlrpc/2/object", "execute_kw", db, uid, pw, "test.item", "create", [{"name": "neg", "qty": -5}])
     assert (invalid.faultCode, invalid.faultString) == (2, "neg: the quantity cannot be negative")
-    legacy = _fault(server, "/xmlrpc/object", "execute_kw", db, uid, pw, "test.item", "create", [{"name": "neg", "qty": -5}])
+    legacy = _fault(proxy, "/xmlrpc/object", "execute_kw", db, uid, pw, "test.item", "create", [{"name": "neg", "qty": -5}])
     assert legacy.faultCode == "warning -- ValidationError\n\nneg: the quantity cannot be negative"
-    denied = _fault(server, "/xmlrpc/object", "execute_kw", db, uid, "wrong", "test.item", "search", [[]])
+    denied = _fault(proxy, "/xmlrpc/object", "execute_kw", db, uid, "wrong", "test.item", "search", [[]])
     assert (denied.faultCode, denied.faultString) == ("AccessDenied", "Access Denied")
-    assert _fault(server, "/xmlrpc/2/common", "no_such_method").faultCode == 2
+    assert _fault(proxy, "/xmlrpc/2/common", "no_such_method").faultCode == 2
 
 
-def test_access_error_through_every_endpoint(server) -> None:
+def test_access_error_through_every_endpoint(server, proxy) -> None:
     """A user reading an item of a company they do not belong to is refused by every API."""
     with server.kernel.env() as env:
         other = env["res.company"].create({"name": "Other Company"})
@@ -106,7 +105,7 @@ def test_access_error_through_every_endpoint(server) -> None:
     assert error_data(answer)["name"] == "odoo.exceptions.AccessError"
     answer = execute_kw(server, "test.item", "search_read", [[["id", "=", secret]]], {"fields": ["name"]})
     assert error_data(answer)["name"] == "odoo.exceptions.AccessError"
-    fault = _fault(server, "/xmlrpc/2/object", "execute_kw", server.db, server.uid, server.password, "test.item", "read", [[secret]])
+    fault = _fault(proxy, "/xmlrpc/2/object", "execute_kw", server.db, server.uid, server.password, "test.item", "read", [[secret]])
     assert fault.faultCode == 4
     session = requests.Session()
     jsonrpc(server, "/web/session/authenticate", {"db": server.db, "login": server.login, "password": server.password}, session)

@@ -1,4 +1,4 @@
-"""Login throttling per login and per address, the request size limit and database listing turned off."""
+"""Login throttling, the request size limit, listing turned off, session expiry, debug mode, several aliases."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ import xmlrpc.client
 import pytest
 import requests
 
-WEB_SETTINGS = {"login_max_failures": 3, "login_failure_window": 600, "max_request_size": 65536, "list_db": False}
+import time
+
+WEB_SETTINGS = {"login_max_failures": 3, "login_failure_window": 600, "max_request_size": 65536, "list_db": False,
+                "session_lifetime": 2, "debug": True}
+EXTRA_ALIASES = ("mirror",)
 
 
 def login(server, password: str, user: str | None = None) -> dict:
@@ -16,7 +20,7 @@ def login(server, password: str, user: str | None = None) -> dict:
     return requests.post(f"{server.url}/jsonrpc", json=body, timeout=30).json()
 
 
-def test_login_is_throttled_after_repeated_failures(server) -> None:
+def test_login_is_throttled_after_repeated_failures(server, proxy) -> None:
     with server.kernel.env() as env:
         env["res.users"].create({"name": "Victim", "login": "victim", "password": "right"})
     for _ in range(3):
@@ -24,7 +28,7 @@ def test_login_is_throttled_after_repeated_failures(server) -> None:
     blocked = login(server, "right", "victim")["error"]["data"]
     assert blocked["name"] == "odoo.exceptions.AccessDenied"
     assert blocked["message"] == "Too many login failures, please wait a bit before trying again."
-    common = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/common")
+    common = proxy("/xmlrpc/2/common")
     with pytest.raises(xmlrpc.client.Fault) as caught:
         common.authenticate(server.db, "victim", "right", {})
     assert caught.value.faultCode == 3
@@ -54,9 +58,44 @@ def test_request_size_limit(server) -> None:
     assert "Traceback" not in response.text
 
 
-def test_database_listing_can_be_turned_off(server) -> None:
+def test_database_listing_can_be_turned_off(server, proxy) -> None:
     body = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": {}}
     error = requests.post(f"{server.url}/web/database/list", json=body, timeout=30).json()["error"]
     assert error["data"]["message"] == "Database listing is disabled"
     with pytest.raises(xmlrpc.client.Fault):
-        xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/db").list()
+        proxy("/xmlrpc/2/db").list()
+
+
+def test_sessions_expire(server) -> None:
+    session = requests.Session()
+    body = {"jsonrpc": "2.0", "method": "call", "id": 1,
+            "params": {"db": server.db, "login": server.login, "password": server.password}}
+    session.post(f"{server.url}/web/session/authenticate", json=body, timeout=30)
+    info = {"jsonrpc": "2.0", "method": "call", "id": 2, "params": {}}
+    assert session.post(f"{server.url}/web/session/get_session_info", json=info, timeout=30).json()["result"]["uid"] == server.uid
+    time.sleep(2.5)
+    expired = session.post(f"{server.url}/web/session/get_session_info", json=info, timeout=30).json()
+    assert expired["error"]["code"] == 100
+
+
+def test_debug_mode_shows_details(server) -> None:
+    with server.kernel.env() as env:
+        item = env["test.item"].create({"name": "debug crash"}).id
+    body = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": {"service": "object", "method": "execute_kw",
+            "args": [server.db, server.uid, server.password, "test.item", "crash", [[item]]]}}
+    data = requests.post(f"{server.url}/jsonrpc", json=body, timeout=30).json()["error"]["data"]
+    assert data["message"] == "RuntimeError: secret internal detail"
+    assert "Traceback" in data["debug"] and "in crash" in data["debug"]
+
+
+def test_database_is_chosen_by_alias(server, proxy) -> None:
+    assert login(server, server.password)["result"] == server.uid
+    mirror = {"jsonrpc": "2.0", "method": "call", "id": 1,
+              "params": {"service": "common", "method": "login", "args": ["mirror", server.login, server.password]}}
+    assert requests.post(f"{server.url}/jsonrpc", json=mirror, timeout=30).json()["result"] == server.uid
+    common = proxy("/xmlrpc/2/common")
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        common.login("nowhere", server.login, server.password)
+    assert "database 'nowhere' does not exist" in caught.value.faultString
+    openapi = requests.get(f"{server.url}/api/v1/openapi.json", params={"db": "nowhere"}, timeout=30)
+    assert openapi.status_code == 404 and openapi.json()["error"]["code"] == "DATABASE_UNKNOWN"
