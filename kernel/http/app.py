@@ -182,10 +182,12 @@ class Application:
             alias = request.args.get("db") or (cookie[0] if cookie else None) or self.databases.default_alias()
             if alias is None or alias not in self.settings.databases:
                 raise kernel_miss from None
-            kernel = self.databases.kernel(alias)
-            if not kernel.is_initialised():
+            if alias not in self._addon_maps and not self.databases.kernel(alias).is_initialised():
                 raise kernel_miss from None
-            return self.addon_map(alias).bind_to_environ(request.environ).match()
+            try:
+                return self.addon_map(alias).bind_to_environ(request.environ).match()
+            except HTTPException:
+                raise kernel_miss from None  # a 405 of the kernel's routes says more than the addons' 404
 
     def dispatch(self, request: Request) -> Response:
         route: Route | None = None

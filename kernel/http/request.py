@@ -108,6 +108,7 @@ class Request(WerkzeugRequest):
 
     app: Application
     params: dict[str, Any]
+    rpc_id: Any = None
     alias: str | None = None
     session: Session | None = None
     env: Environment | None = None

@@ -51,6 +51,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None, 
         "accesslog": None,
         "loglevel": "info",
         "proc_name": "erp",
+        "control_socket_disable": True,  # one fixed path per machine: several servers would collide
     }
     log.info("serving databases %s on http://%s", ", ".join(sorted(settings.databases)) or "(none)", options["bind"])
     ErpServer(settings, options).run()
