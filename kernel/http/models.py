@@ -111,3 +111,5 @@ class UsersContext(Model):
 
 
 HTTP_MODELS: list[type] = [HttpSession, ApiKey, LoginAttempt, UsersContext]
+# never reachable through the APIs: they hold session secrets, key digests and login counters
+WEB_INTERNAL_MODELS = frozenset({"http.session", "http.login.attempt", "res.users.apikey"})

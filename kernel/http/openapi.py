@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..exceptions import ValidationError
+from .models import WEB_INTERNAL_MODELS
 
 if TYPE_CHECKING:
     from ..orm.fields import Field
     from ..orm.models import BaseModel
 
 PREFIX = "/api/v1"
-HIDDEN_MODELS = frozenset({"http.session", "http.login.attempt", "res.users.apikey"})
 INT32 = (-(2**31), 2**31 - 1)
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}$")
@@ -31,7 +31,7 @@ MAX_LIMIT = 1000
 
 def exposed_models(env: Any) -> list[str]:
     """The models the REST API serves: every concrete model but the web layer's own."""
-    return sorted(m._name for m in env.registry.concrete_models() if m._name not in HIDDEN_MODELS)
+    return sorted(m._name for m in env.registry.concrete_models() if m._name not in WEB_INTERNAL_MODELS)
 
 
 def writable(field: Field) -> bool:

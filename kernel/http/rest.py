@@ -19,7 +19,8 @@ from ..exceptions import MissingError, ValidationError
 from ..orm.env import Environment
 from .errors import AccessDenied, BadRequest, NotFound
 from .marshal import to_wire
-from .openapi import HIDDEN_MODELS, MAX_LIMIT, PREFIX, check_values, openapi_document
+from .models import WEB_INTERNAL_MODELS
+from .openapi import MAX_LIMIT, PREFIX, check_values, openapi_document
 from .routing import Route
 from .sessions import load_session
 
@@ -57,7 +58,7 @@ def user_env(request: Request) -> Iterator[Environment]:
 
 
 def _model(env: Environment, name: str) -> BaseModel:
-    if name in HIDDEN_MODELS or name not in env.registry or env.registry[name]._abstract:
+    if name in WEB_INTERNAL_MODELS or name not in env.registry or env.registry[name]._abstract:
         raise NotFound(f"unknown model {name!r}", code="MODEL_UNKNOWN")
     return env[name]
 

@@ -20,6 +20,7 @@ from ..exceptions import AccessError, UserError
 from ..orm.env import Environment
 from .errors import AccessDenied, BadRequest, NotFound
 from .marshal import to_wire
+from .models import WEB_INTERNAL_MODELS
 
 if TYPE_CHECKING:
     from .app import Application
@@ -62,6 +63,8 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
         kwargs = {}
     if not isinstance(args, (list, tuple)) or not isinstance(kwargs, Mapping):
         raise BadRequest("args must be a list and kwargs a dictionary")
+    if model_name in WEB_INTERNAL_MODELS:
+        raise AccessError(f"{model_name} records cannot be accessed remotely.", code="MODEL_PRIVATE")
     if model_name not in env.registry:
         raise NotFound(f"Object {model_name} doesn't exist", code="MODEL_UNKNOWN")
     kwargs = dict(kwargs)

@@ -46,6 +46,9 @@ def test_unknown_model_and_method_and_private_method(server) -> None:
     private = error_data(execute_kw(server, "test.item", "_check_qty", [[1]]))
     assert private["name"] == "odoo.exceptions.AccessError"
     assert private["message"] == "Private methods (such as 'test.item._check_qty') cannot be called remotely."
+    for internal in ("http.session", "res.users.apikey", "http.login.attempt"):
+        refused = error_data(execute_kw(server, internal, "search_read", [[]]))
+        assert refused["message"] == f"{internal} records cannot be accessed remotely."
     for plumbing in ("sudo", "mapped", "with_user"):
         assert error_data(execute_kw(server, "test.item", plumbing, [[1]]))["name"] == "odoo.exceptions.AccessError"
 
