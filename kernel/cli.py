@@ -87,6 +87,22 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     update.add_argument("addon", metavar="ADDON", help="addon whose catalog is updated")
     update.add_argument("--lang", required=True, help="language of the catalog, e.g. id or pt_BR")
     update.set_defaults(handler=_i18n_update)
+
+    serve = commands.add_parser("serve", parents=[common], help="run the web server (JSON-RPC, XML-RPC, REST, web client)")
+    serve.add_argument("--host", help="address to listen on (default: [web] host, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: [web] port, 8069)")
+    serve.add_argument("--workers", type=int, help="worker processes (default: [web] workers, 2)")
+    serve.set_defaults(handler=_serve)
+
+    apikey = commands.add_parser("apikey", parents=[common], help="create or revoke the API keys of the REST API")
+    apikey_commands = apikey.add_subparsers(dest="apikey_command", metavar="ACTION", required=True)
+    create = apikey_commands.add_parser("create", help="create a key for a user and print it (shown only once)")
+    create.add_argument("login", metavar="LOGIN", help="the user the key acts as")
+    create.add_argument("--name", default="API key", help="what the key is for (default: 'API key')")
+    create.set_defaults(handler=_apikey_create)
+    revoke = apikey_commands.add_parser("revoke", help="revoke a key by its id")
+    revoke.add_argument("key_id", metavar="ID", type=int, help="the id printed when the key was created")
+    revoke.set_defaults(handler=_apikey_revoke)
     return parser, commands
 
 
@@ -169,6 +185,41 @@ def _i18n_update(kernel: Kernel, args: argparse.Namespace) -> int:
     target = manifest.path / "i18n" / f"{args.lang}.po"
     path, total, translated = i18n.update_catalog(i18n.template_path(manifest), target, args.lang)
     print(f"updated {path} ({translated} of {total} messages translated)")
+    return 0
+
+
+def _serve(kernel: Kernel, args: argparse.Namespace) -> int:
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    from .http.server import serve
+
+    settings = kernel.settings
+    if args.db or args.alias:
+        settings = replace(settings, databases=MappingProxyType({args.alias or "default": kernel.url}))
+    kernel.close()
+    serve(settings, host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+def _apikey_create(kernel: Kernel, args: argparse.Namespace) -> int:
+    with kernel.env() as env:
+        user = env["res.users"].search([("login", "=", args.login)], limit=1)
+        if not user:
+            raise UserError(f"no active user with login {args.login!r}", code="USER_UNKNOWN")
+        record, key = env["res.users.apikey"].generate(user.id, args.name)
+    print(f"API key {record.id} ({args.name}) for {args.login}; it is shown only once:")
+    print(key)
+    return 0
+
+
+def _apikey_revoke(kernel: Kernel, args: argparse.Namespace) -> int:
+    with kernel.env() as env:
+        key = env["res.users.apikey"].browse(args.key_id).exists()
+        if not key:
+            raise UserError(f"no API key with id {args.key_id}", code="APIKEY_UNKNOWN")
+        key.revoked = True
+    print(f"API key {args.key_id} revoked")
     return 0
 
 

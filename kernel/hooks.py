@@ -71,6 +71,21 @@ def kernel_cli(subparsers: argparse._SubParsersAction) -> None:
 
 
 @hookspec
+def kernel_routes() -> list[Any]:
+    """Return the web routes the addon serves.
+
+    :return: a list of :class:`kernel.http.routing.Route` (path, endpoint,
+        methods, ``auth`` ``"none"``/``"public"``/``"user"``, ``kind``
+        ``"http"``/``"json"``, ``csrf``); the kernel's own routes (``/jsonrpc``,
+        ``/xmlrpc/...``, ``/web/session/...``, ``/api/v1/...``) win over them.
+
+    Called once per web worker process and database, on the first request
+    that no kernel route matches; a path defined twice stops that request
+    with an error naming both addons.
+    """
+
+
+@hookspec
 def kernel_event(env: Any, name: str, payload: dict[str, Any]) -> None:
     """React to a business event such as ``customer.created`` or ``lead.converted``.
 

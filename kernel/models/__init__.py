@@ -4,6 +4,7 @@ They are the first layer of every registry, attributed to ``base``; the
 ``base`` addon and others extend them like any model.
 """
 
+from ..http.models import HTTP_MODELS
 from ..orm.sequence import IrSequence
 from .ir_model import IrConfigParameter, IrModel, IrModelData, IrModelFields, IrModule
 from .ir_ui import IrActionsWindow, IrUiMenu, IrUiView
@@ -11,7 +12,7 @@ from .res import IrModelAccess, ResBranch, ResCompany, ResGroups, ResUsers
 
 CORE_MODELS: list[type] = [
     IrModule, IrModel, IrModelFields, IrModelData, IrConfigParameter, IrSequence, ResCompany, ResBranch, ResGroups,
-    ResUsers, IrModelAccess, IrUiView, IrActionsWindow, IrUiMenu,
+    ResUsers, IrModelAccess, IrUiView, IrActionsWindow, IrUiMenu, *HTTP_MODELS,
 ]
 
 __all__ = ["CORE_MODELS"]

@@ -1,0 +1,13 @@
+"""The web server: a werkzeug WSGI application serving the kernel's and the addons' routes.
+
+Modules: :mod:`.app` (the WSGI application: routing, one transaction per
+request, errors, logging, static files), :mod:`.routing` (the ``Route`` addons
+return from ``kernel_routes``), :mod:`.request`, :mod:`.sessions` (database
+sessions, CSRF, login throttling), :mod:`.rpc` (Odoo's external API services),
+:mod:`.jsonrpc` and :mod:`.xmlrpc` (their wire formats), :mod:`.rest` and
+:mod:`.openapi` (the REST API), :mod:`.models` (sessions, API keys, login
+attempts), :mod:`.server` (``erp serve`` through gunicorn).
+
+This package imports nothing at load time so that :mod:`kernel.models` can
+register :mod:`.models` without pulling werkzeug in.
+"""

@@ -1,0 +1,185 @@
+"""Odoo's external API, independent of the wire format: services ``common``, ``object`` and ``db``.
+
+``call_kw`` follows Odoo's conventions: a method decorated with ``@api.model``
+(and the ORM's model-level methods listed in :data:`MODEL_METHODS`) is called
+on the model; any other public method on ``browse(args[0])`` with the rest of
+the arguments.  Names starting with ``_`` and the recordset plumbing in
+:data:`NOT_REMOTE` are refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+from ..exceptions import AccessError, UserError
+from ..orm.env import Environment
+from .errors import AccessDenied, BadRequest, NotFound
+from .marshal import to_wire
+from .models import WEB_INTERNAL_MODELS
+
+if TYPE_CHECKING:
+    from .app import Application
+
+# the Odoo API level the server answers as: clients pick their code paths from it
+SERVER_VERSION = "17.0"
+SERVER_VERSION_INFO = [17, 0, 0, "final", 0, ""]
+
+MODEL_METHODS = frozenset({
+    "create", "search", "search_read", "search_count", "fields_get", "name_search", "name_create",
+    "read_group", "default_get",
+})
+NOT_REMOTE = frozenset({
+    "browse", "sudo", "with_user", "with_env", "with_context", "mapped", "filtered", "sorted", "ensure_one",
+    "authenticate", "generate", "find_user",
+})
+CREDENTIALS_TTL = 60.0
+
+
+def version_info() -> dict[str, Any]:
+    return {
+        "server_version": SERVER_VERSION,
+        "server_version_info": list(SERVER_VERSION_INFO),
+        "server_serie": SERVER_VERSION,
+        "protocol_version": 1,
+        "kernel_version": __version__,
+    }
+
+
+def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: Any) -> Any:
+    """Call a public model method the way Odoo's ``execute_kw`` does; returns wire values."""
+    if not isinstance(model_name, str) or not isinstance(method, str):
+        raise BadRequest("model and method must be strings")
+    if method.startswith("_") or method in NOT_REMOTE:
+        raise AccessError(f"Private methods (such as '{model_name}.{method}') cannot be called remotely.",
+                          code="METHOD_PRIVATE")
+    if args is None:
+        args = []
+    if kwargs is None:
+        kwargs = {}
+    if not isinstance(args, (list, tuple)) or not isinstance(kwargs, Mapping):
+        raise BadRequest("args must be a list and kwargs a dictionary")
+    if model_name in WEB_INTERNAL_MODELS:
+        raise AccessError(f"{model_name} records cannot be accessed remotely.", code="MODEL_PRIVATE")
+    if model_name not in env.registry:
+        raise NotFound(f"Object {model_name} doesn't exist", code="MODEL_UNKNOWN")
+    kwargs = dict(kwargs)
+    context = kwargs.pop("context", None)
+    model = env[model_name]
+    if isinstance(context, Mapping):
+        model = model.with_context({**env.context, **context})
+    function = getattr(type(model), method, None)
+    if not callable(function) or isinstance(function, type):
+        raise NotFound(f"The method '{method}' does not exist on the model '{model_name}'", code="METHOD_UNKNOWN")
+    if getattr(function, "_api_model", False) or method in MODEL_METHODS:
+        result = getattr(model, method)(*args, **kwargs)
+        if method == "create" and args and isinstance(args[0], Mapping):
+            return result.id  # Odoo answers one id for one dict, a list for a list
+    else:
+        if not args:
+            raise BadRequest(f"{model_name}.{method} works on records: pass their ids as the first argument")
+        ids, *rest = args
+        result = getattr(model.browse(ids), method)(*rest, **kwargs)
+        if method == "copy":
+            return result.id
+    return to_wire(result)
+
+
+class Services:
+    """The ``common``, ``db`` and ``object`` services of one application."""
+
+    def __init__(self, app: Application):
+        self.app = app
+        self._verified: dict[tuple[str, int, str], float] = {}
+        self._lock = threading.Lock()
+        self.handlers: dict[str, dict[str, Callable[..., Any]]] = {
+            "common": {"version": self.version, "login": self.login, "authenticate": self.authenticate_common,
+                       "about": self.about},
+            "db": {"list": self.db_list, "server_version": self.server_version},
+            "object": {"execute": self.execute, "execute_kw": self.execute_kw},
+        }
+
+    def dispatch(self, service: Any, method: Any, params: Sequence[Any], address: str | None) -> Any:
+        """Run ``service.method(*params)``; unknown names are a :class:`NotFound`."""
+        handler = self.handlers.get(service, {}).get(method) if isinstance(service, str) and isinstance(method, str) else None
+        if handler is None:
+            raise NotFound(f"unknown RPC method {service!r}.{method!r}", code="RPC_METHOD_UNKNOWN")
+        if not isinstance(params, (list, tuple)):
+            raise BadRequest("RPC arguments must be a list")
+        try:
+            return handler(address, *params)
+        except TypeError as exc:
+            if exc.__traceback__ is not None and exc.__traceback__.tb_next is None:
+                raise BadRequest(f"{service}.{method}: wrong arguments: {exc}") from None
+            raise
+
+    # -- common ------------------------------------------------------------------------
+
+    def version(self, address: str | None) -> dict[str, Any]:
+        return version_info()
+
+    def about(self, address: str | None, extended: bool = False) -> Any:
+        text = "ERP kernel: an Odoo-compatible modular ERP"
+        return [text, SERVER_VERSION] if extended else text
+
+    def login(self, address: str | None, db: str, login: str, password: str) -> int | bool:
+        """The user id, or ``False`` when the credentials are wrong (Odoo's ``common.login``)."""
+        try:
+            return self.app.authenticate(db, login, password, address)
+        except AccessDenied as exc:
+            if exc.code == "LOGIN_THROTTLED":
+                raise
+            return False
+
+    def authenticate_common(self, address: str | None, db: str, login: str, password: str,
+                            user_agent_env: Any = None) -> int | bool:
+        return self.login(address, db, login, password)
+
+    # -- db ------------------------------------------------------------------------------
+
+    def db_list(self, address: str | None, *_: Any) -> list[str]:
+        if not self.app.web.list_db:
+            raise AccessDenied("Database listing is disabled", code="DB_LIST_DISABLED", status=403)
+        return self.app.databases.aliases()
+
+    def server_version(self, address: str | None) -> str:
+        return SERVER_VERSION
+
+    # -- object ----------------------------------------------------------------------------
+
+    def execute(self, address: str | None, db: str, uid: int, password: str, model: str, method: str, *args: Any) -> Any:
+        return self.execute_kw(address, db, uid, password, model, method, list(args), {})
+
+    def execute_kw(self, address: str | None, db: str, uid: int, password: str, model: str, method: str,
+                   args: Any = None, kwargs: Any = None) -> Any:
+        self.check_credentials(db, uid, password)
+        with self.app.databases.env(db, uid) as env:
+            env = env(uid=uid, su=False)
+            return call_kw(env, model, method, args, kwargs)
+
+    def check_credentials(self, db: str, uid: Any, password: Any) -> None:
+        """Accept the user's password or one of their API keys; remembered a minute per worker."""
+        if not isinstance(uid, int) or isinstance(uid, bool) or not isinstance(password, str) or not password:
+            raise AccessDenied()
+        key = (db, uid, hashlib.sha256(password.encode()).hexdigest())
+        now = time.monotonic()
+        with self._lock:
+            if self._verified.get(key, 0.0) > now:
+                return
+        with self.app.databases.env(db) as env:
+            user = env["res.users"].with_context(active_test=False).browse(uid).exists()
+            if not user or not user.active:
+                raise AccessDenied()
+            try:
+                verified = env["res.users"].authenticate(user.login, password) == uid
+            except UserError:
+                verified = env["res.users.apikey"].find_user(password) == uid
+        if not verified:
+            raise AccessDenied()
+        with self._lock:
+            self._verified = {k: v for k, v in self._verified.items() if v > now}
+            self._verified[key] = now + CREDENTIALS_TTL

@@ -1,0 +1,121 @@
+"""Errors in Odoo's envelopes, rolled-back transactions and access errors through every endpoint."""
+
+from __future__ import annotations
+
+import xmlrpc.client
+
+import pytest
+import requests
+
+
+def jsonrpc(server, path: str, params: dict, session: requests.Session | None = None) -> requests.Response:
+    body = {"jsonrpc": "2.0", "method": "call", "params": params, "id": 7}
+    return (session or requests).post(f"{server.url}{path}", json=body, timeout=30)
+
+
+def execute_kw(server, model: str, method: str, args: list, kwargs: dict | None = None, password: str | None = None) -> dict:
+    params = {"service": "object", "method": "execute_kw",
+              "args": [server.db, server.uid, password or server.password, model, method, args, kwargs or {}]}
+    response = jsonrpc(server, "/jsonrpc", params)
+    assert response.status_code == 200
+    return response.json()
+
+
+def error_data(answer: dict) -> dict:
+    assert answer["jsonrpc"] == "2.0" and answer["id"] == 7 and "result" not in answer
+    error = answer["error"]
+    assert error["code"] == 200 and error["message"] == "Odoo Server Error"
+    assert set(error["data"]) == {"name", "message", "arguments", "context", "debug"}
+    assert error["data"]["arguments"] == [error["data"]["message"]]
+    return error["data"]
+
+
+def test_validation_error_envelope(server) -> None:
+    answer = execute_kw(server, "test.item", "create", [{"name": "negative", "qty": -1}])
+    data = error_data(answer)
+    assert data["name"] == "odoo.exceptions.ValidationError"
+    assert data["message"] == "negative: the quantity cannot be negative"
+    assert data["debug"] == ""
+    assert execute_kw(server, "test.item", "search", [[["name", "=", "negative"]]])["result"] == []
+
+
+def test_unknown_model_and_method_and_private_method(server) -> None:
+    assert "Object no.such.model doesn't exist" in error_data(execute_kw(server, "no.such.model", "search", [[]]))["message"]
+    missing = error_data(execute_kw(server, "test.item", "no_such_method", [[1]]))
+    assert missing["message"] == "The method 'no_such_method' does not exist on the model 'test.item'"
+    private = error_data(execute_kw(server, "test.item", "_check_qty", [[1]]))
+    assert private["name"] == "odoo.exceptions.AccessError"
+    assert private["message"] == "Private methods (such as 'test.item._check_qty') cannot be called remotely."
+    for internal in ("http.session", "res.users.apikey", "http.login.attempt"):
+        refused = error_data(execute_kw(server, internal, "search_read", [[]]))
+        assert refused["message"] == f"{internal} records cannot be accessed remotely."
+    for plumbing in ("sudo", "mapped", "with_user"):
+        assert error_data(execute_kw(server, "test.item", plumbing, [[1]]))["name"] == "odoo.exceptions.AccessError"
+
+
+def test_bad_credentials(server) -> None:
+    login = {"service": "common", "method": "login", "args": [server.db, server.login, "wrong"]}
+    assert jsonrpc(server, "/jsonrpc", login).json()["result"] is False
+    denied = error_data(execute_kw(server, "test.item", "search", [[]], password="wrong"))
+    assert (denied["name"], denied["message"]) == ("odoo.exceptions.AccessDenied", "Access Denied")
+    unknown_db = {"service": "common", "method": "login", "args": ["nowhere", server.login, server.password]}
+    assert "database 'nowhere' does not exist" in error_data(jsonrpc(server, "/jsonrpc", unknown_db).json())["message"]
+
+
+def test_failed_call_rolls_back_its_writes(server) -> None:
+    item = execute_kw(server, "test.item", "create", [{"name": "rollback me"}])["result"]
+    data = error_data(execute_kw(server, "test.item", "fail_after_write", [[item]]))
+    assert (data["name"], data["message"]) == ("odoo.exceptions.UserError", "refused on purpose")
+    assert execute_kw(server, "test.item", "read", [[item], ["notes"]])["result"] == [{"id": item, "notes": False}]
+
+
+def test_internal_errors_hide_their_details(server, proxy) -> None:
+    item = execute_kw(server, "test.item", "create", [{"name": "crasher"}])["result"]
+    data = error_data(execute_kw(server, "test.item", "crash", [[item]]))
+    assert data["message"] == "Internal server error" and data["debug"] == ""
+    assert "secret internal detail" not in str(data)
+    fault = _fault(proxy, "/xmlrpc/2/object", "execute_kw", server.db, server.uid, server.password, "test.item", "crash", [[item]])
+    assert fault.faultCode == 1 and "secret" not in fault.faultString and "Traceback" not in fault.faultString
+    assert "secret internal detail" in server.log_text()  # logged for the operator
+
+
+def _fault(proxy, path: str, method: str, *args: object) -> xmlrpc.client.Fault:
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        getattr(proxy(path), method)(*args)
+    return caught.value
+
+
+def test_xmlrpc_fault_codes(server, proxy) -> None:
+    db, uid, pw = server.db, server.uid, server.password
+    assert _fault(proxy, "/xmlrpc/2/object", "execute_kw", db, uid, "wrong", "test.item", "search", [[]]).faultCode == 3
+    assert _fault(proxy, "/xmlrpc/2/object", "execute_kw", db, uid, pw, "test.item", "_check_qty", [[1]]).faultCode == 4
+    invalid = _fault(proxy, "/xmlrpc/2/object", "execute_kw", db, uid, pw, "test.item", "create", [{"name": "neg", "qty": -5}])
+    assert (invalid.faultCode, invalid.faultString) == (2, "neg: the quantity cannot be negative")
+    legacy = _fault(proxy, "/xmlrpc/object", "execute_kw", db, uid, pw, "test.item", "create", [{"name": "neg", "qty": -5}])
+    assert legacy.faultCode == "warning -- ValidationError\n\nneg: the quantity cannot be negative"
+    denied = _fault(proxy, "/xmlrpc/object", "execute_kw", db, uid, "wrong", "test.item", "search", [[]])
+    assert (denied.faultCode, denied.faultString) == ("AccessDenied", "Access Denied")
+    assert _fault(proxy, "/xmlrpc/2/common", "no_such_method").faultCode == 2
+
+
+def test_access_error_through_every_endpoint(server, proxy) -> None:
+    """A user reading an item of a company they do not belong to is refused by every API."""
+    with server.kernel.env() as env:
+        other = env["res.company"].create({"name": "Other Company"})
+        secret = env["test.item"].create({"name": "other company's item", "company_id": other.id}).id
+        _, key = env["res.users.apikey"].generate(server.uid, "access test")
+    answer = execute_kw(server, "test.item", "read", [[secret], ["name"]])
+    assert error_data(answer)["name"] == "odoo.exceptions.AccessError"
+    answer = execute_kw(server, "test.item", "search_read", [[["id", "=", secret]]], {"fields": ["name"]})
+    assert error_data(answer)["name"] == "odoo.exceptions.AccessError"
+    fault = _fault(proxy, "/xmlrpc/2/object", "execute_kw", server.db, server.uid, server.password, "test.item", "read", [[secret]])
+    assert fault.faultCode == 4
+    session = requests.Session()
+    jsonrpc(server, "/web/session/authenticate", {"db": server.db, "login": server.login, "password": server.password}, session)
+    call = {"model": "test.item", "method": "read", "args": [[secret], ["name"]], "kwargs": {}}
+    assert error_data(jsonrpc(server, "/web/dataset/call_kw/test.item/read", call, session).json())["name"] == "odoo.exceptions.AccessError"
+    rest = requests.get(f"{server.url}/api/v1/test.item/{secret}", headers={"Authorization": f"Bearer {key}"}, timeout=30)
+    assert rest.status_code == 403 and rest.json()["error"]["code"] == "ACCESS_DENIED"
+    listing = requests.get(f"{server.url}/api/v1/test.item", params={"domain": f'[["id", "=", {secret}]]'},
+                           headers={"Authorization": f"Bearer {key}"}, timeout=30)
+    assert listing.status_code == 403
