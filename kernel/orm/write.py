@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db import utcnow
 from ..exceptions import MissingError, ValidationError
+from ..security import guards
 from . import integrity
 from .compute import ComputeMixin, Targets
 from .relations import RelationsMixin
@@ -76,6 +77,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         vals_list = [dict(vals_list)] if single else [dict(vals) for vals in vals_list]
         if not vals_list:
             return self.browse()
+        guards.check_create(self, vals_list)
         vals_list = self._with_defaults(vals_list)
         vals_list = self._create_delegated_parents(vals_list)
         rows, x2many, inverses, written = self._split_create_values(vals_list)
@@ -98,6 +100,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         computed = records._compute_stored_on_create(written)
         records._recompute(records._modified(written + computed))
         records._validate_constraints({f.name for f in written})
+        guards.created(records, [f.name for f in written])
         return records[0] if single else records
 
     def _create_delegated_parents(self: BaseModel, vals_list: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -204,6 +207,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         """Set the same values on every record: one UPDATE for all of them."""
         if not self._ids:
             return True
+        audit_before = guards.check_write(self, vals)
         columns: dict[str, Any] = {}
         relational: list[tuple[Field, Any]] = []
         inverse: list[tuple[Field, Any]] = []
@@ -241,6 +245,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             targets.setdefault(field, set()).update(ids)
         self._recompute(targets)
         self._validate_constraints(set(vals))
+        guards.written(self, vals, audit_before)
         return True
 
     def _update_columns(self: BaseModel, columns: dict[str, Any]) -> None:
@@ -307,6 +312,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         """Delete the records, applying each referring many2one's ``ondelete`` first."""
         if not self._ids:
             return True
+        guards.check_unlink(self)
         ids = list(dict.fromkeys(self._ids))
         watched = [f for f in self._fields.values() if f in self.env.registry.triggers]
         before: Targets = self._modified(watched) if watched else {}
