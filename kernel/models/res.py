@@ -84,8 +84,19 @@ class ResUsers(SecurityData, Model):
     def write(self, vals: Mapping[str, Any]) -> bool:
         """Users may change their own preferences (current company and branch, language, time zone)."""
         if not self.env.su and self._ids == (self.env.uid,) and set(vals) <= SELF_WRITEABLE:
+            self._check_switch(vals)
             return super(ResUsers, self.sudo()).write(vals)
         return super().write(_hash_password(vals))
+
+    def _check_switch(self, vals: Mapping[str, Any]) -> None:
+        """A user switches only to one of their allowed companies and branches."""
+        user = self.sudo()
+        for current, allowed in (("company_id", "company_ids"), ("branch_id", "branch_ids")):
+            value = vals.get(current)
+            value = value.id if hasattr(value, "_ids") else value
+            if value and value not in user[allowed].ids:
+                raise AccessError(f"You may not switch to a {current[:-3]} you are not allowed.",
+                                  code=f"ACCESS_{current[:-3].upper()}")
 
     def has_group(self, xmlid: str) -> bool:
         """Whether the user is in the group of external id ``xmlid``, directly or through implied groups."""

@@ -31,7 +31,13 @@ def _default_company(model: BaseModel) -> int | bool:
 
 
 def _default_branch(model: BaseModel) -> int | bool:
-    return current_id(model.env, "branch") or False
+    """The current branch, when it belongs to the current company."""
+    env = model.env
+    branch = current_id(env, "branch")
+    if not branch:
+        return False
+    owner = env(su=True)["res.branch"].browse(branch).company_id.id
+    return branch if owner == current_id(env, "company") else False
 
 
 def _defines_model(cls: type) -> bool:

@@ -13,7 +13,7 @@ those companies and branches; records without a company or branch are shared.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import AccessError, ValidationError
@@ -108,28 +108,30 @@ def company_checked_fields(model: BaseModel, names: Iterable[str]) -> list[Any]:
     return result
 
 
-def check_company(records: BaseModel, names: Iterable[str]) -> None:
-    """Refuse links between records of different companies, and companies the user may not use.
+def check_allowed_values(model: BaseModel, vals: Mapping[str, Any]) -> None:
+    """Before a write: a user may only put records of an auto-ruled model in their allowed companies
+    and branches."""
+    if model.env.su or not getattr(type(model), "_active_rule", None):
+        return
+    for name in AUTO_FIELDS:
+        value = vals.get(name)
+        if hasattr(value, "_ids"):
+            value = value._ids[0] if value._ids else None
+        if value and name in model._fields and value not in allowed_ids(model.env, name[:-3]):
+            raise AccessError(f"You may not assign a {name[:-3]} you are not allowed to {model._description} "
+                              f"({model._name}) records.", code=f"ACCESS_{name[:-3].upper()}")
 
-    A record's ``check_company`` many2ones must point to records of the same
-    company or of none; its branch must belong to its company; and a user may
-    only set a company or branch among the ones they are allowed.
+
+def check_company(records: BaseModel, names: Iterable[str]) -> None:
+    """Refuse links between records of different companies (checked once the records are written).
+
+    A record's ``check_company`` many2ones must point to records of its company
+    or of none (a record without company: to records without company), and its
+    branch must belong to its company.
     """
-    names = list(names)
     checked = company_checked_fields(records, names)
     if not checked or "company_id" not in records._fields:
         return
-    env = records.env
-    for name in ("company_id", "branch_id"):
-        if name in names and name in AUTO_FIELDS and getattr(type(records), "_active_rule", None) and not env.su:
-            scope = name[:-3]
-            allowed = set(allowed_ids(env, scope))
-            for record in records.sudo():
-                value = record[name].id
-                if value and value not in allowed:
-                    raise AccessError(f"You may not assign a {scope} you are not allowed to "
-                                      f"{records._description} ({records._name}) records.",
-                                      code=f"ACCESS_{scope.upper()}")
     for record in records.sudo():
         company = record.company_id.id
         for field in checked:

@@ -116,6 +116,8 @@ def check_create(model: BaseModel, vals_list: Sequence[Mapping[str, Any]]) -> No
         return
     access.check_access(model, "create")
     access.check_fields(model, {name for vals in vals_list for name in vals}, "write")
+    for vals in vals_list:
+        companies.check_allowed_values(model, vals)
 
 
 def created(records: BaseModel, names: Iterable[str]) -> None:
@@ -139,6 +141,7 @@ def check_write(records: BaseModel, vals: Mapping[str, Any]) -> audit.Snapshot |
         access.check_access(records, "write")
         access.check_fields(records, vals, "write")
         rules.check_records(records, "write")
+        companies.check_allowed_values(records, vals)
     if audit.audited(records):
         return audit.snapshot(records, audit.audited_fields(records, vals))
     return None
