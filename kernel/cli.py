@@ -16,6 +16,7 @@ from .config import load_settings
 from .exceptions import KernelError, UserError
 from .kernel import Kernel
 from .orm.migrations import write_revision
+from .security import audit_cli
 
 log = logging.getLogger("kernel.cli")
 
@@ -74,6 +75,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     revision.add_argument("addon", metavar="ADDON", help="installed addon whose migrations/ folder gets the revision")
     revision.add_argument("-m", "--message", required=True, help="what the revision does (its docstring and file name)")
     revision.set_defaults(handler=_revision)
+
+    audit = commands.add_parser("audit", parents=[common], help="export the audit trail to CSV")
+    audit_cli.add_arguments(audit)
+    audit.set_defaults(handler=audit_cli.run)
     return parser, commands
 
 

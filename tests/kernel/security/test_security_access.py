@@ -135,3 +135,13 @@ def test_restricted_fields_cannot_be_written(env):
     manager_acme.write({"credit_limit": 700})
     assert manager_acme.credit_limit == 700
 
+
+
+def test_init_sets_the_admin_password_once(security_kernel):
+    with security_kernel.env() as env:
+        assert env["res.users"].authenticate("admin", "admin") == env.ref("base.user_admin").id
+    security_kernel.init(admin_password="changed")  # idempotent: the database exists, the password stays
+    with security_kernel.env() as env:
+        assert env["res.users"].authenticate("admin", "admin") == env.ref("base.user_admin").id
+    with security_kernel.env(login="admin") as env:
+        assert not env.su and env.user.login == "admin" and env.company == env.ref("base.main_company")
