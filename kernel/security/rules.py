@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..exceptions import AccessError, ValidationError
+from ..exceptions import AccessError
 from ..orm import domain as orm_domain
 from .access import VERBS, cached, user_groups
 from .companies import auto_rule_domains

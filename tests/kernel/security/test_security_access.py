@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from conftest import ALL_CUSTOMERS, as_user, names
+from conftest import ADDONS_PATH, ALL_CUSTOMERS, as_user, names
 
 from kernel import AccessError
 from kernel.security.access import user_groups
@@ -145,3 +145,13 @@ def test_init_sets_the_admin_password_once(security_kernel):
         assert env["res.users"].authenticate("admin", "admin") == env.ref("base.user_admin").id
     with security_kernel.env(login="admin") as env:
         assert not env.su and env.user.login == "admin" and env.company == env.ref("base.main_company")
+
+
+def test_installing_a_model_without_access_rows_logs_a_warning(kernel_factory, caplog):
+    kernel = kernel_factory(ADDONS_PATH)
+    kernel.init()
+    with caplog.at_level(logging.WARNING, logger="kernel.security.setup"):
+        kernel.install(["sec_sales"])
+    warnings = [record.getMessage() for record in caplog.records if record.name == "kernel.security.setup"]
+    assert warnings == ["model sec.secret (addon sec_sales) has no access rules (ir.model.access): "
+                        "only the superuser can use it"]
