@@ -79,7 +79,7 @@ class ResUsers(SecurityData, Model):
 
     def create(self, vals_list: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> "ResUsers":
         many = [vals_list] if isinstance(vals_list, Mapping) else list(vals_list)
-        return super().create([_hash_password(vals) for vals in many])
+        return super().create([_allow_current(_hash_password(vals)) for vals in many])
 
     def write(self, vals: Mapping[str, Any]) -> bool:
         """Users may change their own preferences (current company and branch, language, time zone)."""
@@ -147,6 +147,15 @@ class ResUsers(SecurityData, Model):
         if _hasher.check_needs_rehash(stored):
             user.sudo().write({"password": password})
         return user.id
+
+
+def _allow_current(vals: dict[str, Any]) -> dict[str, Any]:
+    """A new user given a current company (branch) but no allowed ones is allowed that one."""
+    for current, allowed in (("company_id", "company_ids"), ("branch_id", "branch_ids")):
+        value = vals.get(current)
+        if value and allowed not in vals:
+            vals[allowed] = [(6, 0, [value.id if hasattr(value, "_ids") else value])]
+    return vals
 
 
 def _hash_password(vals: Mapping[str, Any]) -> dict[str, Any]:

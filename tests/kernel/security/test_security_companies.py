@@ -117,3 +117,9 @@ def test_company_currency(env):
     assert str(env.ref("base.USD").round("2.345")) == "2.35"
     with pytest.raises(ValidationError, match="not an ISO 4217 code"):
         env["res.currency"].create({"name": "usd", "symbol": "$"})
+
+
+def test_a_new_user_is_allowed_the_company_and_branch_it_is_given(env):
+    main, jakarta = env.ref("base.main_company"), env.ref("sec_sales.branch_jakarta")
+    user = env["res.users"].create({"name": "New", "login": "new", "company_id": main.id, "branch_id": jakarta.id})
+    assert user.company_ids == main and user.branch_ids == jakarta
