@@ -23,13 +23,20 @@ def set_admin_password(env: Environment, password: str) -> None:
 
 
 def unprotected_models(env: Environment, addons: Iterable[str]) -> list[str]:
-    """The concrete models defined by ``addons`` that have no access row: only the superuser reaches them."""
+    """The concrete models defined by ``addons`` that have no access row: only the superuser reaches them.
+
+    The kernel's own models are left out: ``base`` ships their rows, and the
+    minimal ``base`` addons of test fixtures need none.
+    """
+    from ..models import CORE_MODELS
+
+    kernel_models = {cls._name for cls in CORE_MODELS}
     addons = set(addons)
     registry = env.registry
     access, models = registry["ir.model.access"]._sql, registry["ir.model"]._sql
     covered = set(env.execute(sa.select(models.c.model).join(access, access.c.model_id == models.c.id)).scalars())
     return sorted(model._name for model in registry.concrete_models()
-                  if model._addon in addons and model._name not in covered)
+                  if model._addon in addons and model._name not in covered | kernel_models)
 
 
 def warn_unprotected_models(env: Environment, addons: Iterable[str]) -> None:
