@@ -349,6 +349,8 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         for name, field in self._fields.items():
             if name in default or not field.copy or getattr(field, "magic", False) or name == "id":
                 continue
+            if not guards.field_visible(self, field):  # a copy leaves out what its author may not see
+                continue
             if field.compute and not field.store or field.related:
                 continue
             value = self[name]

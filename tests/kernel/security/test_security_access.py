@@ -155,3 +155,10 @@ def test_installing_a_model_without_access_rows_logs_a_warning(kernel_factory, c
     warnings = [record.getMessage() for record in caplog.records if record.name == "kernel.security.setup"]
     assert warnings == ["model sec.secret (addon sec_sales) has no access rules (ir.model.access): "
                         "only the superuser can use it"]
+
+
+def test_copying_leaves_out_the_fields_the_user_may_not_see(env):
+    acme = as_user(env, "rep")["sec.customer"].search([("name", "=", "Acme")])
+    copy = acme.copy({"name": "Acme (copy)"})
+    assert copy.sudo().internal_note is False and copy.sudo().email == acme.sudo().email
+    assert env["sec.customer"].search([("name", "=", "Acme")]).internal_note == "pays late"
