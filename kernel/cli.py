@@ -11,7 +11,9 @@ import logging
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
+from . import i18n
 from .config import load_settings
 from .exceptions import KernelError, UserError
 from .kernel import Kernel
@@ -75,6 +77,17 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     revision.add_argument("addon", metavar="ADDON", help="installed addon whose migrations/ folder gets the revision")
     revision.add_argument("-m", "--message", required=True, help="what the revision does (its docstring and file name)")
     revision.set_defaults(handler=_revision)
+
+    i18n = commands.add_parser("i18n", parents=[common], help="translation templates and catalogs of an addon")
+    i18n_commands = i18n.add_subparsers(dest="i18n_command", metavar="ACTION", required=True)
+    extract = i18n_commands.add_parser("extract", parents=[common], help="write the addon's template (i18n/ADDON.pot)")
+    extract.add_argument("addon", metavar="ADDON", help="installed addon whose strings are extracted")
+    extract.add_argument("-o", "--output", metavar="FILE", help="where to write the template instead")
+    extract.set_defaults(handler=_i18n_extract)
+    update = i18n_commands.add_parser("update", parents=[common], help="merge the template into i18n/LANG.po")
+    update.add_argument("addon", metavar="ADDON", help="addon whose catalog is updated")
+    update.add_argument("--lang", required=True, help="language of the catalog, e.g. id or pt_BR")
+    update.set_defaults(handler=_i18n_update)
 
     audit = commands.add_parser("audit", parents=[common], help="export the audit trail to CSV")
     audit_cli.add_arguments(audit)
@@ -140,6 +153,27 @@ def _revision(kernel: Kernel, args: argparse.Namespace) -> int:
     with kernel.engine.connect() as connection:
         path = write_revision(connection, kernel.registry.metadata, kernel.manifests, args.addon, args.message)
     print(f"wrote {path}")
+    return 0
+
+
+def _i18n_extract(kernel: Kernel, args: argparse.Namespace) -> int:
+    if args.addon not in kernel.installed():
+        raise KernelError(f"addon {args.addon!r} is not installed: its field labels come from the installed models")
+    manifest = kernel.manifests[args.addon]
+    target = Path(args.output) if args.output else i18n.template_path(manifest)
+    catalog = i18n.extract(manifest, kernel.registry)
+    i18n.write_template(catalog, target)
+    print(f"wrote {target} ({sum(1 for message in catalog if message.id)} messages)")
+    return 0
+
+
+def _i18n_update(kernel: Kernel, args: argparse.Namespace) -> int:
+    manifest = kernel.manifests.get(args.addon)
+    if manifest is None:
+        raise KernelError(f"no addon {args.addon!r} on the addons path")
+    target = manifest.path / "i18n" / f"{args.lang}.po"
+    path, total, translated = i18n.update_catalog(i18n.template_path(manifest), target, args.lang)
+    print(f"updated {path} ({translated} of {total} messages translated)")
     return 0
 
 

@@ -7,6 +7,7 @@ changes roll back with its data, on SQLite as on PostgreSQL.  Since it emits
 ``BEGIN`` itself, it also decides foreign key enforcement, which SQLite only
 switches between transactions: on by default, off on request for a
 transaction that must rebuild tables (:func:`sqlite_foreign_keys_off`).
+Each SQLite connection also gets a Unicode ``lower()`` (:func:`sqlite_lower`).
 """
 
 from __future__ import annotations
@@ -85,10 +86,19 @@ class _SqliteState:
     wrote: bool = False  # the open transaction ran a statement that may have changed something
 
 
+def sqlite_lower(value: object) -> object:
+    """SQLite's ``lower()`` for every script, not ASCII only: ``ilike`` (``lower(x) LIKE lower(y)``)
+    then matches "ÉCOLE" with "école" as PostgreSQL does; a blob is left as it is."""
+    if value is None or isinstance(value, bytes):
+        return value
+    return str(value).lower()
+
+
 def _sqlite_transactions(engine: Engine) -> None:
     @sa.event.listens_for(engine, "connect")
     def _connect(dbapi_connection, record):  # noqa: ANN001 - DBAPI objects
         dbapi_connection.isolation_level = None
+        dbapi_connection.create_function("lower", 1, sqlite_lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()

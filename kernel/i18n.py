@@ -182,8 +182,42 @@ def _extract_xml(catalog: Catalog, path: Path, relative: str) -> None:
                     catalog.add(text.strip(), locations=location)
 
 
+def template_path(manifest: Manifest) -> Path:
+    """Where an addon's template lives: ``i18n/<addon>.pot``."""
+    return manifest.path / "i18n" / f"{manifest.addon}.pot"
+
+
 def write_template(catalog: Catalog, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("wb") as handle:
         write_po(handle, catalog, sort_output=True, width=100)
     return target
+
+
+def update_catalog(template: Path, target: Path, lang: str) -> tuple[Path, int, int]:
+    """Merge a template into the ``lang`` catalog (created when missing), as ``pybabel update`` does.
+
+    Translations of kept messages stay; new messages come in untranslated;
+    messages no longer in the template become obsolete (``#~``), so nothing a
+    translator wrote is lost.  Returns the catalog's path, how many messages
+    it holds and how many of them are translated (fuzzy ones are not).
+    """
+    if not template.is_file():
+        raise KernelError(f"no template {template}: run `erp i18n extract` first")
+    try:
+        Locale.parse(lang)
+    except (UnknownLocaleError, ValueError):
+        raise KernelError(f"unknown language {lang!r} (a locale such as 'id' or 'pt_BR')") from None
+    with template.open("rb") as handle:
+        pot = read_po(handle)
+    if target.is_file():
+        with target.open("rb") as handle:
+            catalog = read_po(handle, locale=lang)
+    else:
+        catalog = Catalog(locale=lang, project=pot.project, version=pot.version, fuzzy=False)
+    catalog.update(pot, update_header_comment=False)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as handle:
+        write_po(handle, catalog, sort_output=True, width=100, ignore_obsolete=False)
+    messages = [message for message in catalog if message.id]
+    return target, len(messages), sum(1 for message in messages if message.string and not message.fuzzy)

@@ -1,4 +1,22 @@
-"""Base: kernel models and the partner master: contacts, categories, titles, partner types.
+"""Base: the partner master (contacts, partner types, titles, categories), countries and states.
 
-Hook implementations only; the content arrives with the issues that build it.
+Hook implementations only: the kernel composes what ``kernel_models`` returns
+with the kernel's own models (users, companies, views, ...), attributed to
+``base`` as well.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models.country import Country, CountryState, load_countries
+from .models.partner import Company, Partner, PartnerCategory, PartnerTitle, PartnerType
+
+
+def kernel_models() -> list[type]:
+    return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner]
+
+
+def kernel_post_install(env: Any) -> None:
+    """Fill countries and their states from pycountry (batched: a fresh database gets them in one go)."""
+    load_countries(env)

@@ -1,4 +1,20 @@
-"""Purchase: vendor side of partners: vendor codes, supplier hold and freeze, RFQs and purchase orders.
+"""Purchase: the vendor side of partners (vendor codes, supplier hold and freeze) and RFQs → purchase orders.
 
-Hook implementations only; the content arrives with the issues that build it.
+Hook implementations only.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models.partner import VENDOR, VendorPartner
+from .models.purchase_order import PurchaseOrder, PurchaseOrderLine
+
+
+def kernel_models() -> list[type]:
+    return [VendorPartner, PurchaseOrder, PurchaseOrderLine]
+
+
+def kernel_post_install(env: Any) -> None:
+    """Partners that already carry the type when the addon arrives get their flag and their code."""
+    VENDOR.install(env)

@@ -4,6 +4,12 @@
     "summary": "Vendor side of partners: vendor codes, supplier hold and freeze, RFQs and purchase orders",
     "category": "Purchase",
     "depends": ["base"],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/purchase_data.xml",
+        "views/partner_views.xml",
+        "views/purchase_views.xml",
+    ],
     "application": True,
     "license": "LGPL-3",
 }

@@ -1,4 +1,29 @@
-"""Sales: customer side of partners: customer codes, groups, territories, credit limits, sales orders.
+"""Sales: the customer side of partners (customer codes, groups, territories, credit limits) and sales orders.
 
-Hook implementations only; the content arrives with the issues that build it.
+Hook implementations only.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models.masters import (
+    CustomerAccount,
+    CustomerCreditLimit,
+    CustomerGroup,
+    SalePricelist,
+    SalesTerritory,
+    SalesTerritoryTarget,
+)
+from .models.partner import CUSTOMER, CustomerPartner
+from .models.sale_order import SaleOrder, SaleOrderLine
+
+
+def kernel_models() -> list[type]:
+    return [CustomerGroup, SalesTerritory, SalesTerritoryTarget, SalePricelist, CustomerPartner,
+            CustomerCreditLimit, CustomerAccount, SaleOrder, SaleOrderLine]
+
+
+def kernel_post_install(env: Any) -> None:
+    """Partners that already carry the type when the addon arrives get their flag and their code."""
+    CUSTOMER.install(env)

@@ -4,6 +4,12 @@
     "summary": "Customer side of partners: customer codes, groups, territories, credit limits, sales orders",
     "category": "Sales",
     "depends": ["base"],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/sale_data.xml",
+        "views/partner_views.xml",
+        "views/sale_views.xml",
+    ],
     "application": True,
     "license": "LGPL-3",
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..manifest import Manifest
 from ..orm.env import Environment
+from ..views.validation import check_views
 from .csv_loader import load_csv
 from .records import LoadContext, Mode, remove_addon_data, remove_vanished
 from .xml_loader import load_xml
@@ -13,7 +14,11 @@ LOADERS = {".xml": load_xml, ".csv": load_csv}
 
 def load_files(env: Environment, manifest: Manifest, files: tuple[str, ...], mode: Mode,
                loaded: set[str] | None = None) -> set[str]:
-    """Load ``files`` (paths relative to the addon) in order; returns the external ids seen."""
+    """Load ``files`` (paths relative to the addon) in order; returns the external ids seen.
+
+    The views loaded are checked against their models at the end (see
+    :func:`kernel.views.check_views`), so a view naming an unknown field fails the load.
+    """
     ctx = LoadContext(env, manifest.addon, mode, manifest.path, loaded=loaded if loaded is not None else set())
     for relative in files:
         ctx.file = relative
@@ -24,6 +29,7 @@ def load_files(env: Environment, manifest: Manifest, files: tuple[str, ...], mod
         if not path.is_relative_to(manifest.path.resolve()) or not path.is_file():
             raise ctx.error("file not found in the addon")
         loader(ctx, path)
+    check_views(env, ctx.view_ids)
     return ctx.loaded
 
 

@@ -28,6 +28,7 @@ class LoadContext:
     folder: Path
     file: str = ""
     loaded: set[str] = field(default_factory=set)
+    view_ids: list[int] = field(default_factory=list)
 
     def error(self, message: str, line: int | None = None, xmlid: str | None = None) -> DataLoadError:
         return DataLoadError(message, addon=self.addon, file=self.file, line=line, xmlid=xmlid)
@@ -78,8 +79,8 @@ class LoadContext:
                 return record
             record.write(values)
         else:
-            if row is not None and row.noupdate and self.mode == "upgrade" and not forcecreate:
-                return record
+            if noupdate and self.mode == "upgrade" and not forcecreate:
+                return record  # deleted by a user (or never created): forcecreate="0" leaves it so
             record = model.create(values)
         module, _, name = full.partition(".")
         self.env["ir.model.data"].record_xmlid(module, name, record, noupdate=noupdate)
@@ -103,12 +104,16 @@ def remove_vanished(env: Environment, addon: str, loaded: set[str]) -> list[str]
 
 
 def remove_addon_data(env: Environment, addon: str) -> int:
-    """Delete every record an addon's data files created, newest first; returns how many."""
+    """Delete every record an addon's data files created, newest first; returns how many.
+
+    Records of the addon's own models are left to the schema step, which drops
+    their tables: deleting them one by one would trip over ``ondelete="restrict"``.
+    """
     data = env["ir.model.data"]
     rows = data.search([("module", "=", addon)], order="id desc")
     count = 0
     for row in rows:
-        if row.model in env.registry:
+        if row.model in env.registry and env.registry[row.model]._addon != addon:
             record = env[row.model].browse(row.res_id).exists()
             if record:
                 record.unlink()

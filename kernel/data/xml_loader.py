@@ -17,6 +17,7 @@ from typing import Any
 
 from lxml import etree
 
+from ..views.inheritance import parse_arch
 from .records import LoadContext
 
 ROOT_TAGS = ("odoo", "openerp")
@@ -88,15 +89,22 @@ def _record(ctx: LoadContext, node: etree._Element, noupdate: bool) -> None:
         if model._name == "ir.ui.view":
             _complete_view(ctx, values, node.sourceline)
         if xmlid:
-            ctx.upsert(model, xmlid, values, noupdate=noupdate, forcecreate=_flag(node.get("forcecreate"), True))
+            record = ctx.upsert(model, xmlid, values, noupdate=noupdate, forcecreate=_flag(node.get("forcecreate"), True))
         else:
-            model.create(values)
+            record = model.create(values)
+        if model._name == "ir.ui.view" and record:
+            ctx.view_ids.append(record.id)
 
 
 def _complete_view(ctx: LoadContext, values: dict[str, Any], line: int | None) -> None:
+    """Fill what a view record may leave out: model and type come from its parent or its root tag."""
+    parent = ctx.env["ir.ui.view"].browse(values["inherit_id"]) if values.get("inherit_id") else None
+    if parent is not None:
+        values.setdefault("model", parent.model)
+        values.setdefault("type", parent.type)
     arch = values.get("arch")
-    if isinstance(arch, str) and arch.strip() and not values.get("type") and not values.get("inherit_id"):
-        root_tag = etree.fromstring(arch.encode()).tag
+    if isinstance(arch, str) and arch.strip() and not values.get("type"):
+        root_tag = parse_arch(arch).tag
         values["type"] = "list" if root_tag == "tree" else root_tag
     values.setdefault("mode", "extension" if values.get("inherit_id") else "primary")
     values.setdefault("source", f"{ctx.addon}/{ctx.file}:{line}")

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from ..orm import fields
+from collections.abc import Iterable
+from typing import Any
+
+from ..data.safe_eval import UnsafeExpression, safe_eval
+from ..exceptions import ValidationError
+from ..orm import api, fields
 from ..orm.models import Model
+from ..views import menus as menu_service
+from ..views import service as view_service
 
 VIEW_TYPES = [("form", "Form"), ("list", "List"), ("search", "Search"), ("kanban", "Kanban"),
               ("calendar", "Calendar"), ("graph", "Graph"), ("pivot", "Pivot"), ("qweb", "QWeb")]
@@ -28,6 +35,16 @@ class IrUiView(Model):
     group_ids = fields.Many2many("res.groups", "ir_ui_view_group_rel", "view_id", "group_id", "Groups")
     source = fields.Char("Source", help="addon/file:line the view was loaded from")
 
+    @api.model
+    def get_view(self, model: str, view_type: str = "form", view_id: int | None = None) -> dict[str, Any]:
+        """The combined, translated view of ``model`` for the user (see :func:`kernel.views.get_view`)."""
+        return view_service.get_view(self.env, model, view_type, view_id)
+
+    @api.model
+    def get_views(self, model: str, views: Iterable[tuple[int | bool | None, str]]) -> dict[str, Any]:
+        """Several views of ``model`` at once, as Odoo's ``get_views`` answers."""
+        return view_service.get_views(self.env, model, views)
+
 
 class IrActionsWindow(Model):
     """Opens a model in views: what a menu or a button runs."""
@@ -47,6 +64,27 @@ class IrActionsWindow(Model):
     limit = fields.Integer("Page Size", default=80)
     help = fields.Html("Help")
 
+    @api.constrains("res_model", "view_mode", "domain", "context")
+    def _check_action(self) -> None:
+        """Refuse actions a client could not run: unknown model, no view mode, domain or context not literal."""
+        for action in self:
+            if action.res_model not in self.env.registry:
+                raise ValidationError(f"action {action.name!r}: unknown model {action.res_model!r}")
+            if not [mode for mode in (action.view_mode or "").split(",") if mode.strip()]:
+                raise ValidationError(f"action {action.name!r}: view_mode names no view type")
+            for what in ("domain", "context"):
+                text = action[what]
+                if text and text.strip():
+                    try:
+                        safe_eval(text, menu_service.expression_names(self.env))
+                    except (UnsafeExpression, ValueError, TypeError, KeyError) as exc:
+                        raise ValidationError(f"action {action.name!r}, {what}: {exc}") from None
+
+    def read_action(self) -> dict[str, Any]:
+        """The dictionary a client runs this action from (domain and context evaluated for the user)."""
+        self.ensure_one()
+        return menu_service.read_action(self)
+
 
 class IrUiMenu(Model):
     """The menu tree; a user sees the menus of their groups (and those without groups)."""
@@ -65,6 +103,11 @@ class IrUiMenu(Model):
     web_icon = fields.Char("Icon")
     active = fields.Boolean("Active", default=True)
     complete_name = fields.Char("Full Path", compute="_compute_complete_name")
+
+    @api.model
+    def load_menus(self) -> list[dict[str, Any]]:
+        """The root menus the user may see, with their visible children (see :func:`kernel.views.menu_tree`)."""
+        return menu_service.menu_tree(self.env)
 
     def _compute_complete_name(self) -> None:
         for menu in self:

@@ -11,7 +11,8 @@ release with ``any``), checked against ``odoo/osv/expression.py``:
   and friends never match NULL; a boolean ``= False`` matches NULL too.
 * ``like``/``ilike`` wrap the value in ``%...%`` without escaping it: ``%`` and
   ``_`` in the value stay wildcards and a backslash escapes the next character
-  (PostgreSQL's default).  ``like`` is case-sensitive on SQLite too (GLOB).
+  (PostgreSQL's default).  ``like`` is case-sensitive on SQLite too (GLOB);
+  ``ilike`` folds case beyond ASCII there too (``kernel.db.sqlite_lower``).
   An empty value matches every row, NULL included.
 * ``!`` is pushed into the leaves: ``!(a = 1)`` is ``a != 1`` (NULL included),
   ``!(a < 1)`` is ``a >= 1``; operators without a negation get SQL ``NOT``.
@@ -75,6 +76,16 @@ def _is_leaf(item: Any) -> bool:
 
 def _is_records(value: Any) -> bool:
     return hasattr(value, "_ids") and hasattr(value, "_name")
+
+
+def as_domain(value: Any) -> list[Any]:
+    """A domain argument as a list (``None`` is empty); anything but a list or tuple names itself in the error."""
+    if value is None:
+        return []
+    if not isinstance(value, (list, tuple)):
+        raise ValidationError(f"a domain is a list of terms, got {type(value).__name__} {value!r}",
+                              code="DOMAIN_INVALID")
+    return list(value)
 
 
 def normalize(domain: Sequence[Any]) -> list[Any]:

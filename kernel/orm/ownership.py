@@ -73,6 +73,7 @@ def stale_tables(env: Environment, digests: dict[str, str]) -> set[str]:
 
 
 def _model_values(model: type[BaseModel], tables: dict[str, sa.Table], digest: str | None) -> dict[str, Any]:
+    """An ``ir.model`` row; ``table`` is the model's table or SQL view (dropped with it on uninstall)."""
     return {
         "model": model._name,
         "name": model._description or model._name,
@@ -122,7 +123,7 @@ def _rows(env: Environment, model: str, keys: tuple[str, ...]) -> list[Any]:
 def sync_model_records(env: Environment, digests: dict[str, str]) -> None:
     """Create, update and delete ``ir.model`` / ``ir.model.fields`` rows (and model xmlids) to match the registry."""
     registry = env.registry
-    tables = managed_tables(registry.metadata)
+    tables = registry.metadata.tables
     models = env["ir.model"].sudo().with_context(active_test=False)
     wanted = {name: _model_values(model, tables, digests.get(name)) for name, model in registry.models.items()}
     ids = _sync(models, wanted, {row.model: row for row in _rows(env, "ir.model", MODEL_KEYS)}, MODEL_KEYS)

@@ -4,19 +4,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from ..exceptions import MissingError, ValidationError
 from ..security import guards
-from .domain import compile_domain, mentions_field
+from .domain import as_domain, compile_domain, mentions_field
+from .fields import Field
 
 if TYPE_CHECKING:
-    from .fields import Field
     from .models import BaseModel
 
+OrderTerm = tuple[sa.ColumnElement, bool, "str | None"]  # expression, descending, nulls "first" / "last"
 ORDER_TERM = re.compile(r"^\s*(\w+)(?:\s+(asc|desc))?(?:\s+nulls\s+(first|last))?\s*$", re.IGNORECASE)
 READ_CHUNK = 1000
 FIELD_ATTRIBUTES = (
@@ -31,16 +32,29 @@ class QueryMixin:
     # -- searching ---------------------------------------------------------------
 
     def _where(self: BaseModel, domain: Sequence[Any] | None) -> sa.ColumnElement[bool] | None:
-        domain = list(domain or [])
+        domain = as_domain(domain)
         if "active" in self._fields and self.env.context.get("active_test", True) and not mentions_field(domain, "active"):
             domain = ["&", ("active", "=", True)] + domain if domain else [("active", "=", True)]
         return guards.search_where(self, compile_domain(self, domain) if domain else None)
 
     def _order_by_clauses(self: BaseModel, order: str | None, table: sa.Table | None = None) -> list[sa.ColumnElement]:
-        """``"name desc, id"`` as ORDER BY clauses; a many2one sorts by its comodel's order."""
+        """``"name desc, id"`` as ORDER BY clauses, ending with ``id`` so that the order is total."""
         table = self._sql if table is None else table
-        clauses: list[sa.ColumnElement] = []
-        for term in (order or self._order or "id").split(","):
+        terms = self._parse_order(order or self._order or "id")
+        clauses = []
+        for expression, descending, nulls in self._order_terms(terms, table):
+            clause = expression.desc() if descending else expression.asc()
+            if nulls:
+                clause = clause.nulls_first() if nulls == "first" else clause.nulls_last()
+            clauses.append(clause)
+        if not any(field.name == "id" for field, _, _ in terms):
+            clauses.append(table.c.id.asc())
+        return clauses
+
+    def _parse_order(self: BaseModel, order: str) -> list[tuple[Field, bool, str | None]]:
+        """``(field, descending, nulls)`` for each term of an order; an unknown or unstored field is refused."""
+        terms = []
+        for term in order.split(","):
             if not term.strip():
                 continue
             match = ORDER_TERM.match(term)
@@ -51,26 +65,36 @@ class QueryMixin:
             if field is None or not field.column_name:
                 raise ValidationError(f"cannot order {self._name} by {name!r}: no such stored field", code="ORDER_INVALID")
             guards.check_search_field(self, field)
-            column: sa.ColumnElement = table.c[field.column_name]
-            if field.type == "many2one":
-                comodel = self.env[field.comodel_name]
-                target = comodel._sql.alias()
-                key_name = comodel._order_key()
-                if key_name:
-                    column = sa.select(target.c[key_name]).where(target.c.id == column).scalar_subquery()
-            clause = column.desc() if direction == "desc" else column.asc()
-            if nulls:
-                clause = clause.nulls_first() if nulls.lower() == "first" else clause.nulls_last()
-            clauses.append(clause)
-        if not any(getattr(c, "element", None) is not None and getattr(c.element, "name", None) == "id" for c in clauses):
-            clauses.append(table.c.id.asc())
-        return clauses
+            terms.append((field, direction == "desc", nulls.lower() if nulls else None))
+        return terms
 
-    def _order_key(self: BaseModel) -> str | None:
-        """The first stored column of ``_order`` (used to sort many2one values by their target)."""
-        first = (self._order or "id").split(",")[0].split()[0]
-        field = self._fields.get(first)
-        return field.column_name if field is not None and field.type != "many2one" else "id"
+    def _order_terms(self: BaseModel, terms: Sequence[tuple[Field, bool, str | None]], table: sa.FromClause,
+                     reverse: bool = False, seen: frozenset[Field] = frozenset()) -> list[OrderTerm]:
+        """``(expression, descending, nulls)`` to sort by; a many2one sorts by every term of its comodel's
+        ``_order`` (each direction reversed when the many2one's is descending, as Odoo does)."""
+        result: list[OrderTerm] = []
+        for field, descending, nulls in terms:
+            if reverse:
+                descending = not descending
+                nulls = {"first": "last", "last": "first"}.get(nulls or "")
+            column = table.c[field.column_name]
+            if field.type != "many2one":
+                result.append((column, descending, nulls))
+                continue
+            if field in seen:  # a comodel ordered (indirectly) by this very many2one
+                continue
+            if nulls:  # rows without a value first or last, whatever the comodel's order says
+                result.append((column.is_not(None) if nulls == "first" else column.is_(None), False, None))
+            comodel = self.env[field.comodel_name]
+            target = comodel._sql.alias()
+            inner = comodel._order_terms(comodel._parse_order(comodel._order or "id"), target, descending, seen | {field})
+            for expression, inner_descending, inner_nulls in inner:
+                if expression is not target.c.id:
+                    expression = sa.select(expression).where(target.c.id == column).scalar_subquery()
+                else:
+                    expression = column
+                result.append((expression, inner_descending, inner_nulls))
+        return result
 
     def _search_query(self: BaseModel, domain: Sequence[Any] | None, offset: int = 0, limit: int | None = None,
                       order: str | None = None) -> sa.Select:
@@ -130,13 +154,16 @@ class QueryMixin:
             result.append(field)
         return result
 
-    def _fill_cache(self: BaseModel, fields: Sequence[Field], rows: Iterable[Sequence[Any]]) -> None:
+    def _fill_cache(self: BaseModel, fields: Sequence[Field], rows: Sequence[Sequence[Any]]) -> None:
+        """Cache rows of ``(id, value of each field...)``, a column at a time."""
+        if not rows:
+            return
         transaction = self.env.transaction
-        caches = [(transaction.cache_for(f), f.convert_to_cache) for f in fields]
-        for row in rows:
-            record_id = row[0]
-            for index, (cache, convert) in enumerate(caches, start=1):
-                cache[record_id] = convert(row[index])
+        ids, *columns = zip(*rows)
+        for field, values in zip(fields, columns):
+            convert = field.convert_to_cache
+            converted = values if convert.__func__ is Field.convert_to_cache else map(convert, values)
+            transaction.cache_for(field).update(zip(ids, converted))
 
     def read(self: BaseModel, fields: Sequence[str] | None = None, load: str = "_classic_read") -> list[dict[str, Any]]:
         """The values of ``fields`` (all but binaries when omitted), one dict per record, in order."""
@@ -147,12 +174,14 @@ class QueryMixin:
         ids = list(dict.fromkeys(self._ids))
         if columns:
             caches = [transaction.cache_for(f) for f in columns]
-            missing = [i for i in ids if any(i not in cache for cache in caches)]
+            wanted_ids = set(ids)
+            uncached = set().union(*(wanted_ids - cache.keys() for cache in caches))
+            missing = [i for i in ids if i in uncached] if uncached else []
             table = self._sql
             for start in range(0, len(missing), READ_CHUNK):
                 chunk = missing[start:start + READ_CHUNK]
                 query = sa.select(table.c.id, *(table.c[f.column_name] for f in columns)).where(table.c.id.in_(chunk))
-                self._fill_cache(columns, self.env.execute(query))
+                self._fill_cache(columns, self.env.execute(query).all())
             absent = [i for i in missing if i not in caches[0]]
             if absent:
                 raise MissingError(f"{self._name} records {absent[:10]} do not exist (any more)")
@@ -180,18 +209,22 @@ class QueryMixin:
                     targets = {cache[i] for i in records._ids if cache.get(i)}
                     comodel = self.env[field.comodel_name].sudo()._browse(tuple(targets))
                     names[field] = comodel._display_names()
-        result = []
-        plan = [(f.name, transaction.cache_for(f), f.convert_to_read, names.get(f)) for f in wanted if f.name != "id"]
-        for record_id in records._ids:
-            row: dict[str, Any] = {"id": record_id}
-            for name, cache, convert, labels in plan:
-                value = cache.get(record_id)
-                if labels is not None and value:
-                    row[name] = (value, labels.get(value, ""))
-                else:
-                    row[name] = convert(value, self)
-            result.append(row)
-        return result
+        ids = records._ids
+        keys, columns = ["id"], [ids]
+        for field in wanted:
+            if field.name == "id":
+                continue
+            values = list(map(transaction.cache_for(field).get, ids))
+            labels, convert = names.get(field), field.convert_to_read
+            if labels is not None:
+                values = [(v, labels.get(v, "")) if v else convert(v, self) for v in values]
+            elif convert.__func__ is Field.convert_to_read:
+                values = [False if v is None else v for v in values]
+            else:
+                values = [convert(v, self) for v in values]
+            keys.append(field.name)
+            columns.append(values)
+        return [dict(zip(keys, row)) for row in zip(*columns)]
 
     def _display_names(self: BaseModel) -> dict[int, str]:
         if not self._ids:
@@ -206,7 +239,7 @@ class QueryMixin:
     def name_search(self: BaseModel, name: str = "", args: Sequence[Any] | None = None, operator: str = "ilike",
                     limit: int | None = 100) -> list[tuple[int, str]]:
         """``(id, display name)`` of the records whose name matches, as the many2one widget asks."""
-        domain = list(args or [])
+        domain = as_domain(args)
         if name and self._rec_name:
             domain = ["&", (self._rec_name, operator, name)] + domain if domain else [(self._rec_name, operator, name)]
         records = self.search(domain, limit=limit)
@@ -232,7 +265,7 @@ class QueryMixin:
                 "readonly": field.readonly,
                 "store": field.store,
                 "sortable": bool(field.column_name),
-                "searchable": bool(field.column_name) or field.relational,
+                "searchable": self._searchable(field),
                 "groups": field.groups or "",
                 "depends": [".".join(f.name for f in path) for path in getattr(field, "dependency_paths", ())],
                 "related": field.related or False,
@@ -251,6 +284,11 @@ class QueryMixin:
                 description["digits"] = list(digits)
             result[name] = {key: value for key, value in description.items() if key in wanted}
         return result
+
+    def _searchable(self: BaseModel, field: Field) -> bool:
+        """What a domain can compare (see :mod:`.domain`): stored and related fields, and ``display_name``
+        through ``_rec_name``; other non-stored computed fields cannot be searched."""
+        return bool(field.store or field.related or (field.name == "display_name" and self._rec_name))
 
     def read_group(self: BaseModel, domain: Sequence[Any], fields: Sequence[str], groupby: str | Sequence[str],
                    offset: int = 0, limit: int | None = None, orderby: str | None = None,

@@ -33,7 +33,7 @@ import babel.dates
 import sqlalchemy as sa
 
 from ..exceptions import ValidationError
-from .domain import normalize
+from .domain import as_domain, normalize
 
 if TYPE_CHECKING:
     from .fields import Field
@@ -233,24 +233,22 @@ def _parse_fields(model: BaseModel, fields: Sequence[str], grouped: set[str], di
 # -- ordering ---------------------------------------------------------------------------------
 
 
-def _group_order(model: BaseModel, group: GroupSpec) -> list[sa.ColumnElement]:
-    """What sorts a group: a many2one by its comodel's order (as ``search`` does), then by id."""
+def _group_order(model: BaseModel, group: GroupSpec) -> list[tuple[sa.ColumnElement, bool]]:
+    """What sorts a group, each with whether it runs against the asked direction: a many2one by its
+    comodel's order (as ``search`` does), then by id."""
     if group.field.type != "many2one":
-        return [group.expression]
-    comodel = model.env[group.field.comodel_name]
-    target = comodel._sql.alias()
-    key = comodel._order_key() or "id"
-    name = sa.select(target.c[key]).where(target.c.id == group.expression).scalar_subquery()
-    return [name, group.expression]
+        return [(group.expression, False)]
+    terms = model._order_terms([(group.field, False, None)], model._sql)
+    return [(expression, descending) for expression, descending, _nulls in terms] + [(group.expression, False)]
 
 
 def _order_by(model: BaseModel, orderby: str | None, groups: Sequence[GroupSpec], aggregates: Sequence[Aggregate],
               count: sa.ColumnElement, count_key: str) -> list[sa.ColumnElement]:
     """ORDER BY clauses for ``orderby``, then the group keys so the order is always complete."""
-    counted = [count]
-    targets: dict[str, list[sa.ColumnElement]] = {"__count": counted, count_key: counted}
+    counted = [(count, False)]
+    targets: dict[str, list[tuple[sa.ColumnElement, bool]]] = {"__count": counted, count_key: counted}
     for aggregate in aggregates:
-        ordered = [aggregate.order]
+        ordered = [(aggregate.order, False)]
         targets.setdefault(aggregate.alias, ordered)
         targets.setdefault(f"{aggregate.field.name}:{aggregate.function}", ordered)
     for group in groups:
@@ -277,10 +275,11 @@ def _order_by(model: BaseModel, orderby: str | None, groups: Sequence[GroupSpec]
         if id(expressions) in used:
             continue
         used.add(id(expressions))
-        for expression in expressions:
-            clause = expression.desc() if direction == "desc" else expression.asc()
+        for expression, reverse in expressions:
+            descending = (direction == "desc") != reverse
+            clause = expression.desc() if descending else expression.asc()
             # PostgreSQL's default everywhere: NULL is the largest value
-            first = nulls.lower() == "first" if nulls else direction == "desc"
+            first = nulls.lower() == "first" if nulls else descending
             clauses.append(clause.nulls_first() if first else clause.nulls_last())
     return clauses
 
@@ -340,7 +339,7 @@ def _and(parts: Sequence[Sequence[Any]]) -> list[Any]:
 
 
 def _group_value(group: GroupSpec, raw: Any, names: dict[str, dict[int, str]],
-                 locale: babel.Locale) -> tuple[Any, list[Any], dict[str, str] | bool | None]:
+                 locale: babel.Locale | None) -> tuple[Any, list[Any], dict[str, str] | bool | None]:
     """The group's value, its domain part and (for dates) its ``__range``."""
     field = group.field
     if group.granularity is not None:
@@ -394,7 +393,7 @@ def read_group(model: BaseModel, domain: Sequence[Any] | None, fields: Sequence[
     wanted = [fields] if isinstance(fields, str) else list(fields or ())
     aggregates = _parse_fields(model, wanted, {g.field.name for g in groups}, dialect)
     count_key = f"{groups[0].field.name}_count" if lazy and groups else "__count"
-    original = normalize(list(domain or []))
+    original = normalize(as_domain(domain))
 
     count = sa.func.count()
     columns = [g.expression.label(f"group_{i}") for i, g in enumerate(groups)]
@@ -415,7 +414,8 @@ def read_group(model: BaseModel, domain: Sequence[Any] | None, fields: Sequence[
     rows = model.env.execute(query).all()
 
     names = _display_names(model, groups, rows)
-    locale = _locale(model)
+    # only date labels need the language, and reading the user's costs a query
+    locale = _locale(model) if any(g.granularity for g in groups) else None
     result = []
     for row in rows:
         group: dict[str, Any] = {}

@@ -137,6 +137,7 @@ class RelationsMixin:
 
     def _apply_ondelete(self: BaseModel) -> None:
         """What deleting these records does to the records pointing at them."""
+        self._check_table_writable()
         ids = list(self._ids)
         for model in self.env.registry.concrete_models():
             if not model._auto:

@@ -3,14 +3,14 @@
 The registry's :class:`~sqlalchemy.MetaData` is the truth; the database is
 compared with it by Alembic's ``compare_metadata``, restricted to the tables
 the registry manages (SQL views and tables made by addon hooks or by Alembic
-itself are never reflected nor touched), and the differences are applied
+itself are never reflected nor compared), and the differences are applied
 with Alembic's :class:`~alembic.operations.Operations`::
 
     compare   what differs, table by table (a missing table is found by name)
     plan      sort the differences; refuse what could lose values (a type change) before anything runs
-    apply     drop stale indexes -> create tables (foreign keys after, for cycles)
-              -> add columns (with their foreign key) -> change foreign keys
-              -> widen string types -> create indexes
+    apply     drop the registry's views -> drop stale indexes -> create tables (foreign keys after,
+              for cycles) -> add columns (with their foreign key) -> change foreign keys
+              -> widen string types -> create indexes -> create the views again (:mod:`.sql_views`)
 
 The sync only adds and adjusts: a column whose field vanished stays with its
 values (a migration script may move and drop it); only :func:`drop_owned`
@@ -44,6 +44,7 @@ from sqlalchemy.exc import DBAPIError
 
 from ..db import NAMING_CONVENTION, sqlite_foreign_keys_off
 from ..exceptions import SchemaError
+from .sql_views import create_views, drop_views, view_queries
 
 Diff = tuple[Any, ...]
 
@@ -346,8 +347,6 @@ def apply_plan(connection: Connection, plan: SchemaPlan, metadata: sa.MetaData) 
     if not plan:
         return []
     sqlite = connection.dialect.name == "sqlite"
-    if sqlite and plan.foreign_keys:
-        _allow_rebuild(connection, list(plan.foreign_keys))
     ops = operations(connection)
     done: list[str] = []
     for table, index in plan.drop_indexes:
@@ -387,8 +386,14 @@ def sync_schema(connection: Connection, metadata: sa.MetaData, only: Collection[
     """Create and adjust tables, columns and indexes to match the registry; returns what was done.
 
     ``only`` limits the comparison of existing tables to those (missing tables are always created).
+    The registry's SQL views are dropped first and created again last (:mod:`.sql_views`).
     """
-    return apply_plan(connection, plan_schema(compare_schema(connection, metadata, only)), metadata)
+    plan = plan_schema(compare_schema(connection, metadata, only))
+    if connection.dialect.name == "sqlite" and plan.foreign_keys:
+        _allow_rebuild(connection, list(plan.foreign_keys))  # before anything writes: see sqlite_foreign_keys_off
+    done = drop_views(connection, list(view_queries(metadata)))
+    done += apply_plan(connection, plan, metadata)
+    return done + create_views(connection, metadata)
 
 
 # -- dropping what an uninstalled addon owned ------------------------------------------
@@ -403,13 +408,16 @@ class Owned:
 
 
 def drop_owned(connection: Connection, metadata: sa.MetaData, owned: Owned) -> list[str]:
-    """Drop ``owned`` columns and tables, keeping whatever the registry still has; returns what was done.
+    """Drop ``owned`` views, columns and tables, keeping whatever the registry still has; returns what was done.
 
     Nothing here rebuilds a table, so it is safe on SQLite with foreign keys
     enforced (an uninstall has already deleted the addon's records): columns
     are dropped in place, tables after their rows are unlinked.
     """
     inspector = sa.inspect(connection)
+    owned_views = owned.tables & set(inspector.get_view_names())
+    # the kept views too: one may read a column dropped here; sync_schema creates them again
+    done = drop_views(connection, [*view_queries(metadata), *sorted(owned_views - set(metadata.tables))])
     existing = set(inspector.get_table_names())
     kept = managed_tables(metadata)
     tables = {name for name in owned.tables if name in existing and name not in kept}
@@ -420,7 +428,7 @@ def drop_owned(connection: Connection, metadata: sa.MetaData, owned: Owned) -> l
         and column in {c["name"] for c in inspector.get_columns(table)}
     ]
     ops = operations(connection)
-    done = [_drop_column(connection, ops, table, column) for table, column in columns]
+    done += [_drop_column(connection, ops, table, column) for table, column in columns]
     if tables:
         done.extend(_drop_tables(connection, ops, tables))
     return done

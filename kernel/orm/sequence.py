@@ -59,30 +59,44 @@ class IrSequence(Model):
                 f"sequence {self.name!r}: invalid placeholder in {text!r}: {exc}", code="SEQUENCE_INVALID"
             ) from None
 
-    def _take_number(self) -> int:
+    def _take_numbers(self, count: int = 1) -> list[int]:
+        """Reserve ``count`` consecutive numbers in one UPDATE (its row lock serialises concurrent takers)."""
         table = self._sql
         statement = (
             sa.update(table)
             .where(table.c.id == self.id)
-            .values(number_next=table.c.number_next + table.c.number_increment)
-            .returning(table.c.number_next - table.c.number_increment)
+            .values(number_next=table.c.number_next + table.c.number_increment * count)
+            .returning(table.c.number_next - table.c.number_increment * count, table.c.number_increment)
         )
-        number = self.env.execute(statement).scalar_one()
+        first, step = self.env.execute(statement).one()
         self.env.transaction.invalidate([self._fields["number_next"]], self._ids)
-        return number
+        return [first + step * index for index in range(count)]
+
+    def _format(self, numbers: list[int], moment: dt.datetime | None) -> list[str]:
+        moment = moment or dt.datetime.now()
+        prefix = self._interpolate(self.prefix, moment)
+        suffix = self._interpolate(self.suffix, moment)
+        return [f"{prefix}{number:0{self.padding}d}{suffix}" for number in numbers]
 
     def next_by_id(self, moment: dt.datetime | None = None) -> str:
         """The next formatted value of this sequence."""
         self.ensure_one()
-        number = self._take_number()
-        moment = moment or dt.datetime.now()
-        prefix = self._interpolate(self.prefix, moment)
-        suffix = self._interpolate(self.suffix, moment)
-        return f"{prefix}{number:0{self.padding}d}{suffix}"
+        return self._format(self._take_numbers(), moment)[0]
 
     @api.model
     def next_by_code(self, code: str, company_id: int | None = None) -> str:
         """The next value of the sequence with this code: the company's own first, else a shared one."""
+        return self._by_code(code, company_id).next_by_id()
+
+    @api.model
+    def next_many_by_code(self, code: str, count: int, company_id: int | None = None) -> list[str]:
+        """The next ``count`` values of the sequence with this code, taken at once (for batch creates)."""
+        if count <= 0:
+            return []
+        sequence = self._by_code(code, company_id)
+        return sequence._format(sequence._take_numbers(count), None)
+
+    def _by_code(self, code: str, company_id: int | None) -> "IrSequence":
         if company_id is None:
             company_id = self.env.context.get("company_id")
         sequence = self.browse()
@@ -92,4 +106,4 @@ class IrSequence(Model):
             sequence = self.search([("code", "=", code), ("company_id", "=", False)], limit=1)
         if not sequence:
             raise ValidationError(f"no sequence with code {code!r}", code="SEQUENCE_UNKNOWN")
-        return sequence.next_by_id()
+        return sequence

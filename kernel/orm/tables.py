@@ -48,7 +48,11 @@ def _model_table(model: type[BaseModel], metadata: sa.MetaData) -> sa.Table:
 
 
 def _view_table(model: type[BaseModel], metadata: sa.MetaData) -> sa.Table:
-    """A table object describing a SQL view (``_auto = False``): queried, never created by the schema sync."""
+    """A table object describing a SQL view (``_auto = False``): queried, never compared as a table.
+
+    With a ``_table_query`` the schema sync creates the view (:mod:`.sql_views`).
+    """
     columns = [column for field in model._fields.values() for column in field.columns()]
     bare = [sa.Column(c.name, c.type, primary_key=c.primary_key, info=dict(c.info)) for c in columns]
-    return sa.Table(model._table, metadata, *bare, info={"addon": model._addon, "model": model._name, "view": True})
+    info = {"addon": model._addon, "model": model._name, "view": True, "query": model._table_query}
+    return sa.Table(model._table, metadata, *bare, info=info)

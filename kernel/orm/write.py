@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -22,6 +22,13 @@ if TYPE_CHECKING:
 
 WRITE_CHUNK = 1000
 LOG_FIELDS = ("create_date", "write_date", "create_uid", "write_uid")
+# where a value given to create goes (WriteMixin._create_plan)
+COLUMN, RELATION, INVERSE, IGNORED = "column", "relation", "inverse", "ignored"
+# ids for a batch of rows, reserved from the table's sequence in one round trip
+RESERVE_IDS = sa.text(
+    "SELECT nextval(sequence) FROM (SELECT pg_get_serial_sequence(:table, 'id')::regclass AS sequence) AS serial, "
+    "generate_series(1, :count)"
+)
 
 
 class WriteMixin(ComputeMixin, RelationsMixin):
@@ -83,15 +90,11 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         rows, x2many, inverses, written = self._split_create_values(vals_list)
         ids = self._insert_rows(rows)
         records = self._browse(tuple(ids))
-        transaction = self.env.transaction
-        columns = [self._fields[name] for name in rows[0]]
-        for record_id, row in zip(ids, rows):
-            for field in columns:
-                transaction.cache_for(field)[record_id] = field.convert_to_cache(row[field.name])
+        self._cache_rows(ids, rows)
         records._invalidate_one2many_of(written)
-        for record, commands in zip(records, x2many):
+        for group, commands in _shared_x2many(records, x2many):
             for field, value in commands:
-                record._write_x2many(field, value)
+                group._write_x2many(field, value)
         for record, values in zip(records, inverses):
             for field, value in values:
                 record._write_inverse(field, value)
@@ -121,10 +124,17 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                         vals[link] = next(created)
         return vals_list
 
+    def _check_table_writable(self: BaseModel) -> None:
+        """A model read from a SQL view (``_table_query``) has no rows of its own to change."""
+        if self._table_query:
+            raise ValidationError(f"{self._name} is a SQL view: its records are read-only", code="MODEL_READONLY")
+
     def _split_create_values(self: BaseModel, vals_list: list[dict[str, Any]]):
         """Column rows (same keys on every row), x2many commands, inverse writes, fields written."""
+        self._check_table_writable()
         now, uid = utcnow(), self.env.uid
         log = self._log_access and "create_date" in self._fields
+        plan = self._create_plan()
         rows: list[dict[str, Any]] = []
         x2many: list[list[tuple[Field, Any]]] = []
         inverses: list[list[tuple[Field, Any]]] = []
@@ -134,18 +144,17 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             relational: list[tuple[Field, Any]] = []
             inverse: list[tuple[Field, Any]] = []
             for name, value in vals.items():
-                field = self._fields.get(name)
-                if field is None:
-                    raise ValidationError(f"{self._name} has no field {name!r}", code="FIELD_UNKNOWN")
-                if name == "id" or name in LOG_FIELDS:
-                    continue
-                if field.column_name and not (field.compute and not field.inverse) and not field.related:
+                try:
+                    kind, field = plan[name]
+                except KeyError:
+                    raise ValidationError(f"{self._name} has no field {name!r}", code="FIELD_UNKNOWN") from None
+                if kind is COLUMN:
                     row[name] = field.convert_to_column(value, self)
                     written[name] = field
-                elif field.store and field.type in ("one2many", "many2many"):
+                elif kind is RELATION:
                     relational.append((field, value))
                     written[name] = field
-                elif field.inverse or field.related:
+                elif kind is INVERSE:
                     inverse.append((field, value))
             if log:
                 row.update(create_date=now, write_date=now)
@@ -154,12 +163,41 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             rows.append(row)
             x2many.append(relational)
             inverses.append(inverse)
-        keys = list(dict.fromkeys(k for row in rows for k in row))
+        keys = list(dict.fromkeys(chain.from_iterable(rows)))
         for row in rows:
-            for key in keys:
-                row.setdefault(key, None)
+            if len(row) != len(keys):
+                for key in keys:
+                    row.setdefault(key, None)
         self._check_required(rows, keys)
         return rows, x2many, inverses, list(written.values())
+
+    @classmethod
+    def _create_plan(cls) -> dict[str, tuple[str, Field]]:
+        """Where each field's value goes on create (computed once per composed class): a column, the
+        x2many commands, an inverse or related write, or nowhere (id and log fields are the ORM's)."""
+        plan = cls.__dict__.get("_create_plan_cache")
+        if plan is None:
+            plan = {}
+            for name, field in cls._fields.items():
+                if name == "id" or name in LOG_FIELDS:
+                    kind = IGNORED
+                elif field.column_name and not (field.compute and not field.inverse) and not field.related:
+                    kind = COLUMN
+                elif field.store and field.type in ("one2many", "many2many"):
+                    kind = RELATION
+                elif field.inverse or field.related:
+                    kind = INVERSE
+                else:
+                    kind = IGNORED
+                plan[name] = (kind, field)
+            cls._create_plan_cache = plan
+        return plan
+
+    def _cache_rows(self: BaseModel, ids: Sequence[int], rows: list[dict[str, Any]]) -> None:
+        """Put the values just written into the cache, a column at a time."""
+        names = list(rows[0])
+        values = [(record_id, *map(row.__getitem__, names)) for record_id, row in zip(ids, rows)]
+        self._fill_cache([self._fields[name] for name in names], values)
 
     def _check_required(self: BaseModel, rows: list[dict[str, Any]], keys: list[str]) -> None:
         for field in self._fields.values():
@@ -173,7 +211,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
     def _insert_rows(self: BaseModel, rows: list[dict[str, Any]]) -> list[int]:
         """Insert the rows in batches and return their ids, in order."""
         connection = self.env.connection
-        insert = self._insert_batch_sqlite if connection.dialect.name == "sqlite" else self._insert_batch_returning
+        insert = self._insert_batch_sqlite if connection.dialect.name == "sqlite" else self._insert_batch_reserved
         ids: list[int] = []
         for start in range(0, len(rows), WRITE_CHUNK):
             chunk = rows[start:start + WRITE_CHUNK]
@@ -184,12 +222,17 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                 raise integrity.translate(self, exc, chunk) from None
         return ids
 
-    def _insert_batch_returning(self: BaseModel, rows: list[dict[str, Any]]) -> list[int]:
+    def _insert_batch_reserved(self: BaseModel, rows: list[dict[str, Any]]) -> list[int]:
+        """Reserve the ids from the table's sequence, then insert with one executemany (which psycopg
+        pipelines): a multi-row ``INSERT ... RETURNING`` with thousands of placeholders costs psycopg
+        more to parse than PostgreSQL to run."""
         table = self._sql
-        if not rows[0]:
-            return [self.env.execute(table.insert().returning(table.c.id)).scalar_one() for _ in rows]
-        statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-        return list(self.env.execute(statement, rows).scalars())
+        ids = list(self.env.execute(RESERVE_IDS, {"table": table.name, "count": len(rows)}).scalars())
+        if ids[0] is None:
+            raise ValidationError(f"cannot create {self._name} records: table {table.name} has no id sequence",
+                                  code="MODEL_READONLY")
+        self.env.execute(table.insert(), [{**row, "id": record_id} for row, record_id in zip(rows, ids)])
+        return ids
 
     def _insert_batch_sqlite(self: BaseModel, rows: list[dict[str, Any]]) -> list[int]:
         """One executemany; SQLite gives the rows of one statement consecutive rowids after the
@@ -249,6 +292,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         return True
 
     def _update_columns(self: BaseModel, columns: dict[str, Any]) -> None:
+        self._check_table_writable()
         table = self._sql
         values = dict(columns)
         if self._log_access and "write_date" in self._fields:
@@ -405,3 +449,43 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                     .values(parent_path=sa.literal(new) + sa.func.substr(path, len(old) + 1))
                 )
             self.env.transaction.invalidate([self._fields["parent_path"]])
+
+
+def _shared_x2many(records: BaseModel, x2many: list[list[tuple[Field, Any]]]) -> list[tuple[BaseModel, list[tuple[Field, Any]]]]:
+    """The x2many commands of freshly created records, records given the same link-only commands grouped,
+    so that a batch tagging every record alike writes its relation rows once, not once per record."""
+    grouped: dict[Any, list[int]] = {}
+    commands_of: dict[Any, list[tuple[Field, Any]]] = {}
+    singles: list[tuple[BaseModel, list[tuple[Field, Any]]]] = []
+    for record_id, commands in zip(records._ids, x2many):
+        if not commands:
+            continue
+        key = _link_only_key(commands)
+        if key is None:
+            singles.append((records._browse((record_id,)), commands))
+            continue
+        grouped.setdefault(key, []).append(record_id)
+        commands_of[key] = commands
+    return singles + [(records._browse(tuple(ids)), commands_of[key]) for key, ids in grouped.items()]
+
+
+def _link_only_key(commands: list[tuple[Field, Any]]) -> Any:
+    """A hashable form of many2many commands that only link ids (4, 6, 3, 5), else ``None``."""
+    key = []
+    for field, value in commands:
+        if field.type != "many2many" or not isinstance(value, (list, tuple)):
+            return None
+        for command in value:
+            if not isinstance(command, (list, tuple)) or not command or command[0] not in (3, 4, 5, 6):
+                return None
+            if command[0] == 6:
+                payload = command[2] if len(command) > 2 else ()
+                if not isinstance(payload, (list, tuple)) or not all(isinstance(i, int) for i in payload):
+                    return None
+                key.append((field.name, 6, tuple(payload)))
+            else:
+                target = command[1] if len(command) > 1 else 0
+                if not isinstance(target, int):
+                    return None
+                key.append((field.name, command[0], target))
+    return tuple(key)

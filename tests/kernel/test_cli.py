@@ -194,3 +194,13 @@ def test_terminal_user_confirms_the_plan(db_url):
     finally:
         os.close(primary)
         os.close(secondary)
+
+
+def test_installed_addons_add_commands(db_url):
+    assert fixture_erp(db_url, "init").returncode == 0
+    before = fixture_erp(db_url, "greet", "Budi")
+    assert before.returncode == 2 and "invalid choice: 'greet'" in before.stderr, "not installed: no command"
+    assert fixture_erp(db_url, "install", "--noinput", "gamma").returncode == 0
+    after = fixture_erp(db_url, "greet", "Budi")
+    assert after.returncode == 0, after.stderr
+    assert after.stdout.strip() == "hello Budi from gamma (alpha,auto_ab,auto_list,base,beta,gamma)"

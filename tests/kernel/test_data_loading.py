@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from kernel import DataLoadError
+from kernel.data.safe_eval import UnsafeExpression, safe_eval
 from kernel.testing import rollback_env
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "data_addons"
@@ -176,3 +177,81 @@ def test_malformed_xml_and_dtds_are_refused(kernel_factory, addons):
     path.write_text("<odoo><bogus/></odoo>")
     with pytest.raises(DataLoadError, match=r"unknown element <bogus>"):
         kernel.install(["library"])
+
+
+def test_dotted_ids_x2many_commands_delete_by_id_function_values_and_menu_parent(library):
+    with rollback_env(library) as env:
+        assert env.ref("library.tag_extra").name == "Extra", "an id naming its own addon"
+        assert env.ref("base.group_user").comment == "Reads books", "an id naming another addon's record updates it"
+        assert env["ir.model.data"].search([("module", "=", "base"), ("name", "=", "group_user")])
+        collection = env.ref("library.book_collection")
+        assert collection.author_id == env.ref("library.author_pramoedya")
+        assert set(collection.tag_ids.mapped("name")) == {"Stories", "Extra"}, "Command.create and (4, id)"
+        assert set(env.ref("library.author_anonymous").book_ids.mapped("name")) == {"Untitled", "Untitled II"}
+        assert not env["library.tag"].search([("name", "=", "Doomed")]), "<delete id> removed the record"
+        assert not env["library.tag"].search([("name", "=", "Doomed Too")]), "<delete search> removed it"
+        assert env["library.tag"].search_count([("name", "=", "Without Id")]) == 1, "a record without id"
+        assert env["ir.config_parameter"].get_param("library.note") == "42", "<value> children, text and eval"
+        extras = env.ref("library.menu_extras")
+        assert extras.parent_id == env.ref("library.menu_root") and extras.sequence == 9
+        assert extras.action_id == env.ref("library.action_books")
+
+
+def test_csv_many2one_and_many2many_id_columns(library):
+    with rollback_env(library) as env:
+        book = env.ref("library.book_csv")
+        assert (book.name, book.pages) == ("Footsteps", 410)
+        assert book.author_id == env.ref("library.author_pramoedya")
+        assert book.tag_ids == env.ref("library.tag_classic") | env.ref("library.tag_poetry")
+
+
+def test_forcecreate_decides_whether_an_upgrade_recreates_deleted_noupdate_records(library):
+    with library.env() as env:
+        env.ref("library.author_ghost").unlink()
+        env.ref("library.author_phoenix").unlink()
+    library.upgrade(["library"])
+    with rollback_env(library) as env:
+        assert env.ref("library.author_ghost", raise_if_not_found=False) is None, 'forcecreate="0" stays deleted'
+        assert env.ref("library.author_phoenix").name == "Phoenix", "forcecreate defaults to recreating"
+
+
+def test_uninstall_keeps_other_addons_records_it_updated(library):
+    library.uninstall(["library"])
+    with rollback_env(library) as env:
+        assert env.ref("base.group_user").name == "Internal User"
+
+
+# -- the safe evaluator ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("__import__('os').system('true')", "name '__import__' is not available"),
+        ("().__class__.__bases__[0].__subclasses__()", "attribute '__subclasses__' is not allowed"),
+        ("datetime.__dict__", "attribute '__dict__' is not allowed"),
+        ("'{0.__class__}'.format(1)", "attribute 'format' is not allowed"),
+        ("open('/etc/passwd')", "name 'open' is not available"),
+        ("dict(a=1)", "name 'dict' is not available"),
+        ("(1).bit_length()", "attributes of int are not available"),
+        ("(lambda: 1)()", "Lambda is not allowed"),
+        ("[x for x in (1, 2)]", "ListComp is not allowed"),
+        ("ref('a')()", "calling ref\\('a'\\) is not allowed"),
+        ("2 ** 100000", "exponent too large"),
+        ("'a' * 10 ** 5", "repetition too large"),
+        ("{**{}}", "dict unpacking"),
+        ("1 +", "not a valid expression"),
+    ],
+)
+def test_safe_eval_refuses_code(expression, message):
+    with pytest.raises(UnsafeExpression, match=message):
+        safe_eval(expression, {"ref": lambda xmlid: 7})
+
+
+def test_safe_eval_evaluates_literals_dates_and_commands():
+    names = {"ref": {"base.a": 3}.__getitem__}
+    assert safe_eval("[Command.set([ref('base.a')]), (4, 5, 0)]", names) == [(6, 0, [3]), (4, 5, 0)]
+    assert safe_eval("(date(2026, 1, 31) + timedelta(days=1)).isoformat()") == "2026-02-01"
+    assert safe_eval("{'a': [1, 2][-1], 'b': not False and 'x' or 'y', 'c': 3 if 1 < 2 <= 2 else 4}") == {
+        "a": 2, "b": "x", "c": 3}
+    assert safe_eval("'abc'[1:] + 'd'.upper()") == "bcD"

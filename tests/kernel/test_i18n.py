@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -87,3 +90,65 @@ def test_template_round_trips_through_babel(library, tmp_path):
     target = write_template(extract(library.manifests["library"], library.registry), tmp_path / "library.pot")
     with target.open("rb") as handle:
         assert "Pages" in read_po(handle)
+
+
+# -- the i18n command ------------------------------------------------------------------------------
+
+VIEW_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "view_addons"
+ERP = Path(sys.executable).with_name("erp")
+
+
+def erp(db_url, addons, *args):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ERP_")}
+    command = [str(ERP), "--db", db_url, "--addons-path", str(addons), "-q", *args]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+
+
+def messages(path):
+    with path.open("rb") as handle:
+        return {message.id: message for message in read_po(handle) if message.id}
+
+
+def test_i18n_extract_and_update_through_the_command(db_url, tmp_path):
+    addons = tmp_path / "addons"
+    shutil.copytree(VIEW_FIXTURES, addons)
+    assert erp(db_url, addons, "init").returncode == 0
+    assert erp(db_url, addons, "install", "shelf", "--noinput").returncode == 0
+    i18n_dir = addons / "shelf" / "i18n"
+
+    extracted = erp(db_url, addons, "i18n", "extract", "shelf")
+    assert extracted.returncode == 0, extracted.stderr
+    assert extracted.stdout.startswith(f"wrote {i18n_dir / 'shelf.pot'} (")
+    template = messages(i18n_dir / "shelf.pot")
+    assert {"Restock", "Item", "Code", "Items", "Shelf", "Configuration"} <= set(template)
+    assert not any(message.string for message in template.values())
+    elsewhere = erp(db_url, addons, "i18n", "extract", "shelf", "-o", str(tmp_path / "out.pot"))
+    assert elsewhere.returncode == 0 and set(messages(tmp_path / "out.pot")) == set(template)
+
+    updated = erp(db_url, addons, "i18n", "update", "shelf", "--lang", "id")
+    assert updated.returncode == 0, updated.stderr
+    assert f"updated {i18n_dir / 'id.po'} (3 of {len(template)} messages translated)" in updated.stdout
+    catalog = messages(i18n_dir / "id.po")
+    assert catalog["Restock"].string == "Isi Ulang", "translators' work is kept"
+    assert catalog["Code"].string == "" and set(catalog) >= set(template)
+
+    created = erp(db_url, addons, "i18n", "update", "shelf", "--lang", "pt_BR")
+    assert created.returncode == 0 and set(messages(i18n_dir / "pt_BR.po")) == set(template)
+
+
+def test_i18n_command_errors(db_url, tmp_path):
+    addons = tmp_path / "addons"
+    shutil.copytree(VIEW_FIXTURES, addons)
+    assert erp(db_url, addons, "init").returncode == 0
+    for args, message in [
+        (("i18n", "extract", "shelf"), "addon 'shelf' is not installed"),
+        (("i18n", "update", "shelf", "--lang", "id"), "run `erp i18n extract` first"),
+        (("i18n", "update", "nothere", "--lang", "id"), "no addon 'nothere' on the addons path"),
+    ]:
+        result = erp(db_url, addons, *args)
+        assert (result.returncode, result.stdout) == (1, ""), args
+        assert message in result.stderr
+    (addons / "shelf" / "i18n" / "shelf.pot").write_text('msgid ""\nmsgstr ""\n')
+    result = erp(db_url, addons, "i18n", "update", "shelf", "--lang", "xx_QQ")
+    assert result.returncode == 1 and "unknown language 'xx_QQ'" in result.stderr
+    assert erp(db_url, addons, "i18n", "update", "shelf").returncode == 2, "--lang is required"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from kernel import ModelDefinitionError, ValidationError
 from kernel.models import CORE_MODELS
@@ -54,13 +55,21 @@ def test_a_prototype_copy_gets_every_layer_and_its_mixins(layered):
         assert not env["test.thing"].search([("name", "like", "Twin")]), "a copy has its own table"
 
 
-def test_uninstalling_an_addon_removes_its_layer(layered):
+def test_uninstalling_an_addon_removes_its_layer_and_its_columns(layered):
+    with layered.env() as env:
+        env["test.thing"].create([{"name": "Box", "b_code": "B1"}, {"name": "Bag", "c_flag": True}])
     layered.uninstall(["orm_b"])
     thing = layered.registry["test.thing"]
     assert "b_code" not in thing._fields
     assert thing._fields["size"].string == "Size" and not thing._fields["size"].required
+    with layered.engine.connect() as connection:
+        columns = {column["name"] for column in sa.inspect(connection).get_columns("test_thing")}
+        rows = connection.execute(sa.text("SELECT name, size, c_flag FROM test_thing ORDER BY id")).all()
+    assert "b_code" not in columns and {"size", "c_flag"} <= columns, "orm_b's own column only"
+    assert [tuple(row) for row in rows] == [("Box [a]", 7, None), ("Bag [a]", 7, True)], "every row kept"
     with rollback_env(layered) as env:
         assert env["test.thing"].describe() == ["a", "c"]
+        assert env["test.thing"].search([]).mapped("name") == ["Box [a]", "Bag [a]"]
 
 
 def test_install_order_does_not_change_the_composed_model(kernel_factory):

@@ -68,6 +68,23 @@ def test_stored_related_follows_its_source(env, order):
     assert env["test.order"].search([("partner_name", "=", "Beta")]) == order
 
 
+def test_a_stored_related_two_relations_away_follows_every_link(env, order):
+    """``test.order.line.customer`` is ``order_id.partner_id.name``, stored: a change at any hop reaches it."""
+    lines = order.line_ids
+    other_order = env["test.order"].create({"name": "SO2", "partner_id": order.partner_id.id,
+                                            "line_ids": [Command.create({"product": "c"})]})
+    every_line = lines | other_order.line_ids
+    assert [stored(line, "customer") for line in every_line] == ["Acme"] * 3
+    order.partner_id.name = "Acme Corp"  # the far end: every line of every order of the partner
+    assert [stored(line, "customer") for line in every_line] == ["Acme Corp"] * 3
+    beta = env["test.partner"].create({"name": "Beta"})
+    order.partner_id = beta  # the middle hop: only this order's lines
+    assert [stored(line, "customer") for line in every_line] == ["Beta", "Beta", "Acme Corp"]
+    lines[0].order_id = other_order  # the first hop
+    assert stored(lines[0], "customer") == "Acme Corp"
+    assert env["test.order.line"].search([("customer", "=", "Beta")]) == lines[1]
+
+
 def test_non_stored_compute_and_related_are_fresh_after_changes(env, order):
     partner = order.partner_id
     assert partner.order_count == 1 and order.partner_city == "Jakarta"

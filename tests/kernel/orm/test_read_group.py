@@ -54,6 +54,8 @@ def _check_domains(env, model, groups, count_key):
 
 
 def _queries(env):
+    """Statements run from now on; the user's language, read once per transaction, is read first."""
+    assert env.lang == "en_US"
     statements: list[str] = []
     sa.event.listen(env.connection, "before_cursor_execute", lambda *args: statements.append(args[2]))
     return statements

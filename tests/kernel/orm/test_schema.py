@@ -232,6 +232,34 @@ def test_an_upgrade_compares_every_table_and_repairs_what_is_missing(shop):
     assert indexes(shop, "shop_category")["shop_category_name_index"] == (["name"], False)
 
 
+def test_an_upgrade_adds_a_new_fields_column_to_a_table_holding_rows_without_losing_one(shop, addons):
+    before = snapshot(shop)
+    v2 = ship(addons, "v2", {"shop/models.py": (
+        "    review_ids = fields.One2many(\"shop.review\", \"product_id\")\n",
+        "    review_ids = fields.One2many(\"shop.review\", \"product_id\")\n"
+        "    stock = fields.Integer(default=5, index=True)\n",
+    )})
+    kernel = Kernel(shop.url, addons_path=[v2])
+    try:
+        kernel.upgrade(["shop"])
+        assert snapshot(kernel) == before, "every row and value is kept"
+        assert "stock" in columns(kernel, "shop_product")
+        assert indexes(kernel, "shop_product")["shop_product_stock_index"] == (["stock"], False)
+        assert query(kernel, "SELECT stock FROM shop_product") == [(None,)] * 3, "no default on existing rows"
+        with kernel.env() as env:
+            assert env["shop.product"].create({"name": "New"}).stock == 5
+            env["shop.product"].search([("name", "=", "Rice")]).stock = 2
+        assert query(kernel, "SELECT name, stock FROM shop_product WHERE stock IS NOT NULL ORDER BY name") == [
+            ("New", 5), ("Rice", 2),
+        ]
+        with rollback_env(kernel) as env:
+            row = env["ir.model.fields"].search([("model", "=", "shop.product"), ("name", "=", "stock")])
+            assert (row.addon, row.column_name) == ("shop", "stock")
+        assert schema_in_step(kernel)
+    finally:
+        kernel.close()
+
+
 @pytest.mark.parametrize(("old", "new", "column"), [
     ("code = fields.Char(size=16)", "code = fields.Integer()", "shop_product.code"),
     ("price = fields.Monetary(digits=(12, 2))", "price = fields.Monetary(digits=(12, 4))", "shop_product.price"),
@@ -329,3 +357,62 @@ def test_a_sqlite_transaction_without_foreign_keys_refuses_to_commit_dangling_ro
             assert connection.execute(sa.text("SELECT COUNT(*) FROM child")).scalar() == 1, "cascaded"
     finally:
         engine.dispose()
+
+
+# -- SQL views (kernel/orm/sql_views.py) ---------------------------------------------------------------
+
+
+def views(kernel: Kernel) -> set[str]:
+    with kernel.engine.connect() as connection:
+        return set(sa.inspect(connection).get_view_names())
+
+
+def brand_stats(kernel: Kernel) -> list[tuple]:
+    with rollback_env(kernel) as env:
+        rows = env["shop.brand.stats"].search_read([], ["brand_id", "product_count"], order="id")
+        return [(row["brand_id"][1], row["product_count"]) for row in rows]
+
+
+def test_a_model_view_is_created_replaced_on_upgrade_and_dropped_with_its_addon(shop, addons):
+    shop.install(["shop_extra"])
+    assert "shop_brand_stats" in views(shop) and "shop_brand_stats" not in tables(shop)
+    with shop.env() as env:
+        acme, _zeta = env["shop.brand"].create([{"name": "Acme"}, {"name": "Zeta"}])
+        env["shop.product"].search([("name", "in", ["Rice", "Tea"])]).write({"brand_id": acme.id, "weight": 3})
+    assert brand_stats(shop) == [("Acme", 2), ("Zeta", 0)]
+    with rollback_env(shop) as env:
+        row = env["ir.model"].search([("model", "=", "shop.brand.stats")])
+        assert (row.table, row.addon) == ("shop_brand_stats", "shop_extra")
+    assert schema_in_step(shop), "the sync sees no table to create for the view"
+    v2 = ship(addons, "v2", {"shop_extra/__init__.py": ("COUNT(p.id) AS product_count", "SUM(p.weight) AS product_count")})
+    kernel = Kernel(shop.url, addons_path=[v2])
+    try:
+        kernel.upgrade(["shop_extra"])
+        assert brand_stats(kernel) == [("Acme", 6), ("Zeta", 0)], "the new query: the sum of weights"
+        kernel.upgrade(["shop"])  # shop's tables are synced while the view reads them
+        assert "shop_brand_stats" in views(kernel)
+        before = snapshot(kernel)
+        kernel.uninstall(["shop_extra"])  # PostgreSQL refuses to drop shop_product.weight while a view reads it
+        assert "shop_brand_stats" not in views(kernel)
+        assert not EXTRA_COLUMNS & set(columns(kernel, "shop_product"))
+        assert snapshot(kernel) == before
+        assert schema_in_step(kernel)
+    finally:
+        kernel.close()
+
+
+@pytest.mark.parametrize(("old", "new", "reason"), [
+    ("FROM shop_brand b", "FROM shop_no_such_table b", "shop_no_such_table"),
+    ("COUNT(p.id) AS product_count", "COUNT(p.id) AS products", "product_count"),
+], ids=["missing-table", "missing-column"])
+def test_a_bad_view_query_fails_the_install_naming_the_view_and_changes_nothing(shop, addons, old, new, reason):
+    v2 = ship(addons, "v2", {"shop_extra/__init__.py": (old, new)})
+    kernel = Kernel(shop.url, addons_path=[v2])
+    try:
+        with pytest.raises(SchemaError, match=rf"cannot create view shop_brand_stats of model shop.brand.stats: .*{reason}"):
+            kernel.install(["shop_extra"])
+        assert state(kernel, "shop_extra") == ("uninstalled", None)
+        assert not {"shop_brand", "shop_brand_stats"} & (tables(kernel) | views(kernel))
+        assert not EXTRA_COLUMNS & set(columns(kernel, "shop_product"))
+    finally:
+        kernel.close()

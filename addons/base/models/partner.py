@@ -1,0 +1,188 @@
+"""The partner master: contacts (``basepartner``), their types, titles and categories.
+
+Email, mobile and phone are unique across partners: the database's unique
+indexes decide, so two concurrent transactions cannot both store the same
+value, and the refusal names the field, the value and the partner holding it.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from kernel.exceptions import ValidationError
+from kernel.orm import Model, api, fields
+
+from .contact import RegionResolver, normalise_contact_values
+
+UNIQUE_NAMES_PARAMETER = "base.partner_unique_names"
+ENTITY_TYPES = [("individual", "Individual"), ("company", "Company")]
+COLOR_RANGE = (1, 11)
+
+
+class Company(Model):
+    """Companies get a country: the region a partner's phone number is read in."""
+
+    _inherit = "res.company"
+
+    country_id = fields.Many2one("res.country", "Country", ondelete="restrict")
+
+
+class PartnerType(Model):
+    """A role a partner plays: Customer, Vendor (``base.base_partner_type_customer`` / ``_vendor``)."""
+
+    _name = "partner_type"
+    _description = "Partner Type"
+    _order = "name"
+
+    name = fields.Char("Name", required=True, unique=True, translate=True)
+
+
+class PartnerTitle(Model):
+    _name = "basepartnertitle"
+    _description = "Partner Title"
+    _order = "name"
+
+    name = fields.Char("Title", required=True, unique=True, translate=True)
+    shortcut = fields.Char("Abbreviation", translate=True)
+
+
+def _random_color(model: Any) -> int:
+    return random.randint(*COLOR_RANGE)
+
+
+class PartnerCategory(Model):
+    """A tag for partners; categories form a tree (VIP > VIP – Gold)."""
+
+    _name = "basepartnercategory"
+    _description = "Partner Category"
+    _order = "name"
+    _parent_store = True
+    _parent_name = "parent"
+
+    name = fields.Char("Category Name", required=True, translate=True)
+    parent = fields.Many2one("basepartnercategory", "Parent Category", ondelete="cascade", index=True)
+    children = fields.One2many("basepartnercategory", "parent", "Child Categories")
+    color = fields.Integer("Color Index", default=_random_color, help="1 to 11; random when not given")
+    active = fields.Boolean("Active", default=True)
+    partners = fields.Many2many("basepartner", string="Partners")
+
+    @api.constrains("color")
+    def _check_color(self) -> None:
+        low, high = COLOR_RANGE
+        for category in self:
+            if not low <= category.color <= high:
+                raise ValidationError(
+                    f"Partner Category {category.name!r}: color must be between {low} and {high}, got {category.color}",
+                    code="PARTY_CATEGORY_COLOR",
+                )
+
+    def _compute_display_name(self) -> None:
+        for category in self:
+            names, current, seen = [], category, set()
+            while current and current.id not in seen:
+                seen.add(current.id)
+                names.append(current.name or "")
+                current = current.parent
+            category.display_name = " / ".join(reversed(names))
+
+
+class Partner(Model):
+    """Everyone the business deals with: customers, vendors, both, and the people in them."""
+
+    _name = "basepartner"
+    _description = "Partner"
+    _order = "name"
+    _duplicate_code = "PARTY_DUPLICATE_CONTACT"
+
+    name = fields.Char("Partner Name", required=True, size=255, index=True)
+    entity_type = fields.Selection(ENTITY_TYPES, "Entity Type", required=True, default="individual")
+    email = fields.Char("Email", size=255, unique=True, copy=False)
+    mobile_number = fields.Char("Mobile Number", size=255, unique=True, copy=False)
+    phone_number = fields.Char("Phone Number", size=255, unique=True, copy=False)
+    partner_types = fields.Many2many("partner_type", string="Partner Types")
+    categories = fields.Many2many("basepartnercategory", string="Categories")
+    title = fields.Many2one("basepartnertitle", "Title", ondelete="set null")
+    street = fields.Char("Street")
+    street2 = fields.Char("Street 2")
+    zip = fields.Char("ZIP", size=24)
+    city = fields.Char("City")
+    state_id = fields.Many2one("res.country.state", "State", ondelete="restrict")
+    country_id = fields.Many2one("res.country", "Country", ondelete="restrict")
+    image = fields.Binary("Image")
+    active = fields.Boolean("Active", default=True)
+    company_id = fields.Many2one("res.company", "Company", ondelete="restrict", index=True,
+                                 help="Empty: shared by every company")
+    branch_id = fields.Many2one("res.branch", "Branch", ondelete="restrict", index=True)
+
+    def create(self, vals_list: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Any:
+        many = [vals_list] if isinstance(vals_list, Mapping) else list(vals_list)
+        resolver = RegionResolver(self.env)
+        prepared = [normalise_contact_values(resolver, vals) for vals in many]
+        self._fill_country_from_state(prepared)
+        return super().create(prepared)
+
+    def write(self, vals: Mapping[str, Any]) -> bool:
+        return super().write(normalise_contact_values(RegionResolver(self.env), vals, self[:1] or None))
+
+    def _fill_country_from_state(self, vals_list: list[dict[str, Any]]) -> None:
+        """A state given without a country brings its country (one query for the batch)."""
+        state_ids = {v["state_id"] for v in vals_list
+                     if type(v.get("state_id")) is int and v["state_id"] > 0 and not v.get("country_id")}
+        if not state_ids:
+            return
+        states = self.env["res.country.state"].sudo().browse(list(state_ids)).exists()
+        country_of = {state.id: state.country_id.id for state in states}
+        for vals in vals_list:
+            if vals.get("state_id") in country_of and not vals.get("country_id"):
+                vals["country_id"] = country_of[vals["state_id"]]
+
+    @api.constrains("name")
+    def _check_unique_name(self) -> None:
+        """With the ``base.partner_unique_names`` parameter on, a name may be used once (case and spaces aside)."""
+        setting = self.env["ir.config_parameter"].sudo().get_param(UNIQUE_NAMES_PARAMETER, "")
+        if (setting or "").strip().lower() not in ("1", "true", "yes"):
+            return
+        table = self._sql
+        key = sa.func.lower(sa.func.trim(table.c.name))
+        wanted = {partner.name.strip().lower(): partner for partner in self}
+        rows = self.env.execute(
+            sa.select(table.c.id, table.c.name).where(key.in_(list(wanted))).order_by(table.c.id)).all()
+        seen: dict[str, int] = {}
+        for record_id, name in rows:
+            normalised = name.strip().lower()
+            if normalised in seen:
+                partner = wanted[normalised]
+                holder = seen[normalised] if seen[normalised] != partner.id else record_id
+                holder_name = self.browse(holder).sudo().name
+                raise ValidationError(
+                    f"A customer or supplier with this name already exists: {holder_name!r} (id {holder}); "
+                    f"use a distinct name such as {partner.name + ' (' + (partner.city or '2') + ')'!r}",
+                    code="PARTY_DUPLICATE_NAME", status=409,
+                )
+            seen[normalised] = record_id
+
+    @api.constrains("state_id", "country_id")
+    def _check_state_country(self) -> None:
+        for partner in self:
+            state = partner.state_id
+            if state and state.country_id != partner.country_id:
+                country = partner.country_id.name or "no country"
+                raise ValidationError(
+                    f"Partner {partner.name!r}: state {state.name!r} belongs to {state.country_id.name}, not to {country}",
+                    code="PARTY_STATE_COUNTRY",
+                )
+
+    @api.constrains("branch_id", "company_id")
+    def _check_branch_company(self) -> None:
+        for partner in self:
+            branch = partner.branch_id
+            if branch and branch.company_id != partner.company_id:
+                raise ValidationError(
+                    f"Partner {partner.name!r}: branch {branch.name!r} belongs to company "
+                    f"{branch.company_id.name!r}; set that company on the partner",
+                    code="PARTY_BRANCH_COMPANY",
+                )

@@ -1,0 +1,1 @@
+"""The customer side of the partner master and a minimal quotation → sales order."""

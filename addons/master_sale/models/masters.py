@@ -1,0 +1,177 @@
+"""Customer groups and sales territories (trees whose leaves are assigned to customers), targets,
+price lists, per-company credit limits and receivable account mappings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pycountry
+
+from kernel.exceptions import ValidationError
+from kernel.orm import Model, api, fields
+
+GROUP_ASSIGNMENT = "PARTY_GROUP_ASSIGNMENT"
+
+
+def normalise_currency(model: str, value: Any) -> Any:
+    """An ISO 4217 code in upper case; anything else is refused naming the value."""
+    if not isinstance(value, str) or not value.strip():
+        return value
+    code = value.strip().upper()
+    if pycountry.currencies.get(alpha_3=code) is None:
+        raise ValidationError(f"{model}: {value!r} is not an ISO 4217 currency code", code="PARTY_CURRENCY_INVALID")
+    return code
+
+
+def check_tree_nodes(nodes: Any, label: str) -> None:
+    """A node's parent must be a group node; a group node cannot hold customers; a node with children stays a group."""
+    for node in nodes:
+        if node.parent_id and not node.parent_id.is_group:
+            raise ValidationError(
+                f"{label} {node.name!r}: its parent {node.parent_id.name!r} is not a group node; "
+                f"mark it as a group first",
+                code=GROUP_ASSIGNMENT, status=422,
+            )
+        if not node.is_group and node.with_context(active_test=False).child_ids:
+            raise ValidationError(f"{label} {node.name!r} has child nodes: it must stay a group node",
+                                  code=GROUP_ASSIGNMENT, status=422)
+
+
+class CustomerGroup(Model):
+    _name = "customer.group"
+    _description = "Customer Group"
+    _order = "name"
+    _parent_store = True
+
+    name = fields.Char("Group Name", required=True, translate=True)
+    parent_id = fields.Many2one("customer.group", "Parent Group", ondelete="restrict", index=True)
+    child_ids = fields.One2many("customer.group", "parent_id", "Child Groups")
+    is_group = fields.Boolean("Is Group Node", help="Group nodes organise the tree; only leaves go on customers")
+    active = fields.Boolean("Active", default=True)
+
+    @api.constrains("parent_id", "is_group")
+    def _check_tree(self) -> None:
+        check_tree_nodes(self, "Customer Group")
+        self.env["basepartner"].check_leaf_assignment("customer_group", self.filtered("is_group"))
+
+
+class SalesTerritory(Model):
+    _name = "sales.territory"
+    _description = "Sales Territory"
+    _order = "name"
+    _parent_store = True
+
+    name = fields.Char("Territory Name", required=True, translate=True)
+    parent_id = fields.Many2one("sales.territory", "Parent Territory", ondelete="restrict", index=True)
+    child_ids = fields.One2many("sales.territory", "parent_id", "Child Territories")
+    is_group = fields.Boolean("Is Group Node", help="Group nodes organise the tree; only leaves go on customers")
+    manager_id = fields.Many2one("res.users", "Territory Manager", ondelete="set null")
+    target_ids = fields.One2many("sales.territory.target", "territory_id", "Targets")
+    active = fields.Boolean("Active", default=True)
+
+    @api.constrains("parent_id", "is_group")
+    def _check_tree(self) -> None:
+        check_tree_nodes(self, "Sales Territory")
+        self.env["basepartner"].check_leaf_assignment("territory", self.filtered("is_group"))
+
+
+class SalesTerritoryTarget(Model):
+    _name = "sales.territory.target"
+    _description = "Territory Target"
+    _order = "territory_id, fiscal_year"
+    _unique = (("territory_id", "fiscal_year"),)
+
+    territory_id = fields.Many2one("sales.territory", "Territory", required=True, ondelete="cascade", index=True)
+    fiscal_year = fields.Integer("Fiscal Year", required=True)
+    target_amount = fields.Monetary("Target Amount", required=True)
+
+    @api.constrains("target_amount")
+    def _check_amount(self) -> None:
+        for target in self:
+            if target.target_amount < 0:
+                raise ValidationError(f"Territory target {target.fiscal_year}: the amount cannot be negative",
+                                      code="PARTY_TARGET_INVALID")
+
+
+class SalePricelist(Model):
+    _name = "sale.pricelist"
+    _description = "Price List"
+    _order = "name"
+
+    name = fields.Char("Price List Name", required=True, translate=True)
+    currency = fields.Char("Currency", size=3, help="ISO 4217 code")
+    active = fields.Boolean("Active", default=True)
+
+    def create(self, vals_list: Any) -> Any:
+        many = [vals_list] if isinstance(vals_list, Mapping) else list(vals_list)
+        return super().create([{**v, "currency": normalise_currency("Price List", v.get("currency"))} for v in many])
+
+    def write(self, vals: Any) -> bool:
+        if "currency" in vals:
+            vals = {**vals, "currency": normalise_currency("Price List", vals["currency"])}
+        return super().write(vals)
+
+
+class CustomerCreditLimit(Model):
+    """How much a customer may owe one company; ``bypass_credit_limit_check`` lets orders through anyway."""
+
+    _name = "customer.credit.limit"
+    _description = "Customer Credit Limit"
+    _order = "partner_id, company_id"
+    _unique = (("partner_id", "company_id"),)
+    _duplicate_code = "PARTY_CREDIT_LIMIT_DUPLICATE"
+
+    partner_id = fields.Many2one("basepartner", "Customer", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one("res.company", "Company", required=True, ondelete="cascade", index=True)
+    amount = fields.Monetary("Credit Limit", required=True, help="0 means no limit")
+    bypass_credit_limit_check = fields.Boolean("Bypass Credit Limit Check at Sales Order")
+
+    @api.constrains("amount")
+    def _check_amount(self) -> None:
+        for limit in self:
+            if limit.amount < 0:
+                raise ValidationError(f"Credit limit of {limit.partner_id.name!r}: the amount cannot be negative",
+                                      code="PARTY_CREDIT_LIMIT_INVALID")
+
+
+class CustomerAccount(Model):
+    """The receivable account a customer posts to in one company; its currency is the customer's."""
+
+    _name = "customer.account"
+    _description = "Customer Receivable Account"
+    _order = "partner_id, company_id"
+    _unique = (("partner_id", "company_id"),)
+    _duplicate_code = "PARTY_ACCOUNT_DUPLICATE"
+
+    partner_id = fields.Many2one("basepartner", "Customer", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one("res.company", "Company", required=True, ondelete="cascade", index=True)
+    account_code = fields.Char("Receivable Account", required=True, size=64)
+    currency = fields.Char("Account Currency", size=3, required=True, help="ISO 4217 code")
+
+    def create(self, vals_list: Any) -> Any:
+        many = [vals_list] if isinstance(vals_list, Mapping) else list(vals_list)
+        return super().create([{**v, "currency": normalise_currency("Receivable Account", v.get("currency"))}
+                               for v in many])
+
+    def write(self, vals: Any) -> bool:
+        if "currency" in vals:
+            vals = {**vals, "currency": normalise_currency("Receivable Account", vals["currency"])}
+        return super().write(vals)
+
+    @api.constrains("currency", "partner_id")
+    def _check_currency(self) -> None:
+        for account in self:
+            check_account_currency(account.partner_id, account)
+
+
+def check_account_currency(partner: Any, account: Any) -> None:
+    """Refuse an account whose currency is not the partner's default currency (PARTY_ACCOUNT_CURRENCY_MISMATCH, 422)."""
+    expected = partner.default_currency or None
+    if account.currency != expected:
+        wanted = expected or "none: set the customer's default currency first"
+        raise ValidationError(
+            f"Account currency must match the party's default currency: account {account.account_code!r} of "
+            f"{partner.name!r} is in {account.currency}, expected {wanted}",
+            code="PARTY_ACCOUNT_CURRENCY_MISMATCH", status=422,
+        )

@@ -1,0 +1,119 @@
+"""The customer side of ``basepartner``: customer code and time, ``is_customer``, group and territory,
+credit limits, internal customer, freeze, default currency and price list (documents 000 and 003)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from kernel.addons.base.models.roles import PartnerRole, check_single_internal
+from kernel.exceptions import ValidationError
+from kernel.orm import Model, api, fields
+
+from .masters import GROUP_ASSIGNMENT, check_account_currency, normalise_currency
+
+CUSTOMER = PartnerRole(
+    label="customer", type_xmlid="base.base_partner_type_customer", flag_field="is_customer",
+    code_field="customer_code", time_field="customer_creation_time", sequence_code="sale.customer",
+    event="customer.created", payload_prefix="customer",
+)
+LEAF_FIELDS = {"customer_group": "Customer Group", "territory": "Sales Territory"}
+
+
+class CustomerPartner(Model):
+    _inherit = "basepartner"
+
+    customer_code = fields.Char("Customer Code", readonly=True, copy=False, unique=True, size=32)
+    customer_creation_time = fields.Datetime("Customer Created On", readonly=True, copy=False)
+    is_customer = fields.Boolean("Is a Customer", compute="_compute_is_customer", store=True, index=True)
+    customer_group = fields.Many2one("customer.group", "Customer Group", ondelete="restrict", index=True)
+    territory = fields.Many2one("sales.territory", "Territory", ondelete="restrict", index=True)
+    customer_is_frozen = fields.Boolean("Customer Frozen", copy=False, help="No new sales orders for this customer")
+    is_internal_customer = fields.Boolean("Internal Customer", copy=False,
+                                          help="Represents one of your companies; one per company")
+    default_currency = fields.Char("Default Currency", size=3, help="ISO 4217 code")
+    default_price_list = fields.Many2one("sale.pricelist", "Default Price List", ondelete="set null")
+    credit_limits = fields.One2many("customer.credit.limit", "partner_id", "Credit Limits")
+    customer_accounts = fields.One2many("customer.account", "partner_id", "Receivable Accounts")
+
+    @api.depends("partner_types")
+    def _compute_is_customer(self) -> None:
+        CUSTOMER.compute_flag(self)
+
+    def create(self, vals_list: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Any:
+        many = [vals_list] if isinstance(vals_list, Mapping) else list(vals_list)
+        prepared = []
+        for vals in many:
+            CUSTOMER.refuse_manual(self.browse(), vals)
+            prepared.append({**vals, "default_currency": normalise_currency("Partner", vals.get("default_currency"))}
+                            if "default_currency" in vals else vals)
+        partners = super().create(prepared)
+        CUSTOMER.stamp(partners)
+        return partners
+
+    def write(self, vals: Mapping[str, Any]) -> bool:
+        CUSTOMER.refuse_manual(self, vals)
+        if "default_currency" in vals:
+            vals = {**vals, "default_currency": normalise_currency("Partner", vals["default_currency"])}
+        result = super().write(vals)
+        if "partner_types" in vals:
+            CUSTOMER.stamp(self)
+        return result
+
+    @api.constrains("customer_group", "territory")
+    def _check_leaf_nodes(self) -> None:
+        for partner in self:
+            for name, label in LEAF_FIELDS.items():
+                node = partner[name]
+                if node and node.is_group:
+                    raise ValidationError(
+                        f"Cannot assign a group node. Select a non-group (leaf) node: {label} {node.name!r} of "
+                        f"{partner.name!r} is a group node",
+                        code=GROUP_ASSIGNMENT, status=422,
+                    )
+
+    @api.model
+    def check_leaf_assignment(self, field_name: str, nodes: Any) -> None:
+        """Refuse turning ``nodes`` into group nodes while customers are assigned to them."""
+        if not nodes:
+            return
+        holder = self.sudo().with_context(active_test=False).search([(field_name, "in", nodes.ids)], limit=1)
+        if holder:
+            node = holder[field_name]
+            raise ValidationError(
+                f"{LEAF_FIELDS[field_name]} {node.name!r} cannot become a group node: customer {holder.name!r} "
+                f"is assigned to it",
+                code=GROUP_ASSIGNMENT, status=422,
+            )
+
+    @api.constrains("is_internal_customer", "company_id")
+    def _check_internal_customer(self) -> None:
+        check_single_internal(self, "is_internal_customer", "customer")
+
+    @api.constrains("default_currency")
+    def _check_account_currencies(self) -> None:
+        for partner in self:
+            for account in partner.customer_accounts:
+                check_account_currency(partner, account)
+
+    # -- credit ------------------------------------------------------------------------
+
+    def credit_limit_for(self, company_id: int) -> Any:
+        """This customer's credit limit record for the company (empty when none)."""
+        self.ensure_one()
+        return self.credit_limits.filtered(lambda limit: limit.company_id.id == company_id)
+
+    def credit_outstanding(self, company_id: int, exclude_order_ids: Sequence[int] = ()) -> Decimal:
+        """What the customer owes the company: the total of its confirmed, unpaid sales orders."""
+        self.ensure_one()
+        orders = self.env["sale.order"].sudo()._sql
+        query = sa.select(sa.func.coalesce(sa.func.sum(orders.c.amount_total), 0)).where(
+            orders.c.partner_id == self.id, orders.c.company_id == company_id,
+            orders.c.state == "sale", orders.c.is_paid.is_not(True),
+        )
+        if exclude_order_ids:
+            query = query.where(orders.c.id.not_in(list(exclude_order_ids)))
+        return Decimal(str(self.env.execute(query).scalar_one())).quantize(Decimal("0.01"))

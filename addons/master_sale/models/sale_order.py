@@ -1,0 +1,162 @@
+"""A minimal quotation → sales order with the customer checks of document 003.
+
+States: ``draft`` (quotation) → ``sale`` (sales order) → ``cancel``.  A frozen
+customer gets no new quotation nor order; confirming checks the customer's
+credit limit for the order's company: confirmed, unpaid orders plus this one
+may not exceed it unless the limit is bypassed.  On PostgreSQL the customer's
+row is locked while checking, so two concurrent confirmations cannot both
+slip under the limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from kernel.db import utcnow
+from kernel.exceptions import UserError
+from kernel.orm import Model, api, fields
+
+STATES = [("draft", "Quotation"), ("sale", "Sales Order"), ("cancel", "Cancelled")]
+TRANSITIONS = {"sale": {"draft"}, "cancel": {"draft", "sale"}, "draft": {"cancel"}}
+BLOCKED = 403
+
+
+def _default_company(model: Any) -> Any:
+    return model.env.user.company_id.id or False
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+class SaleOrder(Model):
+    _name = "sale.order"
+    _description = "Sales Order"
+    _order = "date_order desc, id desc"
+
+    name = fields.Char("Order Reference", required=True, readonly=True, copy=False, default="New", index=True)
+    partner_id = fields.Many2one("basepartner", "Customer", required=True, ondelete="restrict", index=True)
+    company_id = fields.Many2one("res.company", "Company", ondelete="restrict", index=True, default=_default_company)
+    date_order = fields.Datetime("Order Date", required=True, default=lambda model: utcnow())
+    state = fields.Selection(STATES, "Status", required=True, default="draft", readonly=True, copy=False)
+    order_line = fields.One2many("sale.order.line", "order_id", "Order Lines")
+    amount_total = fields.Monetary("Total", compute="_compute_amount_total", store=True)
+    is_paid = fields.Boolean("Paid", copy=False, help="Paid orders no longer count against the credit limit")
+
+    @api.depends("order_line.price_subtotal")
+    def _compute_amount_total(self) -> None:
+        for order in self:
+            order.amount_total = sum((line.price_subtotal for line in order.order_line), start=Decimal(0))
+
+    def create(self, vals_list: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Any:
+        many = [dict(vals) for vals in ([vals_list] if isinstance(vals_list, Mapping) else vals_list)]
+        _check_not_frozen(self.env["basepartner"].browse([v["partner_id"] for v in many if v.get("partner_id")]))
+        sequences = self.env["ir.sequence"].sudo()
+        for vals in many:
+            if vals.get("name", "New") == "New":
+                vals["name"] = sequences.next_by_code("sale.order", company_id=vals.get("company_id") or None)
+        return super().create(many)
+
+    def write(self, vals: Mapping[str, Any]) -> bool:
+        if "state" in vals:
+            raise UserError("Sales Order: change the status with its buttons (confirm, cancel, reset)",
+                            code="SALE_STATE")
+        if vals.get("partner_id"):
+            if self.filtered(lambda order: order.state != "draft"):
+                raise UserError("Sales Order: only a quotation can change customer", code="SALE_STATE")
+            _check_not_frozen(self.env["basepartner"].browse(vals["partner_id"]))
+        return super().write(vals)
+
+    def _move_to(self, state: str) -> None:
+        for order in self:
+            if order.state not in TRANSITIONS[state]:
+                raise UserError(
+                    f"Sales Order {order.name}: cannot go from {dict(STATES)[order.state]} to {dict(STATES)[state]}",
+                    code="SALE_STATE",
+                )
+        super().write({"state": state})
+
+    def action_confirm(self) -> dict[str, Any]:
+        """Turn quotations into sales orders after the freeze and credit checks."""
+        for order in self:
+            if order.state not in TRANSITIONS["sale"]:
+                raise UserError(f"Sales Order {order.name}: only a quotation can be confirmed", code="SALE_STATE")
+        _check_not_frozen(self.mapped("partner_id"))
+        self._check_credit()
+        self._move_to("sale")
+        return {"state": "sale", "warnings": []}
+
+    def action_cancel(self) -> dict[str, Any]:
+        self._move_to("cancel")
+        return {"state": "cancel", "warnings": []}
+
+    def action_draft(self) -> dict[str, Any]:
+        self._move_to("draft")
+        return {"state": "draft", "warnings": []}
+
+    def _check_credit(self) -> None:
+        """Refuse (PARTY_CREDIT_EXCEEDED, 403) orders that take a customer over its limit for the company."""
+        groups: dict[tuple[int, int], Any] = {}
+        for order in self:
+            if order.company_id:
+                key = (order.partner_id.id, order.company_id.id)
+                groups[key] = groups.get(key, self.browse()) | order
+        if not groups:
+            return
+        self._lock_customers(sorted({partner_id for partner_id, _ in groups}))
+        for (partner_id, company_id), orders in groups.items():
+            partner = self.env["basepartner"].sudo().browse(partner_id)
+            limit = partner.credit_limit_for(company_id)
+            if not limit or not limit.amount or limit.bypass_credit_limit_check:
+                continue
+            outstanding = partner.credit_outstanding(company_id, exclude_order_ids=orders.ids)
+            amount = sum((order.amount_total for order in orders), start=Decimal(0))
+            if outstanding + amount <= limit.amount:
+                continue
+            excess = outstanding + amount - limit.amount
+            self.env.publish("customer.credit_exceeded", {
+                "customer_id": partner.id, "company": company_id, "outstanding": _money(outstanding),
+                "credit_limit": _money(limit.amount), "transaction_amount": _money(amount),
+            })
+            raise UserError(
+                f"Customer credit limit exceeded for {partner.name!r} at {limit.company_id.name!r}: outstanding "
+                f"{_money(outstanding)} plus this transaction {_money(amount)} exceeds the limit "
+                f"{_money(limit.amount)} by {_money(excess)}",
+                code="PARTY_CREDIT_EXCEEDED", status=BLOCKED,
+            )
+
+    def _lock_customers(self, partner_ids: list[int]) -> None:
+        """Serialise credit checks per customer on databases with row locks (SQLite locks the whole file)."""
+        if self.env.connection.dialect.name == "sqlite":
+            return
+        table = self.env["basepartner"]._sql
+        self.env.execute(sa.select(table.c.id).where(table.c.id.in_(partner_ids)).with_for_update())
+
+
+def _check_not_frozen(partners: Any) -> None:
+    for partner in partners:
+        if partner.customer_is_frozen:
+            raise UserError(f"Customer {partner.name!r} is frozen: no new sales orders", code="PARTY_CUSTOMER_FROZEN",
+                            status=BLOCKED)
+
+
+class SaleOrderLine(Model):
+    _name = "sale.order.line"
+    _description = "Sales Order Line"
+    _order = "order_id, sequence, id"
+
+    order_id = fields.Many2one("sale.order", "Order", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer("Sequence", default=10)
+    name = fields.Char("Description", required=True)
+    product_uom_qty = fields.Decimal("Quantity", digits=(16, 3), default=1)
+    price_unit = fields.Monetary("Unit Price", default=0)
+    price_subtotal = fields.Monetary("Subtotal", compute="_compute_price_subtotal", store=True)
+
+    @api.depends("product_uom_qty", "price_unit")
+    def _compute_price_subtotal(self) -> None:
+        for line in self:
+            line.price_subtotal = (line.product_uom_qty or Decimal(0)) * (line.price_unit or Decimal(0))
