@@ -18,6 +18,7 @@ from .config import load_settings
 from .exceptions import KernelError, UserError
 from .kernel import Kernel
 from .orm.migrations import write_revision
+from .security import audit_cli
 
 log = logging.getLogger("kernel.cli")
 
@@ -103,6 +104,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     revoke = apikey_commands.add_parser("revoke", help="revoke a key by its id")
     revoke.add_argument("key_id", metavar="ID", type=int, help="the id printed when the key was created")
     revoke.set_defaults(handler=_apikey_revoke)
+
+    audit = commands.add_parser("audit", parents=[common], help="export the audit trail to CSV")
+    audit_cli.add_arguments(audit)
+    audit.set_defaults(handler=audit_cli.run)
     return parser, commands
 
 

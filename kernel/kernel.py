@@ -31,6 +31,8 @@ from .models import CORE_MODELS
 from .orm.env import SUPERUSER_ID, Environment, Transaction
 from .orm.registry import Registry
 from .plugins import AddonPluginManager
+from .security.active_rule import with_active_rule
+from .security.setup import set_admin_password, warn_unprotected_models
 
 BASE_ADDON = "base"
 
@@ -195,7 +197,7 @@ class Kernel:
         layers: list[tuple[str, list[type]]] = [(BASE_ADDON, CORE_MODELS)]
         implementations = {impl.plugin_name: impl for impl in self.plugins.hook.kernel_models.get_hookimpls()}
         for name in self.graph.order(implementations):
-            layers.append((name, list(implementations[name].function() or [])))
+            layers.append((name, with_active_rule(self.manifests[name], implementations[name].function() or [])))
         self._registry = Registry(layers)
         return self._registry
 
@@ -226,7 +228,8 @@ class Kernel:
         with self.engine.begin() as connection:
             kernel_metadata.create_all(connection)
             exists = sa.select(ir_config_parameter.c.id).where(ir_config_parameter.c.key == "database.demo")
-            if connection.execute(exists).first() is None:
+            created = connection.execute(exists).first() is None
+            if created:
                 connection.execute(
                     ir_config_parameter.insert(),
                     [
@@ -235,7 +238,11 @@ class Kernel:
                     ],
                 )
         self.reload()
-        return self.install([BASE_ADDON])
+        installed = self.install([BASE_ADDON])
+        if created:
+            with self.env() as env:
+                set_admin_password(env, admin_password)
+        return installed
 
     def plan_install(self, names: Iterable[str]) -> list[str]:
         """The addons ``install(names)`` would install, in order; changes nothing."""
@@ -264,6 +271,9 @@ class Kernel:
         self._require_initialised()
         if plan.addons:
             PlanRunner(self).run(plan)
+            if plan.action == "install":
+                with self.env() as env:
+                    warn_unprotected_models(env, plan.addons)
         return list(plan.addons)
 
     # -- environments ----------------------------------------------------------

@@ -5,7 +5,9 @@
     "category": "Core",
     "depends": [],
     "data": [
+        "data/res_currency_data.xml",
         "security/base_groups.xml",
+        "security/ir.model.access.csv",
         "security/base.model.access.csv",
         "data/partner_type_data.xml",
         "views/partner_views.xml",

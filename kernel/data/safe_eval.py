@@ -24,6 +24,10 @@ class UnsafeExpression(ValueError):
     """An expression that uses something the evaluator does not allow."""
 
 
+class SafeObject:
+    """Subclass it to let expressions read an object's public attributes (``user.id`` in record rules)."""
+
+
 BINARY: Mapping[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
     ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow,
@@ -142,7 +146,7 @@ class _Evaluator:
         if node.attr.startswith("_") or node.attr in UNSAFE_METHODS:
             raise UnsafeExpression(f"attribute {node.attr!r} is not allowed in data expressions")
         owner = self.visit(node.value)
-        allowed = owner is Command or isinstance(owner, METHOD_OWNERS) or owner in (dt.date, dt.datetime, dt.time, dt.timedelta)
+        allowed = owner is Command or isinstance(owner, (SafeObject, *METHOD_OWNERS)) or owner in (dt.date, dt.datetime, dt.time, dt.timedelta)
         if not allowed:
             raise UnsafeExpression(f"attributes of {type(owner).__name__} are not available in data expressions")
         return getattr(owner, node.attr)

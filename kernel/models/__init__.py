@@ -8,11 +8,14 @@ from ..http.models import HTTP_MODELS
 from ..orm.sequence import IrSequence
 from .ir_model import IrConfigParameter, IrModel, IrModelData, IrModelFields, IrModule
 from .ir_ui import IrActionsWindow, IrUiMenu, IrUiView
-from .res import IrModelAccess, ResBranch, ResCompany, ResGroups, ResUsers
+from .access import IrModelAccess, IrRule
+from .audit import AuditLog
+from .res import ResBranch, ResCompany, ResGroups, ResUsers
+from .res_currency import ResCurrency
 
 CORE_MODELS: list[type] = [
-    IrModule, IrModel, IrModelFields, IrModelData, IrConfigParameter, IrSequence, ResCompany, ResBranch, ResGroups,
-    ResUsers, IrModelAccess, IrUiView, IrActionsWindow, IrUiMenu, *HTTP_MODELS,
+    IrModule, IrModel, IrModelFields, IrModelData, IrConfigParameter, IrSequence, ResCurrency, ResCompany, ResBranch,
+    ResGroups, ResUsers, IrModelAccess, IrRule, IrUiView, IrActionsWindow, IrUiMenu, AuditLog, *HTTP_MODELS,
 ]
 
 __all__ = ["CORE_MODELS"]

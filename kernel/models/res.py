@@ -1,7 +1,7 @@
-"""Companies and users: the minimum every record's ``create_uid`` and sequences need.
+"""Companies, branches, groups and users: who works where, with which rights.
 
-The ``base`` addon and :mod:`kernel.security` extend them (passwords, groups,
-branches, currencies).
+Users' groups, companies and branches feed :mod:`kernel.security`; changing
+them makes the transaction's access decisions be taken again.
 """
 
 from __future__ import annotations
@@ -12,14 +12,17 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ..exceptions import AccessError
+from ..exceptions import AccessError, ValidationError
 from ..orm import api, fields
 from ..orm.models import Model
+from ..security.access import group_id, user_groups
+from .access import SecurityData
 
 LOGIN_FAILED = "Wrong login/password"
 _hasher = PasswordHasher()
 # Verified against when the login is unknown, so that a wrong login costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not a password")
+SELF_WRITEABLE = frozenset({"company_id", "branch_id", "lang", "tz"})
 
 
 class ResCompany(Model):
@@ -28,6 +31,8 @@ class ResCompany(Model):
     _order = "name"
 
     name = fields.Char("Company Name", required=True, unique=True)
+    currency_id = fields.Many2one("res.currency", "Currency", ondelete="restrict")
+    branch_ids = fields.One2many("res.branch", "company_id", "Branches")
     active = fields.Boolean("Active", default=True)
 
 
@@ -44,7 +49,7 @@ class ResBranch(Model):
     _unique = (("company_id", "name"),)
 
 
-class ResGroups(Model):
+class ResGroups(SecurityData, Model):
     _name = "res.groups"
     _description = "Access Group"
     _order = "name"
@@ -55,7 +60,7 @@ class ResGroups(Model):
     comment = fields.Text("Comment")
 
 
-class ResUsers(Model):
+class ResUsers(SecurityData, Model):
     _name = "res.users"
     _description = "User"
     _order = "login"
@@ -63,7 +68,7 @@ class ResUsers(Model):
     name = fields.Char("Name", required=True)
     login = fields.Char("Login", required=True, unique=True, size=128)
     active = fields.Boolean("Active", default=True)
-    password = fields.Char("Password", copy=False, size=255)
+    password = fields.Char("Password", copy=False, size=255, groups="base.group_system")
     lang = fields.Char("Language", default="en_US", size=16)
     tz = fields.Char("Time Zone", default="UTC", size=64)
     company_id = fields.Many2one("res.company", "Company", ondelete="restrict")
@@ -74,10 +79,59 @@ class ResUsers(Model):
 
     def create(self, vals_list: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> "ResUsers":
         many = [vals_list] if isinstance(vals_list, Mapping) else list(vals_list)
-        return super().create([_hash_password(vals) for vals in many])
+        return super().create([_allow_current(_hash_password(vals)) for vals in many])
 
     def write(self, vals: Mapping[str, Any]) -> bool:
+        """Users may change their own preferences (current company and branch, language, time zone)."""
+        if not self.env.su and self._ids == (self.env.uid,) and set(vals) <= SELF_WRITEABLE:
+            self._check_switch(vals)
+            return super(ResUsers, self.sudo()).write(vals)
         return super().write(_hash_password(vals))
+
+    def _check_switch(self, vals: Mapping[str, Any]) -> None:
+        """A user switches only to one of their allowed companies and branches."""
+        user = self.sudo()
+        for current, allowed in (("company_id", "company_ids"), ("branch_id", "branch_ids")):
+            value = vals.get(current)
+            value = value.id if hasattr(value, "_ids") else value
+            if value and value not in user[allowed].ids:
+                raise AccessError(f"You may not switch to a {current[:-3]} you are not allowed.",
+                                  code=f"ACCESS_{current[:-3].upper()}")
+
+    def has_group(self, xmlid: str) -> bool:
+        """Whether the user is in the group of external id ``xmlid``, directly or through implied groups."""
+        self.ensure_one()
+        group = group_id(self.env, xmlid)
+        return group is not None and group in user_groups(self.env, self.id)
+
+    @api.model
+    def change_password(self, old_password: str, new_password: str) -> bool:
+        """The current user's new password, once the old one is confirmed."""
+        user = self.env.user
+        if self.authenticate(user.login, old_password) != user.id:
+            raise AccessError(LOGIN_FAILED, code="AUTH_FAILED")
+        if not new_password:
+            raise ValidationError("the new password cannot be empty", code="PASSWORD_EMPTY")
+        user.write({"password": new_password})
+        return True
+
+    @api.constrains("company_id", "company_ids", "branch_id", "branch_ids")
+    def _check_companies(self) -> None:
+        """A user works only in allowed companies and branches, and branches of allowed companies."""
+        for user in self.sudo():
+            if user.company_id and user.company_id not in user.company_ids:
+                raise ValidationError(
+                    f"User {user.login}: company {user.company_id.name!r} is not one of the allowed companies",
+                    code="USER_COMPANY_NOT_ALLOWED")
+            if user.branch_id and user.branch_id not in user.branch_ids:
+                raise ValidationError(
+                    f"User {user.login}: branch {user.branch_id.name!r} is not one of the allowed branches",
+                    code="USER_BRANCH_NOT_ALLOWED")
+            foreign = user.branch_ids.filtered(lambda branch: branch.company_id not in user.company_ids)
+            if foreign:
+                raise ValidationError(
+                    f"User {user.login}: branch {foreign[0].name!r} belongs to a company the user is not allowed",
+                    code="USER_BRANCH_NOT_ALLOWED")
 
     @api.model
     def authenticate(self, login: str, password: str) -> int:
@@ -95,26 +149,18 @@ class ResUsers(Model):
         return user.id
 
 
+def _allow_current(vals: dict[str, Any]) -> dict[str, Any]:
+    """A new user given a current company (branch) but no allowed ones is allowed that one."""
+    for current, allowed in (("company_id", "company_ids"), ("branch_id", "branch_ids")):
+        value = vals.get(current)
+        if value and allowed not in vals:
+            vals[allowed] = [(6, 0, [value.id if hasattr(value, "_ids") else value])]
+    return vals
+
+
 def _hash_password(vals: Mapping[str, Any]) -> dict[str, Any]:
     """Passwords are stored as Argon2 hashes only; an empty one means the user cannot log in."""
     vals = dict(vals)
     if "password" in vals:
         vals["password"] = _hasher.hash(vals["password"]) if vals["password"] else None
     return vals
-
-
-class IrModelAccess(Model):
-    """Model-level permissions per group (no group: everyone); loaded from ``*.model.access.csv``."""
-
-    _name = "ir.model.access"
-    _description = "Model Access"
-    _order = "model_id, group_id, name"
-
-    name = fields.Char("Name", required=True)
-    model_id = fields.Many2one("ir.model", "Model", required=True, ondelete="cascade", index=True)
-    group_id = fields.Many2one("res.groups", "Group", ondelete="cascade", index=True)
-    perm_read = fields.Boolean("Read Access", default=False)
-    perm_write = fields.Boolean("Write Access", default=False)
-    perm_create = fields.Boolean("Create Access", default=False)
-    perm_unlink = fields.Boolean("Delete Access", default=False)
-    active = fields.Boolean("Active", default=True)

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..exceptions import MissingError, ValidationError
+from ..security import companies as company_scope
 
 if TYPE_CHECKING:
     from ..kernel import Kernel
@@ -35,6 +36,7 @@ class Transaction:
         self.cache: dict[Field, dict[int, Any]] = {}
         self.computing: dict[Field, set[int]] = {}
         self.xmlid_cache: dict[str, tuple[str, int]] = {}
+        self.access_cache: dict[tuple[Any, ...], Any] = {}  # kernel.security's decisions
 
     def cache_for(self, field: Field) -> dict[int, Any]:
         try:
@@ -126,6 +128,24 @@ class Environment:
     @property
     def user(self) -> BaseModel:
         return self(su=True)["res.users"].browse(self.uid)
+
+    @property
+    def company(self) -> BaseModel:
+        """The current company: the first of the context's ``allowed_company_ids``, else the user's."""
+        return company_scope.current_records(self, "company")
+
+    @property
+    def companies(self) -> BaseModel:
+        """The companies the environment works in (checked against the user's allowed ones)."""
+        return company_scope.allowed_records(self, "company")
+
+    @property
+    def branch(self) -> BaseModel:
+        return company_scope.current_records(self, "branch")
+
+    @property
+    def branches(self) -> BaseModel:
+        return company_scope.allowed_records(self, "branch")
 
     @property
     def lang(self) -> str | None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import sqlalchemy as sa
 
 from ...exceptions import ModelDefinitionError, ValidationError
+from ...security import guards
 
 if TYPE_CHECKING:
     from ..models import BaseModel
@@ -171,6 +172,8 @@ class Field:
         if len(ids) != 1:
             raise ValueError(f"expected a single record of {record._name}, got {len(ids)}: {record}")
         record_id = ids[0]
+        if not record.env.su:
+            guards.check_field_read(record, self)
         values = record.env.transaction.cache_for(self)
         try:
             value = values[record_id]
