@@ -6,10 +6,10 @@ They are the first layer of every registry, attributed to ``base``; the
 
 from ..http.models import HTTP_MODELS
 from ..orm.sequence import IrSequence
-from .ir_model import IrConfigParameter, IrModel, IrModelData, IrModelFields, IrModule
-from .ir_ui import IrActionsWindow, IrUiMenu, IrUiView
 from .access import IrModelAccess, IrRule
 from .audit import AuditLog
+from .ir_model import IrConfigParameter, IrModel, IrModelData, IrModelFields, IrModule
+from .ir_ui import IrActionsWindow, IrUiMenu, IrUiView
 from .res import ResBranch, ResCompany, ResGroups, ResUsers
 from .res_currency import ResCurrency
 
