@@ -83,7 +83,8 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     web = getattr(request.module, "WEB_SETTINGS", {})
     with installed_kernel(request.param, folder, ADDONS_PATH, ["http_items"]) as kernel:
         with kernel.env() as env:
-            uid = env["res.users"].create({"name": "Tester", "login": LOGIN, "password": PASSWORD}).id
+            uid = env["res.users"].create({"name": "Tester", "login": LOGIN, "password": PASSWORD,
+                                         "group_ids": [(6, 0, [env.ref("base.group_user").id])]}).id
         config = write_config(folder / "erp.toml", kernel.url, web, getattr(request.module, "EXTRA_ALIASES", ()))
         port = free_port()
         log = folder / "serve.log"

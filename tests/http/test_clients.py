@@ -67,6 +67,8 @@ def test_xmlrpc_documented_examples(server, proxy) -> None:
     def call(method: str, *args: object, **kwargs: object) -> object:
         return models.execute_kw(server.db, uid, server.password, "test.item", method, list(args), kwargs)
 
+    assert call("check_access_rights", "read", raise_exception=False) is True
+    assert call("check_access_rights", "unlink", raise_exception=False) is True
     first = call("create", {"name": "xml first", "qty": 2, "price": 9.99, "moment": "2024-05-01 10:30:00"})
     second = call("create", {"name": "xml second", "qty": 3})
     assert call("search", [["name", "like", "xml "]]) == [first, second]

@@ -97,6 +97,7 @@ class Partner(Model):
     _description = "Partner"
     _order = "name"
     _duplicate_code = "PARTY_DUPLICATE_CONTACT"
+    _active_rule = True  # a partner with a company (and branch) is seen only by users allowed in them
 
     name = fields.Char("Partner Name", required=True, size=255, index=True)
     entity_type = fields.Selection(ENTITY_TYPES, "Entity Type", required=True, default="individual")

@@ -7,7 +7,7 @@ import logging
 import pytest
 from conftest import ADDONS_PATH, ALL_CUSTOMERS, as_user, names
 
-from kernel import AccessError
+from kernel import AccessError, ValidationError
 from kernel.security.access import user_groups
 from kernel.security.setup import unprotected_models, warn_unprotected_models
 
@@ -58,6 +58,13 @@ def test_model_access_per_operation(env, login, allowed):
             with pytest.raises(AccessError, match=r"not allowed to delete Customer \(sec.customer\) records") as info:
                 run()
             assert info.value.code == "ACCESS_MODEL" and info.value.status == 403
+    answers = {operation: customers.check_access_rights(operation, raise_exception=False) for operation in operations}
+    assert answers == {operation: operation in allowed for operation in operations}, "what Odoo's clients ask"
+    if "unlink" not in allowed:
+        with pytest.raises(AccessError):
+            customers.check_access_rights("unlink")
+    with pytest.raises(ValidationError, match="unknown operation 'drop'"):
+        customers.check_access_rights("drop")
 
 
 def test_rows_without_group_apply_to_everyone_and_grant_only_their_permissions(env):
