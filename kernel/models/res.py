@@ -88,6 +88,15 @@ class ResUsers(SecurityData, Model):
             return super(ResUsers, self.sudo()).write(vals)
         return super().write(_hash_password(vals))
 
+    def _read_cached(self, wanted: Sequence[Any], load: str = "_classic_read") -> list[dict[str, Any]]:
+        """Password hashes never leave the server: ``password`` reads as ``False`` in ``read`` and
+        ``search_read``, for everyone."""
+        rows = super()._read_cached(wanted, load)
+        for row in rows:
+            if "password" in row:
+                row["password"] = False
+        return rows
+
     def _check_switch(self, vals: Mapping[str, Any]) -> None:
         """A user switches only to one of their allowed companies and branches."""
         user = self.sudo()

@@ -13,6 +13,8 @@ def test_passwords_are_hashed_and_checked(kernel):
         user = env["res.users"].create({"name": "Rep", "login": "rep", "password": "s3cret"})
         assert user.password.startswith("$argon2") and "s3cret" not in user.password
         assert env["res.users"].authenticate("rep", "s3cret") == user.id
+        assert user.read(["login", "password"]) == [{"id": user.id, "login": "rep", "password": False}]
+        assert all(row["password"] is False for row in env["res.users"].search_read([], ["password"])), "hashes stay inside"
         user.write({"password": "changed"})
         assert env["res.users"].authenticate("rep", "changed") == user.id
 
