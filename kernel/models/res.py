@@ -6,6 +6,7 @@ them makes the transaction's access decisions be taken again.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -19,9 +20,16 @@ from ..security.access import group_id, user_groups
 from .access import SecurityData
 
 LOGIN_FAILED = "Wrong login/password"
-_hasher = PasswordHasher()
-# Verified against when the login is unknown, so that a wrong login costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password")
+# OWASP's Argon2id setting (19 MiB, 2 passes): argon2-cffi's default takes 64 MiB per hash, which would
+# push every web worker past its memory budget at each login.
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the login is unknown, so that a wrong login costs as long as a wrong password."""
+    return _hasher.hash("not a password")
+
 SELF_WRITEABLE = frozenset({"company_id", "branch_id", "lang", "tz"})
 
 
@@ -148,7 +156,7 @@ class ResUsers(SecurityData, Model):
         user = self.sudo().with_context(active_test=True).search([("login", "=", login)], limit=1) if login else self.browse()
         stored = user.password if user else None
         try:
-            _hasher.verify(stored or _DUMMY_HASH, password or "")
+            _hasher.verify(stored or _dummy_hash(), password or "")
         except (VerificationError, InvalidHashError):
             raise AccessError(LOGIN_FAILED, code="AUTH_FAILED") from None
         if not stored:
