@@ -123,7 +123,7 @@ def search_state(view: SearchView, fields: dict[str, dict[str, Any]], rec_name: 
         chips.append((chosen.label, "f", name))
     for domains in by_group.values():
         domain += _or(domains)
-    for text_filter in args.getlist("cf"):
+    for text_filter in filter(None, args.getlist("cf")):
         term, label = custom_term(fields, text_filter)
         domain += term
         chips.append((label, "cf", text_filter))
