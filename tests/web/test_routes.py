@@ -1,0 +1,181 @@
+"""The client's routes through werkzeug's test client, on both databases: good paths and bad input."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from typing import Any
+
+from conftest import WebClient, csrf_of
+
+from kernel import Kernel
+from kernel.http.app import Application
+
+CONTACTS = "/web/action/1"
+
+
+def count(kernel: Kernel, model: str, domain: list[Any] | None = None) -> int:
+    with kernel.env() as env:
+        return env[model].with_context(active_test=False).search_count(domain or [])
+
+
+def test_the_client_sends_visitors_to_the_login_page_and_back(web_app: Application) -> None:
+    client = WebClient(web_app)
+    response = client.get(f"{CONTACTS}?view=list")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/web/login?redirect=%2Fweb%2Faction%2F1%3Fview%3Dlist"
+    client.token = csrf_of(client.get("/web/login").text)
+    logged = client.post("/web/login", {"login": "admin", "password": "admin", "redirect": f"{CONTACTS}?view=list"})
+    assert logged.headers["Location"] == f"{CONTACTS}?view=list"
+    assert client.get(f"{CONTACTS}?view=list").status_code == 200
+
+
+def test_login_refuses_a_missing_csrf_token_and_foreign_redirects(web_app: Application) -> None:
+    client = WebClient(web_app)
+    client.get("/web/login")
+    refused = client.post("/web/login", {"login": "admin", "password": "admin"}, csrf=False)
+    assert refused.status_code == 403 and "CSRF" in refused.text
+    assert client.get("/web").status_code == 303
+    client.token = csrf_of(client.get("/web/login").text)
+    response = client.post("/web/login", {"login": "admin", "password": "admin", "redirect": "//evil.example/x"})
+    assert response.headers["Location"] == "/web"
+
+
+def test_bad_credentials_get_one_generic_message_then_throttling(web_app: Application) -> None:
+    client = WebClient(web_app)
+    client.token = csrf_of(client.get("/web/login").text)
+    unknown = client.post("/web/login", {"login": "ghost", "password": "nope"})
+    assert unknown.status_code == 401 and "Wrong login or password." in unknown.text
+    for _ in range(web_app.web.login_max_failures - 1):  # the client's address counts every failure
+        response = client.post("/web/login", {"login": "admin", "password": "nope"})
+        assert response.status_code == 401 and "Wrong login or password." in response.text
+    throttled = client.post("/web/login", {"login": "admin", "password": "admin"})
+    assert throttled.status_code == 429 and "Too many login failures" in throttled.text
+
+
+def test_pages_carry_the_csp_and_no_inline_script_or_style(admin: WebClient) -> None:
+    for url in ("/web", CONTACTS, f"{CONTACTS}?view=list&f=vendor&g=entity_type", f"{CONTACTS}/new", f"{CONTACTS}/import"):
+        response = admin.get(url)
+        assert response.status_code == 200, url
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+        assert "style-src 'self'" in response.headers["Content-Security-Policy"]
+        html = response.text
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
+        assert " style=" not in html and "<style" not in html and " onclick=" not in html, url
+        for form in re.findall(r'<form[^>]*method="post"[^>]*>.*?</form>', html, re.S):
+            assert 'name="csrf_token"' in form, url
+
+
+def test_saving_without_csrf_token_is_refused_and_writes_nothing(admin: WebClient, web_kernel: Kernel) -> None:
+    response = admin.post(f"{CONTACTS}/new", {"name": "No Token"}, csrf=False)
+    assert response.status_code == 403
+    assert count(web_kernel, "basepartner", [("name", "=", "No Token")]) == 0
+    saved = admin.post(f"{CONTACTS}/new", {"name": "With Token", "entity_type": "individual"})
+    assert saved.status_code == 303
+    assert count(web_kernel, "basepartner", [("name", "=", "With Token")]) == 1
+
+
+def test_a_form_error_is_shown_on_its_field_and_keeps_the_input(admin: WebClient, web_kernel: Kernel) -> None:
+    admin.post(f"{CONTACTS}/new", {"name": "Holder", "email": "same@example.com", "entity_type": "individual"})
+    response = admin.post(f"{CONTACTS}/new", {"name": "Second", "email": "same@example.com", "entity_type": "company"})
+    assert response.status_code == 422
+    assert re.search(r'data-field="email".*?class="field-error"[^>]*>Partner: Email', response.text, re.S)
+    assert 'value="Second"' in response.text
+    bad_date = admin.post(f"{CONTACTS}/new", {"name": "Third", "entity_type": "individual", "on_hold": "1",
+                                              "release_date": "31/31/2020"})
+    assert bad_date.status_code == 422 and "Hold Release Date: invalid value" in bad_date.text
+    assert count(web_kernel, "basepartner", [("name", "in", ["Second", "Third"])]) == 0
+
+
+def test_unknown_action_model_filter_and_button_are_refused_by_name(admin: WebClient) -> None:
+    assert admin.get("/web/action/999").status_code == 404
+    unknown_filter = admin.get(f"{CONTACTS}?view=list&f=nope")
+    assert unknown_filter.status_code == 400 and "unknown filter 'nope'" in unknown_filter.text
+    bad_sort = admin.get(f"{CONTACTS}?view=list&order=password")
+    assert bad_sort.status_code == 400 and "cannot sort by" in bad_sort.text
+    bad_custom = admin.get(f"{CONTACTS}?view=list&cf=nope|=|x")
+    assert bad_custom.status_code == 400 and "'nope' is not a searchable field" in bad_custom.text
+    answer = admin.json("/web/json/name_search", {"model": "no.such.model", "term": "x"})
+    assert answer["error"]["data"]["message"] == "unknown model 'no.such.model'"
+    button = admin.post(f"{CONTACTS}/new", {"name": "B", "__call": "unlink"})
+    assert button.status_code == 403 and "'unlink' is not a button of this form" in button.text
+
+
+def test_json_routes_need_the_csrf_header(admin: WebClient) -> None:
+    answer = admin.json("/web/json/name_search", {"model": "basepartnercategory", "term": ""}, csrf=False)
+    assert "CSRF" in answer["error"]["data"]["message"]
+
+
+def test_a_forbidden_record_is_refused(web_app: Application, web_kernel: Kernel) -> None:
+    with web_kernel.env() as env:
+        action = env["ir.actions.window"].create({"name": "Parameters", "res_model": "ir.config_parameter",
+                                                  "view_mode": "list,form"})
+        parameter = env["ir.config_parameter"].search([], limit=1) or env["ir.config_parameter"].create(
+            {"key": "web.test", "value": "1"})
+    clerk = WebClient(web_app)
+    assert clerk.login("clerk", "clerk").status_code == 303
+    response = clerk.get(f"/web/action/{action.id}/{parameter.id}")
+    assert response.status_code == 403
+    listing = clerk.get(f"/web/action/{action.id}?view=list")
+    assert listing.status_code == 403
+
+
+def test_switching_to_a_company_not_allowed_is_refused(admin: WebClient, web_kernel: Kernel) -> None:
+    with web_kernel.env() as env:
+        other = env["res.company"].create({"name": "Elsewhere"}).id
+    response = admin.post("/web/switch_company", {"company_id": str(other)})
+    assert response.status_code == 403 and "not one of your allowed companies" in response.text
+
+
+def test_mass_archive_delete_and_csv_export(admin: WebClient, web_kernel: Kernel) -> None:
+    with web_kernel.env() as env:
+        ids = env["basepartner"].create([{"name": f"P{i}", "email": f"p{i}@example.com"} for i in range(3)]).ids
+    archived = admin.post(f"{CONTACTS}/mass", {"op": "archive", "ids": [str(ids[0])]})
+    assert archived.status_code == 303 and "1%20record(s)%20archived" in archived.headers["Location"]
+    assert count(web_kernel, "basepartner", [("id", "=", ids[0]), ("active", "=", False)]) == 1
+    admin.post(f"{CONTACTS}/mass", {"op": "delete", "ids": [str(ids[1])]})
+    assert count(web_kernel, "basepartner", [("id", "=", ids[1])]) == 0
+    assert admin.post(f"{CONTACTS}/mass", {"op": "explode", "ids": [str(ids[2])]}).status_code == 400
+    exported = admin.post(f"{CONTACTS}/export", {"format": "csv", "search": "q=P2"})
+    rows = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))
+    assert rows[0][0] == "Partner Name" and [row[0] for row in rows[1:]] == ["P2"]
+    assert admin.post(f"{CONTACTS}/export", {"format": "pdf"}).status_code == 400
+
+
+def upload(client: WebClient, content: bytes, mode: str = "import") -> Any:
+    return client.post(f"{CONTACTS}/import", {"mode": mode, "file": (io.BytesIO(content), "partners.csv")},
+                       content_type="multipart/form-data")
+
+
+def test_import_is_all_or_nothing(admin: WebClient, web_kernel: Kernel) -> None:
+    before = count(web_kernel, "basepartner")
+    bad = upload(admin, b"name,email,entity_type\nA,a@example.com,individual\nB,b@example.com,robot\n")
+    assert bad.status_code == 422 and "Line 3" in bad.text and "robot" in bad.text
+    assert count(web_kernel, "basepartner") == before
+    tested = upload(admin, b"name,Email\nC,c@example.com\n", mode="test")
+    assert "All 1 row(s) are valid" in tested.text and count(web_kernel, "basepartner") == before
+    done = upload(admin, b"name,Email\nC,c@example.com\nD,d@example.com\n")
+    assert "2 record(s) imported" in done.text and count(web_kernel, "basepartner") == before + 2
+
+
+def test_bad_import_files_are_refused_with_a_reason(admin: WebClient, web_kernel: Kernel) -> None:
+    before = count(web_kernel, "basepartner")
+    for content, reason in ((b"\xff\xfe\x00bad", "not UTF-8"), (b"", "the file is empty"),
+                            (b"name,password\nx,y\n", "column 'password' is not an importable field")):
+        response = upload(admin, content)
+        assert response.status_code == 400 and reason in html.unescape(response.text), reason
+    assert count(web_kernel, "basepartner") == before
+
+
+def test_kanban_move_writes_the_column_value(admin: WebClient, web_kernel: Kernel) -> None:
+    with web_kernel.env() as env:
+        partner = env["basepartner"].create({"name": "Mover", "entity_type": "individual"})
+    moved = admin.json("/web/json/kanban_move", {"model": "basepartner", "id": partner.id, "field": "entity_type",
+                                                 "value": "company"})
+    assert moved["result"]["value"] == "company"
+    bad = admin.json("/web/json/kanban_move", {"model": "basepartner", "id": partner.id, "field": "name", "value": "x"})
+    assert "not a many2one or selection field" in bad["error"]["data"]["message"]
+    with web_kernel.env() as env:
+        assert env["basepartner"].browse(partner.id).entity_type == "company"
