@@ -179,3 +179,34 @@ def test_kanban_move_writes_the_column_value(admin: WebClient, web_kernel: Kerne
     assert "not a many2one or selection field" in bad["error"]["data"]["message"]
     with web_kernel.env() as env:
         assert env["basepartner"].browse(partner.id).entity_type == "company"
+
+
+def test_one2many_lines_are_edited_inline_and_buttons_call_methods(admin: WebClient, web_kernel: Kernel) -> None:
+    with web_kernel.env() as env:
+        vendor = env["basepartner"].create({"name": "Supplier", "partner_types": [(4, env.ref("base.base_partner_type_vendor").id)]})
+        rfq_action = env.ref("core_purchase.action_purchase_rfq").id
+    url = f"/web/action/{rfq_action}"
+    form = admin.get(f"{url}/new").text
+    assert "data-line-template" in form and "Add a line" in form
+    created = admin.post(f"{url}/new", {"partner_id": str(vendor.id), "date_order": "2026-01-05T10:00", "order_line.0.id": "", "order_line.0.name": "Bolts",
+                                        "order_line.0.product_qty": "2", "order_line.0.price_unit": "10.5"})
+    assert created.status_code == 303, created.text
+    order_url = created.headers["Location"].split("?")[0]
+    with web_kernel.env() as env:
+        order = env["purchase.order"].search([("partner_id", "=", vendor.id)])
+        line_id = order.order_line.id
+        assert [(line.name, float(line.product_qty)) for line in order.order_line] == [("Bolts", 2.0)]
+    listing = admin.get(f"{url}?view=list").text
+    assert re.search(r'<td class="total">21\.00</td>', listing)
+    updated = admin.post(order_url, {"partner_id": str(vendor.id), "date_order": "2026-01-05T10:00", "order_line.0.id": str(line_id),
+                                     "order_line.0.name": "Bolts", "order_line.0.product_qty": "3",
+                                     "order_line.0.price_unit": "10.5", "order_line.0.delete": "1",
+                                     "order_line.1.id": "", "order_line.1.name": "Nuts", "order_line.1.product_qty": "1",
+                                     "order_line.1.price_unit": "2", "__call": "button_confirm"})
+    assert updated.status_code == 303, updated.text
+    with web_kernel.env() as env:
+        order = env["purchase.order"].browse(order.id)
+        assert [line.name for line in order.order_line] == ["Nuts"] and order.state == "purchase"
+    bad = admin.post(order_url, {"partner_id": str(vendor.id), "date_order": "2026-01-05T10:00", "order_line.0.id": "", "order_line.0.name": "X",
+                                 "order_line.0.product_qty": "many"})
+    assert bad.status_code == 422 and "Order Lines: invalid value" in html.unescape(bad.text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
@@ -14,6 +13,7 @@ from kernel.http.request import Request
 from kernel.http.routing import Route
 
 from ..render.form import FormRenderer
+from ..render.one2many import line_commands, parse_value
 from ..render.templating import page, redirect
 from .actions import Screen, load_screen
 from .common import login_required, savepoint, shell
@@ -65,38 +65,24 @@ def command_ids(value: list[Any]) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
-def parse_submission(request: Request, screen: Screen, editable: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+def parse_submission(request: Request, screen: Screen, renderer: FormRenderer) -> tuple[dict[str, Any], dict[str, str]]:
     """Write values from the posted form for the fields the form lets the user edit, and per-field input errors."""
     form, vals, errors = request.form, {}, {}
-    for name, _widget in editable.items():
+    for name in renderer.editable:
         description = screen.fields[name]
         kind = description["type"]
-        raw = form.get(name, "")
         try:
-            if kind == "boolean":
-                vals[name] = name in form
-            elif kind == "many2many":
+            if kind == "many2many":
                 vals[name] = [(6, 0, [int(i) for i in form.getlist(name)])]
-            elif kind == "many2one":
-                vals[name] = int(raw) if raw else False
-            elif kind == "integer":
-                vals[name] = int(raw) if raw.strip() else 0
-            elif kind in ("float", "monetary"):
-                vals[name] = float(raw) if raw.strip() else 0.0
-            elif kind == "date":
-                vals[name] = dt.date.fromisoformat(raw) if raw else False
-            elif kind == "datetime":
-                vals[name] = dt.datetime.fromisoformat(raw) if raw else False
-            elif kind == "selection":
-                if raw and raw not in dict(description.get("selection") or []):
-                    raise ValueError(f"{raw!r} is not one of the choices")
-                vals[name] = raw or False
+            elif kind == "one2many":
+                if name in renderer.line_columns:
+                    vals[name] = line_commands(form, name, renderer.line_columns[name], renderer.subfields[name])
             elif kind == "binary":
                 upload = request.files.get(name)
                 if upload is not None and upload.filename:
                     vals[name] = base64.b64encode(upload.read()).decode()
             else:
-                vals[name] = raw if raw != "" else False
+                vals[name] = parse_value(description, form.get(name, ""), name in form)
         except ValueError as exc:
             errors[name] = f"{description.get('string') or name}: invalid value ({exc})"
     return vals, errors
@@ -113,9 +99,35 @@ def error_field(exc: UserError, fields: dict[str, dict[str, Any]], editable: dic
     return None
 
 
+def form_renderer(env: Any, screen: Screen, record: Any, values: dict[str, Any], errors: dict[str, str],
+                  lines: dict[str, list[dict[str, Any]]] | None = None) -> FormRenderer:
+    """A renderer knowing the comodel fields and the current lines of the form's one2many fields."""
+    subfields, current_lines = {}, {}
+    for name, description in screen.fields.items():
+        if description["type"] == "one2many" and f'name="{name}"' in screen.views["form"]["arch"]:
+            comodel = env[description["relation"]]
+            subfields[name] = comodel.fields_get()
+            ids = [rid for rid, _ in values.get(name) or []]
+            current_lines[name] = comodel.browse(ids).read(list(subfields[name])) if ids else []
+    return FormRenderer(screen.fields, values, errors, env=env, subfields=subfields, lines={**current_lines, **(lines or {})})
+
+
+def submitted_lines(env: Any, renderer: FormRenderer, name: str, commands: list[Any]) -> list[dict[str, Any]]:
+    """The lines as the user left them, shown again when the save failed."""
+    existing = {line["id"]: line for line in renderer.lines.get(name, [])}
+    subfields = renderer.subfields[name]
+    lines = []
+    for command in commands:
+        if command[0] == 1:
+            lines.append({**existing.get(command[1], {}), **resolve_names(env, subfields, command[2]), "id": command[1]})
+        elif command[0] == 0:
+            lines.append(resolve_names(env, subfields, command[2]))
+    return lines
+
+
 def render_form(request: Request, screen: Screen, record: Any, values: dict[str, Any], errors: dict[str, str],
-                status: int = 200, general_error: str = "") -> Response:
-    renderer = FormRenderer(screen.fields, values, errors)
+                status: int = 200, general_error: str = "", lines: dict[str, list[dict[str, Any]]] | None = None) -> Response:
+    renderer = form_renderer(request.env, screen, record, values, errors, lines)
     body = renderer.render(screen.views["form"]["arch"])
     name = record.display_name if record else "New"
     action_url = screen.url(f"/{record.id}" if record else "/new")
@@ -148,9 +160,9 @@ def form_save(request: Request, action_id: int, record_id: int | None = None) ->
     env = request.env
     record = _record(request, screen, record_id)
     current = record_values(screen, env, record, list(screen.fields))
-    probe = FormRenderer(screen.fields, current)
+    probe = form_renderer(env, screen, record, current, {})
     probe.render(screen.views["form"]["arch"])
-    vals, errors = parse_submission(request, screen, probe.editable)
+    vals, errors = parse_submission(request, screen, probe)
     method = request.form.get("__call")
     if method and (method not in probe.buttons or method.startswith("_")):
         raise UserError(f"{method!r} is not a button of this form", code="BUTTON_UNKNOWN", status=403)
@@ -172,8 +184,10 @@ def form_save(request: Request, action_id: int, record_id: int | None = None) ->
                 errors[target] = str(exc)
             general = str(exc)
     if errors:
-        shown = {**current, **resolve_names(env, screen.fields, vals)}
-        return render_form(request, screen, record, shown, errors, status=422,
+        shown = {**current, **resolve_names(env, screen.fields, {k: v for k, v in vals.items()
+                                                                 if screen.fields[k]["type"] != "one2many"})}
+        lines = {name: submitted_lines(env, probe, name, vals.get(name) or []) for name in probe.line_columns}
+        return render_form(request, screen, record, shown, errors, status=422, lines=lines,
                            general_error=general or "Some fields are not valid.")
     return redirect(screen.url(f"/{record.id}?notice=Saved"))
 

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from kernel.data.safe_eval import UnsafeExpression, safe_eval
 from kernel.exceptions import UserError
 
+from .one2many import editable_columns, render_lines
 from .values import image_src, input_value
 
 # tags of the arch kept as they are (with their class), anything else unknown is left out
@@ -60,6 +61,10 @@ class FormRenderer:
     errors: dict[str, str] = field(default_factory=dict)
     editable: dict[str, str] = field(default_factory=dict)  # field name -> widget
     buttons: set[str] = field(default_factory=set)
+    env: Any = None
+    subfields: dict[str, dict[str, Any]] = field(default_factory=dict)  # one2many field -> its comodel's fields
+    lines: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # one2many field -> its lines' values
+    line_columns: dict[str, list[str]] = field(default_factory=dict)  # one2many field -> columns edited inline
 
     def __post_init__(self) -> None:
         self.names = modifier_names(self.values)
@@ -150,9 +155,15 @@ class FormRenderer:
         readonly = bool(description.get("readonly")) or evaluate_modifier(node.get("readonly"), self.names)
         required = bool(description.get("required")) or evaluate_modifier(node.get("required"), self.names)
         widget = node.get("widget") or description["type"]
-        if not readonly and description["type"] != "one2many":
+        if not readonly:
             self.editable[name] = widget
-        control = self.widget(name, description, widget, readonly, required, node)
+        if description["type"] == "one2many" and name in self.subfields:
+            sub = next((child for child in node if child.tag in ("list", "tree")), None)
+            columns = list(sub.iterchildren("field")) if sub is not None else []
+            self.line_columns[name] = [] if readonly else editable_columns(columns, self.subfields[name])
+            control = render_lines(self.env, name, node, self.subfields[name], self.lines.get(name, []), readonly)
+        else:
+            control = self.widget(name, description, widget, readonly, required, node)
         error = self.errors.get(name)
         label_text = node.get("string") or description.get("string") or name
         label_class = "" if in_group else ' class="visually-hidden"'
@@ -165,7 +176,7 @@ class FormRenderer:
         for modifier in ("readonly", "required"):
             if not is_literal(node.get(modifier)):
                 data += Markup(' data-%s="%s"') % (modifier, node.get(modifier))
-        css = f"field field-{description['type']}" + (" has-error" if error else "")
+        css = f"field field-{description['type']} {node.get('class') or ''}" + (" has-error" if error else "")
         return self.wrap(node, Markup('<div class="%s" data-field="%s"%s>%s<div class="control">%s%s</div></div>')
                          % (css, name, data, label, control, message))
 

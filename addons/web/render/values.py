@@ -9,7 +9,7 @@ from typing import Any
 from kernel import i18n
 from kernel.orm.env import Environment
 
-NUMERIC_TYPES = ("integer", "float", "monetary")
+NUMERIC_TYPES = ("integer", "float", "monetary", "decimal")
 
 
 def display(env: Environment, description: dict[str, Any], value: Any) -> str:
@@ -32,8 +32,9 @@ def display(env: Environment, description: dict[str, Any], value: Any) -> str:
         return i18n.format_datetime(_as_datetime(value), lang, env.context.get("tz"))
     if kind == "integer":
         return i18n.format_number(value, lang, 0)
-    if kind in ("float", "monetary"):
-        return i18n.format_number(value, lang, description.get("digits", [0, 2])[1] if description.get("digits") else 2)
+    if kind in ("float", "monetary", "decimal"):
+        digits = description.get("digits")
+        return i18n.format_number(value, lang, digits[1] if digits else 2)
     if kind == "binary":
         return ""
     return str(value)

@@ -204,6 +204,7 @@ function setupForm(form) {
     if (dirty && !submitting) { event.preventDefault(); event.returnValue = ""; }
   });
   for (const widget of form.querySelectorAll(".m2o")) setupAutocomplete(widget, false);
+  for (const lines of form.querySelectorAll("[data-o2m]")) setupLines(lines);
   for (const widget of form.querySelectorAll(".m2m")) setupAutocomplete(widget, true);
   form.querySelector("[data-cancel]")?.addEventListener("click", (event) => {
     if (dirty && !window.confirm("Discard your changes?")) event.preventDefault();
@@ -216,6 +217,26 @@ function setupForm(form) {
     if (panel) document.getElementById(panel.getAttribute("aria-labelledby"))?.click();
     invalid.focus();
   }
+}
+
+// -- one2many lines: a new row from the template, with the next row number --------------------------------
+function setupLines(lines) {
+  const template = lines.querySelector("template[data-line-template]");
+  lines.querySelector("[data-add-line]")?.addEventListener("click", () => {
+    const index = Number(lines.dataset.nextIndex);
+    lines.dataset.nextIndex = String(index + 1);
+    const row = template.content.firstElementChild.cloneNode(true);
+    for (const node of row.querySelectorAll("[name], [data-field]")) {
+      for (const attribute of ["name", "data-field"]) {
+        const value = node.getAttribute(attribute);
+        if (value) node.setAttribute(attribute, value.replace("__index__", String(index)));
+      }
+    }
+    lines.querySelector("tbody").append(row);
+    for (const widget of row.querySelectorAll(".m2o")) setupAutocomplete(widget, false);
+    row.querySelector("input:not([type=hidden])")?.focus();
+    lines.closest("form")?.dispatchEvent(new Event("change", { bubbles: true }));
+  });
 }
 
 // -- lists: selection, mass actions, groups ------------------------------------------------------
