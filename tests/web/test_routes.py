@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
+import importlib
 import io
 import re
 from typing import Any
@@ -12,6 +14,7 @@ from conftest import WebClient, csrf_of
 
 from kernel import Kernel
 from kernel.http.app import Application
+from kernel.plugins import ADDON_NAMESPACE
 
 CONTACTS = "/web/action/1"
 
@@ -210,3 +213,49 @@ def test_one2many_lines_are_edited_inline_and_buttons_call_methods(admin: WebCli
     bad = admin.post(order_url, {"partner_id": str(vendor.id), "date_order": "2026-01-05T10:00", "order_line.0.id": "", "order_line.0.name": "X",
                                  "order_line.0.product_qty": "many"})
     assert bad.status_code == 422 and "Order Lines: invalid value" in html.unescape(bad.text)
+
+
+def test_autocompletion_follows_the_field_domain_and_refuses_a_bad_one(admin: WebClient, web_kernel: Kernel) -> None:
+    with web_kernel.env() as env:
+        vendor_type = env.ref("base.base_partner_type_vendor").id
+        env["basepartner"].create([{"name": "Vendor One", "partner_types": [(4, vendor_type)]}, {"name": "Vendor Not"}])
+    found = admin.json("/web/json/name_search", {"model": "basepartner", "term": "Vendor",
+                                                 "domain": "[('is_vendor', '=', True)]"})
+    assert [record["name"] for record in found["result"]] == ["Vendor One"]
+    bad = admin.json("/web/json/name_search", {"model": "basepartner", "term": "", "domain": "__import__('os')"})
+    assert "autocompletion domain" in bad["error"]["data"]["message"]
+
+
+def test_an_uploaded_image_is_stored_and_shown(admin: WebClient, web_kernel: Kernel) -> None:
+    png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                        "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e2213bc80000000049454e44ae426082")
+    response = admin.post(f"{CONTACTS}/new", {"name": "Pictured", "entity_type": "individual",
+                                              "image": (io.BytesIO(png), "face.png")}, content_type="multipart/form-data")
+    assert response.status_code == 303
+    page = admin.get(response.headers["Location"]).text
+    assert 'src="data:image/png;base64,iVBORw0KGgo' in page
+
+
+def test_switching_company_and_language(admin: WebClient, web_kernel: Kernel) -> None:
+    with web_kernel.env() as env:
+        admin_user = env["res.users"].search([("login", "=", "admin")])
+        second = env["res.company"].create({"name": "Second Co"})
+        admin_user.company_ids = [(4, second.id)]
+    response = admin.post("/web/switch_company", {"company_id": str(second.id)})
+    assert response.status_code == 303
+    assert re.search(rf'<option value="{second.id}" selected>Second Co</option>', admin.get("/web").text)
+    assert admin.post("/web/language", {"lang": "fr_FR", "redirect": "/web"}).status_code == 303
+    with web_kernel.env() as env:
+        assert env["res.users"].search([("login", "=", "admin")]).lang == "fr_FR"
+    assert '<html lang="fr">' in admin.get("/web").text
+    assert admin.post("/web/language", {"lang": "xx_YY"}).status_code == 400
+
+
+def test_values_follow_the_user_locale(web_kernel: Kernel) -> None:
+    display = importlib.import_module(f"{ADDON_NAMESPACE}.web.render.values").display  # loaded by the kernel
+    with web_kernel.env() as env:
+        french = env(context={"lang": "fr_FR"})
+        assert display(french, {"type": "float"}, 1234.5) == "1\u202f234,50"
+        assert display(french, {"type": "date"}, dt.date(2026, 3, 1)) == "1 mars 2026"
+        assert display(env(context={"lang": "en_US"}), {"type": "date"}, dt.date(2026, 3, 1)) == "Mar 1, 2026"
+        assert display(env, {"type": "selection", "selection": [("a", "Alpha")]}, "a") == "Alpha"

@@ -7,6 +7,7 @@ from typing import Any
 from kernel.exceptions import UserError
 from kernel.http.request import Request
 from kernel.http.routing import Route
+from kernel.views.menus import evaluate
 
 AUTOCOMPLETE_LIMIT = 8
 
@@ -20,13 +21,18 @@ def _model(request: Request) -> Any:
 
 
 def name_search(request: Request) -> list[dict[str, Any]]:
-    """``[{"id", "name"}]`` of the records whose name matches ``term``, leaving out the ids already chosen."""
+    """``[{"id", "name"}]`` of the records whose name matches ``term`` within the field's ``domain`` (a view
+    attribute, evaluated like an action's), leaving out the ids already chosen."""
     model = _model(request)
     term = request.params.get("term") or ""
     exclude = [i for i in request.params.get("exclude") or [] if isinstance(i, int)]
     if not isinstance(term, str):
         raise UserError("term must be text", code="BAD_REQUEST")
     domain = [("id", "not in", exclude)] if exclude else []
+    text = request.params.get("domain") or ""
+    if not isinstance(text, str):
+        raise UserError("domain must be the text of a domain", code="BAD_REQUEST")
+    domain += evaluate(request.env, text, [], "autocompletion domain")
     return [{"id": rid, "name": name} for rid, name in model.name_search(term, domain, limit=AUTOCOMPLETE_LIMIT)]
 
 

@@ -201,10 +201,10 @@ class FormRenderer:
             return self.selection(name, description, widget, attrs, value, required, readonly)
         if kind == "many2one":
             label = value[1] if isinstance(value, tuple) else ""
-            return Markup('<div class="m2o" data-model="%s" data-field="%s"><input type="hidden" name="%s" value="%s">'
+            return Markup('<div class="m2o" data-model="%s" data-field="%s" data-domain="%s"><input type="hidden" name="%s" value="%s">'
                           '<input type="text" id="field-%s" value="%s" autocomplete="off" role="combobox" aria-expanded="false" '
                           'aria-autocomplete="list" data-m2o-input%s%s><ul class="dropdown" role="listbox" hidden></ul></div>') % (
-                description.get("relation"), name, name, input_value(description, value), name, label,
+                description.get("relation"), name, node.get("domain") or "", name, input_value(description, value), name, label,
                 Markup(" disabled") if readonly else Markup(""),
                 Markup(' aria-invalid="true" aria-describedby="error-%s"') % name if name in self.errors else Markup(""))
         if kind == "many2many":

@@ -161,7 +161,7 @@ function setupAutocomplete(widget, multiple) {
   const search = async () => {
     const term = input.value.trim();
     const exclude = multiple ? [...widget.querySelectorAll(".tag")].map((tag) => Number(tag.dataset.id)) : [];
-    const found = await rpc("/web/json/name_search", { model, term, exclude });
+    const found = await rpc("/web/json/name_search", { model, term, exclude, domain: widget.dataset.domain || "" });
     const items = found.map((record) => option(record.name, () => choose(record.id, record.name)));
     if (term) {
       items.push(option(`Create "${term}"`, async () => {
