@@ -69,6 +69,7 @@ def shell(request: Request, **context: Any) -> dict[str, Any]:
         "branch_id": env.branch.id if env.branch else None,
         "notice": request.args.get("notice", ""),
         "path": request.full_path.rstrip("?"),
+        "_": env._,
         **context,
     }
 
