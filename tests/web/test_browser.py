@@ -206,3 +206,31 @@ def test_phone_layout(browser: Any, seeded: Server, shoot: Callable[[Any, str], 
         shoot(page, "form-phone")
     finally:
         context.close()
+
+
+def test_order_lines_inline_and_a_button(page: Any, seeded: Server, shoot: Callable[[Any, str], Path]) -> None:
+    """An RFQ: the vendor picked within the field's domain, two lines added in the page, then Confirm Order."""
+    with seeded.kernel.env() as env:
+        vendor_type = env.ref("base.base_partner_type_vendor").id
+        env["basepartner"].create({"name": "Bolt Supplier", "partner_types": [(4, vendor_type)]})
+        rfq_action = env.ref("core_purchase.action_purchase_rfq").id
+    log_in(page, seeded.url)
+    page.goto(f"{seeded.url}/web/action/{rfq_action}/new")
+    widget = page.locator(".m2o[data-field=partner_id]")
+    widget.locator("input[type=text]").fill("Supplier")
+    expect(widget.get_by_role("option")).to_have_text(["Bolt Supplier", 'Create "Supplier"'])
+    widget.get_by_role("option", name="Bolt Supplier").click()
+    page.get_by_label("Order Date").fill("2026-01-05T10:00")
+    for index, (name, qty, price) in enumerate([("Bolts", "2", "10.5"), ("Nuts", "4", "1")]):
+        page.locator("[data-add-line]").click()
+        page.locator(f"input[name='order_line.{index}.name']").fill(name)
+        page.locator(f"input[name='order_line.{index}.product_qty']").fill(qty)
+        page.locator(f"input[name='order_line.{index}.price_unit']").fill(price)
+    page.locator("#save").click()
+    page.wait_for_url(re.compile(r"/\d+\?notice=Saved"))
+    assert page.locator("#field-amount_total").input_value() == "25.00"
+    shoot(page, "rfq-saved")
+    page.get_by_role("button", name="Confirm Order").click()
+    page.wait_for_url(re.compile(r"notice=Saved"))
+    assert page.locator("#field-state").input_value() == "purchase"
+    assert not page.get_by_role("button", name="Confirm Order").is_visible()
