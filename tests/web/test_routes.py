@@ -95,15 +95,16 @@ def test_a_form_error_is_shown_on_its_field_and_keeps_the_input(admin: WebClient
 def test_unknown_action_model_filter_and_button_are_refused_by_name(admin: WebClient) -> None:
     assert admin.get("/web/action/999").status_code == 404
     unknown_filter = admin.get(f"{CONTACTS}?view=list&f=nope")
-    assert unknown_filter.status_code == 400 and "unknown filter 'nope'" in unknown_filter.text
+    assert unknown_filter.status_code == 400 and "unknown filter 'nope'" in html.unescape(unknown_filter.text)
+    assert '<p class="error" role="alert">' in unknown_filter.text and 'class="topbar"' in unknown_filter.text
     bad_sort = admin.get(f"{CONTACTS}?view=list&order=password")
     assert bad_sort.status_code == 400 and "cannot sort by" in bad_sort.text
     bad_custom = admin.get(f"{CONTACTS}?view=list&cf=nope|=|x")
-    assert bad_custom.status_code == 400 and "'nope' is not a searchable field" in bad_custom.text
+    assert bad_custom.status_code == 400 and "'nope' is not a searchable field" in html.unescape(bad_custom.text)
     answer = admin.json("/web/json/name_search", {"model": "no.such.model", "term": "x"})
     assert answer["error"]["data"]["message"] == "unknown model 'no.such.model'"
     button = admin.post(f"{CONTACTS}/new", {"name": "B", "__call": "unlink"})
-    assert button.status_code == 403 and "'unlink' is not a button of this form" in button.text
+    assert button.status_code == 403 and "'unlink' is not a button of this form" in html.unescape(button.text)
 
 
 def test_json_routes_need_the_csrf_header(admin: WebClient) -> None:

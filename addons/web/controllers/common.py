@@ -22,13 +22,21 @@ Handler = Callable[..., Response]
 
 
 def login_required(handler: Handler) -> Handler:
-    """Pages of the client send a visitor without a session to the login page, then back."""
+    """Pages of the client send a visitor without a session to the login page, then back.
+
+    A user error becomes a page of the client with the message (and the error's
+    status), its writes undone by a savepoint.
+    """
 
     @functools.wraps(handler)
     def wrapper(request: Request, **values: Any) -> Response:
         if request.uid is None:
             return redirect("/web/login?redirect=" + quote(request.full_path.rstrip("?"), safe=""))
-        return handler(request, **values)
+        try:
+            with savepoint(request.env):
+                return handler(request, **values)
+        except UserError as exc:
+            return error_page(request, exc)
 
     return wrapper
 
