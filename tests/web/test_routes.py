@@ -272,3 +272,18 @@ def test_group_by_folds_groups_with_their_counts_and_chips_remove_facets(admin: 
     assert 'href="/web/action/1?view=list&q=o" aria-label="Remove Group by: Entity Type"' in page
     custom = admin.get(f"{CONTACTS}?view=list&cf=entity_type|%3D|company").text
     assert "Co A" in custom and "Person" not in custom and "Entity Type = company" in custom
+
+
+def test_kanban_columns_by_a_many2one_and_moving_between_them(admin: WebClient, web_kernel: Kernel) -> None:
+    with web_kernel.env() as env:
+        mister, doctor = env["basepartnertitle"].create([{"name": "Mister"}, {"name": "Doctor"}]).ids
+        moving = env["basepartner"].create([{"name": "Mover", "title": mister}, {"name": "Medic", "title": doctor}]).ids[0]
+    board = admin.get(f"{CONTACTS}?view=kanban&g=title").text
+    assert f'data-value="{mister}" aria-label="Mister"' in board and f'data-value="{doctor}" aria-label="Doctor"' in board
+    assert 'data-group-field="title"' in board and 'draggable="true"' in board
+    moved = admin.json("/web/json/kanban_move", {"model": "basepartner", "id": moving, "field": "title", "value": doctor})
+    assert moved["result"] == {"id": moving, "field": "title", "value": doctor}
+    with web_kernel.env() as env:
+        assert env["basepartner"].browse(moving).title.id == doctor
+    missing = admin.json("/web/json/kanban_move", {"model": "basepartner", "id": 999999, "field": "title", "value": doctor})
+    assert "does not exist" in missing["error"]["data"]["message"]
