@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from werkzeug.wrappers import Response
 
@@ -12,7 +12,7 @@ from kernel.http.request import Request
 from kernel.http.routing import Route
 
 from ..render import listing
-from ..render.search import CUSTOM_OPERATORS, SEARCHABLE_TYPES, without
+from ..render.search import CUSTOM_OPERATORS, SEARCHABLE_TYPES, adding, replacing, without
 from ..render.templating import page, redirect
 from .actions import Screen, load_screen, record_ids
 from .common import login_required, shell
@@ -23,13 +23,16 @@ PAGE_SIZE = 80
 def _search_context(screen: Screen, request: Request) -> dict[str, Any]:
     args = request.args
     return {
-        "screen": screen, "args": args, "query": urlencode(list(args.items(multi=True))),
+        "screen": screen, "args": args, "query": replacing(args),
         "chips": [(label, without(args, key, value)) for label, key, value in screen.search.chips],
         "filters": screen.search_view.filters.values(), "active_filters": args.getlist("f"),
         "group_bys": screen.search_view.group_bys,
         "custom_fields": sorted(((name, d.get("string") or name) for name, d in screen.fields.items()
                                  if d["type"] in SEARCHABLE_TYPES and d.get("searchable", True)), key=lambda x: x[1]),
         "operators": CUSTOM_OPERATORS,
+        "replacing": lambda **changes: replacing(args, **changes),
+        "adding": lambda key, value: adding(args, key, value),
+        "without": lambda key, value: without(args, key, value),
     }
 
 
@@ -108,9 +111,8 @@ def mass_action(request: Request, action_id: int) -> Response:
     else:
         raise UserError(f"unknown mass action {operation!r}: archive, unarchive or delete", code="BAD_REQUEST")
     done = {"archive": "archived", "unarchive": "restored", "delete": "deleted"}[operation]
-    query = request.form.get("search", "")
-    return redirect(screen.url(f"?{query}&notice={len(records)} record(s) {done}" if query
-                               else f"?notice={len(records)} record(s) {done}"))
+    notice = f"{len(records)} record(s) {done}"
+    return redirect(screen.url("?" + urlencode([*parse_qsl(request.form.get("search", "")), ("notice", notice)])))
 
 
 def kanban_move(request: Request) -> dict[str, Any]:

@@ -140,6 +140,21 @@ def evaluate_text_domain(filter_domain: str, text: str) -> list[Any]:
     return list(safe_eval(filter_domain, {"self": text}))
 
 
+TRANSIENT_KEYS = ("page", "notice")
+
+
+def replacing(args: MultiDict, **changes: object) -> str:
+    """The query string of ``args`` with these keys set to one value each (back to the first page)."""
+    pairs = [(k, v) for k, v in args.items(multi=True) if k not in changes and k not in TRANSIENT_KEYS]
+    return urlencode(pairs + [(k, str(v)) for k, v in changes.items() if v is not None])
+
+
+def adding(args: MultiDict, key: str, value: str) -> str:
+    """The query string of ``args`` with one more value of a repeated key (a filter)."""
+    pairs = [(k, v) for k, v in args.items(multi=True) if k not in TRANSIENT_KEYS]
+    return urlencode([*pairs, (key, value)])
+
+
 def without(args: MultiDict, key: str, value: str) -> str:
     """The query string of ``args`` without one chip (and back to the first page)."""
     pairs = [(k, v) for k, v in args.items(multi=True) if not (k == key and v == value) and k != "page"]
