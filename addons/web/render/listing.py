@@ -86,9 +86,14 @@ def totals(env: Environment, model: str, domain: list[Any], columns: list[Column
     summed = [c.name for c in columns if c.summed]
     if not summed:
         return None
-    sums = dict.fromkeys(summed, 0)
-    for record in env[model].search_read(domain, summed):
-        for name in summed:
+    stored = [name for name in summed if fields[name].get("store", True)]
+    sums: dict[str, Any] = dict.fromkeys(summed, 0)
+    if stored:  # summed by the database
+        sums.update({name: value or 0 for name, value in
+                     env[model].read_group(domain, [f"{name}:sum" for name in stored], [])[0].items() if name in stored})
+    computed = [name for name in summed if name not in stored]
+    for record in env[model].search_read(domain, computed) if computed else []:
+        for name in computed:
             sums[name] += record[name] or 0
     return [display(env, fields[c.name], sums[c.name]) if c.summed else "" for c in columns]
 
