@@ -56,7 +56,8 @@ def load_screen(request: Request, action_id: int, args: Any = None) -> Screen:
     views = env["ir.ui.view"].get_views(model, wanted)["views"]
     fields = env[model].fields_get()
     search_view = parse_search_view(env, views["search"]["arch"], fields)
-    state = search_state(search_view, fields, env[model]._rec_name or "id", args if args is not None else request.args)
+    state = search_state(search_view, fields, env[model]._rec_name or "id", args if args is not None else request.args,
+                         env._)
     return Screen(action, model, fields, views, search_view, state)
 
 

@@ -167,7 +167,7 @@ class FormRenderer:
         error = self.errors.get(name)
         label_text = node.get("string") or description.get("string") or name
         label_class = "" if in_group else ' class="visually-hidden"'
-        label = Markup(f'<label for="field-{escape(name)}"{label_class}>') + escape(label_text) + \
+        label = Markup(f'<label for="field-{escape(name)}" id="label-{escape(name)}"{label_class}>') + escape(label_text) + \
             (Markup('<span class="required-mark" aria-hidden="true">*</span>') if required else Markup("")) + Markup("</label>")
         if description["type"] == "boolean" and not in_group:
             label = Markup(f'<label for="field-{escape(name)}">') + escape(label_text) + Markup("</label>")
@@ -240,7 +240,7 @@ class FormRenderer:
                     name, key, Markup(" checked") if key == value else Markup(""),
                     Markup(" disabled") if readonly else Markup(""), label)
                 for key, label in options)
-            return Markup('<fieldset class="radios" id="field-%s">%s</fieldset>') % (name, radios)
+            return Markup('<fieldset class="radios" id="field-%s" aria-labelledby="label-%s">%s</fieldset>') % (name, name, radios)
         empty = Markup("") if required else Markup('<option value=""></option>')
         choices = Markup("").join(Markup('<option value="%s"%s>%s</option>') % (
             key, Markup(" selected") if key == value else Markup(""), label) for key, label in options)

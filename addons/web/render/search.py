@@ -7,6 +7,7 @@ link that can be bookmarked and goes back with the browser.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -102,8 +103,10 @@ def custom_term(fields: dict[str, dict[str, Any]], text: str) -> tuple[list[Any]
     return [(name, operator, typed)], f"{label} {operator} {value}"
 
 
-def search_state(view: SearchView, fields: dict[str, dict[str, Any]], rec_name: str, args: MultiDict) -> SearchState:
-    """The domain and chips of the request's query string; unknown filters or groupings are refused by name."""
+def search_state(view: SearchView, fields: dict[str, dict[str, Any]], rec_name: str, args: MultiDict,
+                 translate: Callable[..., str]) -> SearchState:
+    """The domain and chips (labels in the user's language, through ``translate``) of the request's query
+    string; unknown filters or groupings are refused by name."""
     domain: list[Any] = []
     chips: list[tuple[str, str, str]] = []
     text = args.get("q", "").strip()
@@ -112,7 +115,7 @@ def search_state(view: SearchView, fields: dict[str, dict[str, Any]], rec_name: 
             domain += evaluate_text_domain(view.text_domain, text)
         else:
             domain += [(rec_name, "ilike", text)]
-        chips.append((f"Search: {text}", "q", text))
+        chips.append((translate("Search: %(text)s", text=text), "q", text))
     by_group: dict[int, list[list[Any]]] = {}
     for name in args.getlist("f"):
         chosen = view.filters.get(name)
@@ -132,7 +135,7 @@ def search_state(view: SearchView, fields: dict[str, dict[str, Any]], rec_name: 
         if group_by not in fields or fields[group_by].get("type") in ("one2many", "many2many", "binary"):
             raise UserError(f"cannot group by {group_by!r}: not a groupable field of this model", code="SEARCH_GROUP_UNKNOWN")
         label = view.group_bys.get(group_by) or fields[group_by].get("string") or group_by
-        chips.append((f"Group by: {label}", "g", group_by))
+        chips.append((translate("Group by: %(field)s", field=label), "g", group_by))
     return SearchState(domain, group_by, chips)
 
 

@@ -155,7 +155,12 @@ function setupAutocomplete(widget, multiple) {
     item.className = extra;
     item.textContent = label;
     item.addEventListener("mousedown", (event) => { event.preventDefault(); onPick(); });
-    item.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); onPick(); } });
+    item.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") { event.preventDefault(); onPick(); }
+      if (event.key === "ArrowDown") { event.preventDefault(); (item.nextElementSibling || item).focus(); }
+      if (event.key === "ArrowUp") { event.preventDefault(); (item.previousElementSibling || input).focus(); }
+      if (event.key === "Escape") { event.stopPropagation(); close(); input.focus(); }
+    });
     return item;
   };
   const search = async () => {
