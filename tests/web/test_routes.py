@@ -297,3 +297,13 @@ def test_links_replace_the_parameter_they_change(admin: WebClient) -> None:
     assert 'href="/web/action/1?f=vendor&order=name+asc&view=kanban"' in page  # the view switch keeps the search
     assert 'href="/web/action/1?view=list&order=name+asc&page=1" class="filter active"' not in page
     assert 'href="/web/action/1?view=list&order=name+asc" class="filter active" data-filter="vendor"' in page
+
+
+def test_conditionally_required_fields_are_checked_on_the_submitted_values(admin: WebClient, web_kernel: Kernel) -> None:
+    held = admin.post(f"{CONTACTS}/new", {"name": "Held", "entity_type": "individual", "on_hold": "1"})
+    assert held.status_code == 422
+    assert re.search(r'data-field="hold_type".*?class="field-error"[^>]*>Hold Type: a value is required', held.text, re.S)
+    assert count(web_kernel, "basepartner", [("name", "=", "Held")]) == 0
+    free = admin.post(f"{CONTACTS}/new", {"name": "Free", "entity_type": "individual"})
+    assert free.status_code == 303
+    assert count(web_kernel, "basepartner", [("name", "=", "Free")]) == 1

@@ -88,6 +88,15 @@ def parse_submission(request: Request, screen: Screen, renderer: FormRenderer) -
     return vals, errors
 
 
+def missing_required(env: Any, screen: Screen, record: Any, values: dict[str, Any], errors: dict[str, str]) -> dict[str, str]:
+    """Fields the view requires (``required="on_hold"`` evaluated on the submitted values) left empty."""
+    renderer = form_renderer(env, screen, record, values, {})
+    renderer.render(screen.views["form"]["arch"])
+    return {name: f"{screen.fields[name].get('string') or name}: a value is required"
+            for name in sorted(renderer.required) if name not in errors
+            and values.get(name) in (False, None, "", []) and screen.fields[name]["type"] not in ("integer", "float", "monetary", "decimal")}
+
+
 def error_field(exc: UserError, fields: dict[str, dict[str, Any]], editable: dict[str, str]) -> str | None:
     """The field an error message names (its label or its name), longest label first; ``None`` when none does."""
     message = str(exc)
@@ -163,6 +172,7 @@ def form_save(request: Request, action_id: int, record_id: int | None = None) ->
     probe = form_renderer(env, screen, record, current, {})
     probe.render(screen.views["form"]["arch"])
     vals, errors = parse_submission(request, screen, probe)
+    errors.update(missing_required(env, screen, record, {**current, **resolve_names(env, screen.fields, vals)}, errors))
     method = request.form.get("__call")
     if method and (method not in probe.buttons or method.startswith("_")):
         raise UserError(f"{method!r} is not a button of this form", code="BUTTON_UNKNOWN", status=403)

@@ -61,6 +61,7 @@ class FormRenderer:
     errors: dict[str, str] = field(default_factory=dict)
     editable: dict[str, str] = field(default_factory=dict)  # field name -> widget
     buttons: set[str] = field(default_factory=set)
+    required: set[str] = field(default_factory=set)  # editable fields required and visible with these values
     env: Any = None
     subfields: dict[str, dict[str, Any]] = field(default_factory=dict)  # one2many field -> its comodel's fields
     lines: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # one2many field -> its lines' values
@@ -157,6 +158,9 @@ class FormRenderer:
         widget = node.get("widget") or description["type"]
         if not readonly:
             self.editable[name] = widget
+            hidden = any(evaluate_modifier(each.get("invisible"), self.names) for each in [node, *node.iterancestors()])
+            if required and not hidden and description["type"] != "boolean":
+                self.required.add(name)
         if description["type"] == "one2many" and name in self.subfields:
             sub = next((child for child in node if child.tag in ("list", "tree")), None)
             columns = list(sub.iterchildren("field")) if sub is not None else []
