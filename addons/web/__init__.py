@@ -1,4 +1,11 @@
-"""Web Client: the web client: login, menus, list, form, search and kanban views.
+"""Web Client: login, menus, list, form, search and kanban views rendered on the server from the combined views."""
 
-Hook implementations only; the content arrives with the issues that build it.
-"""
+from __future__ import annotations
+
+from kernel.http.routing import Route
+
+
+def kernel_routes() -> list[Route]:
+    from .controllers import routes
+
+    return routes()

@@ -160,7 +160,10 @@ class Application:
         request.app = self
         request.max_content_length = self.web.max_request_size
         started = time.perf_counter()
-        response = self.dispatch(request)
+        try:
+            response = self.dispatch(request)
+        finally:
+            request.close()  # uploaded files are temporary files: closed once the endpoint is done
         self.finish(request, response)
         log.info("%s %s %s %.1fms", request.method, request.full_path.rstrip("?"), response.status_code,
                  (time.perf_counter() - started) * 1000)

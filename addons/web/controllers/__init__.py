@@ -1,0 +1,11 @@
+"""The routes of the web client, one module per screen family."""
+
+from __future__ import annotations
+
+from kernel.http.routing import Route
+
+from . import data, form, listing, shell, transfer
+
+
+def routes() -> list[Route]:
+    return [*shell.routes(), *listing.routes(), *form.routes(), *data.routes(), *transfer.routes()]

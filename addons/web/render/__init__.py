@@ -1,0 +1,1 @@
+"""Turning combined view archs and records into HTML."""

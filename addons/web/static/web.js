@@ -1,0 +1,334 @@
+// The web client's only script: tabs, autocompletion, modifiers, kanban drag and drop,
+// unsaved-changes warning, list selection and keyboard shortcuts. No framework, no build step.
+
+const csrf = () => document.body.dataset.csrf || "";
+
+async function rpc(url, params) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+    body: JSON.stringify({ jsonrpc: "2.0", method: "call", params, id: Date.now() }),
+    credentials: "same-origin",
+  });
+  const body = await response.json();
+  if (body.error) throw new Error(body.error.data?.message || body.error.message);
+  return body.result;
+}
+
+function notify(message, kind = "notice") {
+  const area = document.getElementById("notifications");
+  if (!area) return;
+  const line = document.createElement("p");
+  line.className = kind;
+  line.textContent = message;
+  area.replaceChildren(line);
+}
+
+// -- tabs -------------------------------------------------------------------------------------
+function setupTabs(root) {
+  for (const list of root.querySelectorAll("[role=tablist]")) {
+    const tabs = [...list.querySelectorAll("[role=tab]")];
+    const select = (tab) => {
+      for (const other of tabs) {
+        const selected = other === tab;
+        other.setAttribute("aria-selected", String(selected));
+        document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
+      }
+      tab.focus();
+    };
+    list.addEventListener("click", (event) => {
+      const tab = event.target.closest("[role=tab]");
+      if (tab) select(tab);
+    });
+    list.addEventListener("keydown", (event) => {
+      const index = tabs.indexOf(document.activeElement);
+      if (index < 0) return;
+      if (event.key === "ArrowRight") select(tabs[(index + 1) % tabs.length]);
+      if (event.key === "ArrowLeft") select(tabs[(index - 1 + tabs.length) % tabs.length]);
+    });
+  }
+}
+
+// -- modifiers (a small evaluator of the expressions views use) -------------------------------
+function tokenize(text) {
+  const pattern = /\s*(==|!=|>=|<=|[()[\],<>]|'[^']*'|"[^"]*"|-?\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*)/gy;
+  const tokens = [];
+  let match;
+  while (pattern.lastIndex < text.length && (match = pattern.exec(text))) tokens.push(match[1]);
+  return tokens;
+}
+
+function evaluate(expression, values) {
+  const tokens = tokenize(expression);
+  let position = 0;
+  const peek = () => tokens[position];
+  const next = () => tokens[position++];
+  const atom = () => {
+    const token = next();
+    if (token === "(") { const value = or(); next(); return value; }
+    if (token === "[") {
+      const items = [];
+      while (peek() !== "]") { items.push(or()); if (peek() === ",") next(); }
+      next();
+      return items;
+    }
+    if (token === "True") return true;
+    if (token === "False" || token === "None") return false;
+    if (/^['"]/.test(token)) return token.slice(1, -1);
+    if (/^-?\d/.test(token)) return Number(token);
+    return values(token);
+  };
+  const comparison = () => {
+    const left = atom();
+    const operator = peek();
+    const pairs = { "==": (a, b) => a === b, "!=": (a, b) => a !== b, ">": (a, b) => a > b, "<": (a, b) => a < b,
+      ">=": (a, b) => a >= b, "<=": (a, b) => a <= b };
+    if (pairs[operator]) { next(); return pairs[operator](left, atom()); }
+    if (operator === "in") { next(); return atom().includes(left); }
+    if (operator === "not" && tokens[position + 1] === "in") { position += 2; return !atom().includes(left); }
+    return left;
+  };
+  const not = () => (peek() === "not" ? (next(), !truthy(not())) : comparison());
+  const and = () => { let value = not(); while (peek() === "and") { next(); const right = not(); value = truthy(value) ? right : value; } return value; };
+  const or = () => { let value = and(); while (peek() === "or") { next(); const right = and(); value = truthy(value) ? value : right; } return value; };
+  return truthy(or());
+}
+
+const truthy = (value) => (Array.isArray(value) ? value.length > 0 : Boolean(value) && value !== "");
+
+function fieldValue(form, name) {
+  const holder = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
+  if (!holder) return false;
+  const inputs = [...holder.querySelectorAll(`[name="${CSS.escape(name)}"]`)];
+  if (!inputs.length) return false;
+  const first = inputs[0];
+  if (first.type === "checkbox") return first.checked;
+  if (first.type === "radio") return inputs.find((input) => input.checked)?.value || false;
+  if (holder.querySelector(".m2m")) return inputs.map((input) => Number(input.value));
+  if (holder.querySelector(".m2o")) return first.value ? Number(first.value) : false;
+  return first.value;
+}
+
+function applyModifiers(form) {
+  const values = (name) => fieldValue(form, name);
+  for (const node of form.querySelectorAll("[data-invisible]")) {
+    try { node.hidden = evaluate(node.dataset.invisible, values); } catch { /* the server decides on save */ }
+  }
+  for (const node of form.querySelectorAll("[data-required]")) {
+    try { node.classList.toggle("is-required", evaluate(node.dataset.required, values)); } catch { /* idem */ }
+  }
+}
+
+// -- many2one / many2many autocompletion ----------------------------------------------------------
+function setupAutocomplete(widget, multiple) {
+  const input = widget.querySelector(multiple ? "[data-m2m-input]" : "[data-m2o-input]");
+  const list = widget.querySelector(".dropdown");
+  if (!input || !list) return;
+  const model = widget.dataset.model;
+  const field = widget.dataset.field;
+  const hidden = multiple ? null : widget.querySelector(`input[type=hidden][name="${CSS.escape(field)}"]`);
+  let timer = null;
+  const close = () => { list.hidden = true; input.setAttribute("aria-expanded", "false"); };
+  const choose = (id, name) => {
+    if (multiple) {
+      const tag = document.createElement("li");
+      tag.className = "tag";
+      tag.dataset.id = id;
+      tag.append(name);
+      const value = Object.assign(document.createElement("input"), { type: "hidden", name: field, value: id });
+      const remove = Object.assign(document.createElement("button"), { type: "button", className: "tag-remove", textContent: "×" });
+      remove.setAttribute("aria-label", `Remove ${name}`);
+      tag.append(value, remove);
+      widget.querySelector(".tags").append(tag);
+      input.value = "";
+    } else {
+      hidden.value = id;
+      input.value = name;
+    }
+    close();
+    widget.closest("form")?.dispatchEvent(new Event("change", { bubbles: true }));
+  };
+  const option = (label, onPick, extra = "") => {
+    const item = document.createElement("li");
+    item.setAttribute("role", "option");
+    item.tabIndex = -1;
+    item.className = extra;
+    item.textContent = label;
+    item.addEventListener("mousedown", (event) => { event.preventDefault(); onPick(); });
+    item.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") { event.preventDefault(); onPick(); }
+      if (event.key === "ArrowDown") { event.preventDefault(); (item.nextElementSibling || item).focus(); }
+      if (event.key === "ArrowUp") { event.preventDefault(); (item.previousElementSibling || input).focus(); }
+      if (event.key === "Escape") { event.stopPropagation(); close(); input.focus(); }
+    });
+    return item;
+  };
+  const search = async () => {
+    const term = input.value.trim();
+    const exclude = multiple ? [...widget.querySelectorAll(".tag")].map((tag) => Number(tag.dataset.id)) : [];
+    const found = await rpc("/web/json/name_search", { model, term, exclude, domain: widget.dataset.domain || "" });
+    const items = found.map((record) => option(record.name, () => choose(record.id, record.name)));
+    if (term) {
+      items.push(option(`Create "${term}"`, async () => {
+        try { const made = await rpc("/web/json/name_create", { model, name: term }); choose(made.id, made.name); }
+        catch (error) { notify(error.message, "error"); }
+      }, "create"));
+    }
+    list.replaceChildren(...items);
+    list.hidden = items.length === 0;
+    input.setAttribute("aria-expanded", String(!list.hidden));
+  };
+  input.addEventListener("input", () => {
+    if (!multiple && !input.value) hidden.value = "";
+    clearTimeout(timer);
+    timer = setTimeout(search, 150);
+  });
+  input.addEventListener("focus", () => { clearTimeout(timer); timer = setTimeout(search, 50); });
+  input.addEventListener("blur", () => setTimeout(close, 150));
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" && !list.hidden) { event.preventDefault(); list.querySelector("[role=option]")?.focus(); }
+    if (event.key === "Escape") { close(); event.stopPropagation(); }
+  });
+  widget.addEventListener("click", (event) => {
+    const remove = event.target.closest(".tag-remove");
+    if (remove) {
+      remove.closest(".tag").remove();
+      widget.closest("form")?.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  });
+}
+
+// -- forms: dirty guard, modifiers ---------------------------------------------------------------
+function setupForm(form) {
+  let dirty = false;
+  let submitting = false;
+  form.addEventListener("input", () => { dirty = true; applyModifiers(form); });
+  form.addEventListener("change", () => { dirty = true; applyModifiers(form); });
+  form.addEventListener("submit", () => { submitting = true; });
+  window.addEventListener("beforeunload", (event) => {
+    if (dirty && !submitting) { event.preventDefault(); event.returnValue = ""; }
+  });
+  for (const widget of form.querySelectorAll(".m2o")) setupAutocomplete(widget, false);
+  for (const lines of form.querySelectorAll("[data-o2m]")) setupLines(lines);
+  for (const widget of form.querySelectorAll(".m2m")) setupAutocomplete(widget, true);
+  form.querySelector("[data-cancel]")?.addEventListener("click", (event) => {
+    if (dirty && !window.confirm("Discard your changes?")) event.preventDefault();
+    else dirty = false;
+  });
+  applyModifiers(form);
+  const invalid = form.querySelector("[aria-invalid=true]");
+  if (invalid) {
+    const panel = invalid.closest("[role=tabpanel]");
+    if (panel) document.getElementById(panel.getAttribute("aria-labelledby"))?.click();
+    invalid.focus();
+  }
+}
+
+// -- one2many lines: a new row from the template, with the next row number --------------------------------
+function setupLines(lines) {
+  const template = lines.querySelector("template[data-line-template]");
+  lines.querySelector("[data-add-line]")?.addEventListener("click", () => {
+    const index = Number(lines.dataset.nextIndex);
+    lines.dataset.nextIndex = String(index + 1);
+    const row = template.content.firstElementChild.cloneNode(true);
+    for (const node of row.querySelectorAll("[name], [data-field]")) {
+      for (const attribute of ["name", "data-field"]) {
+        const value = node.getAttribute(attribute);
+        if (value) node.setAttribute(attribute, value.replace("__index__", String(index)));
+      }
+    }
+    lines.querySelector("tbody").append(row);
+    for (const widget of row.querySelectorAll(".m2o")) setupAutocomplete(widget, false);
+    row.querySelector("input:not([type=hidden])")?.focus();
+    lines.closest("form")?.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+}
+
+// -- lists: selection, mass actions, groups ------------------------------------------------------
+function setupList() {
+  const all = document.querySelector("[data-select-all]");
+  const boxes = () => [...document.querySelectorAll("input[name=ids]")];
+  const refresh = () => {
+    const count = boxes().filter((box) => box.checked).length;
+    const label = document.querySelector("[data-selected-count]");
+    if (label) label.textContent = `${count} selected`;
+    for (const button of document.querySelectorAll("[data-needs-selection]")) button.disabled = count === 0;
+  };
+  all?.addEventListener("change", () => { for (const box of boxes()) box.checked = all.checked; refresh(); });
+  document.addEventListener("change", (event) => { if (event.target.name === "ids") refresh(); });
+  for (const button of document.querySelectorAll("[data-confirm]")) {
+    button.addEventListener("click", (event) => { if (!window.confirm(button.dataset.confirm)) event.preventDefault(); });
+  }
+  for (const details of document.querySelectorAll("details[data-group]")) {
+    details.addEventListener("toggle", () => {
+      const rows = details.closest("tbody").nextElementSibling;
+      if (rows) rows.hidden = !details.open;
+    });
+  }
+  refresh();
+}
+
+// -- kanban drag and drop ----------------------------------------------------------------------------
+function setupKanban(board) {
+  const field = board.dataset.groupField;
+  if (!field) return;
+  let dragged = null;
+  board.addEventListener("dragstart", (event) => {
+    dragged = event.target.closest(".card");
+    event.dataTransfer.setData("text/plain", dragged?.dataset.id || "");
+  });
+  board.addEventListener("dragover", (event) => { if (event.target.closest(".kanban-column")) event.preventDefault(); });
+  board.addEventListener("drop", async (event) => {
+    const column = event.target.closest(".kanban-column");
+    if (!column || !dragged) return;
+    event.preventDefault();
+    const origin = dragged.closest(".kanban-column");
+    column.querySelector(".cards").append(dragged);
+    try {
+      await rpc("/web/json/kanban_move", { model: board.dataset.model, id: Number(dragged.dataset.id), field, value: column.dataset.value || false });
+      for (const each of [origin, column]) each.querySelector(".count").textContent = each.querySelectorAll(".card").length;
+      notify("Moved");
+    } catch (error) {
+      origin.querySelector(".cards").append(dragged);
+      notify(error.message, "error");
+    }
+    dragged = null;
+  });
+}
+
+// -- shortcuts and small behaviours --------------------------------------------------------------------
+function typing(target) {
+  return target.closest("input, textarea, select, [contenteditable]") !== null;
+}
+
+function setupShortcuts() {
+  const dialog = document.getElementById("shortcuts");
+  document.querySelector("[data-shortcuts-open]")?.addEventListener("click", () => dialog?.showModal());
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "Escape") {
+      if (dialog?.open) return;
+      const cancel = document.querySelector("[data-cancel]");
+      if (cancel) { event.preventDefault(); cancel.click(); }
+      return;
+    }
+    if (typing(event.target)) return;
+    if (event.key === "/") { event.preventDefault(); document.querySelector("[data-shortcut-search]")?.focus(); }
+    else if (event.key === "n" || event.key === "N") { document.querySelector("[data-shortcut-new]")?.click(); }
+    else if (event.key === "?") { dialog?.showModal(); }
+  });
+  for (const select of document.querySelectorAll("select[data-autosubmit]")) {
+    select.addEventListener("change", () => select.form.requestSubmit());
+  }
+  const custom = document.querySelector(".custom-filter");
+  custom?.addEventListener("submit", () => {
+    const part = (name) => custom.querySelector(`[data-cf=${name}]`).value;
+    custom.querySelector("[data-custom-filter-target]").value = `${part("field")}|${part("operator")}|${part("value")}`;
+  });
+}
+
+setupShortcuts();
+setupTabs(document);
+setupList();
+for (const form of document.querySelectorAll("form[data-dirty-guard]")) setupForm(form);
+for (const board of document.querySelectorAll(".kanban")) setupKanban(board);

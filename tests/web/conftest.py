@@ -1,0 +1,179 @@
+"""The web client under test: a werkzeug client on each backend, and a real ``erp serve`` with Chromium.
+
+The database holds ``web`` and ``core_purchase``; the user ``admin`` has the
+password ``admin``, a plain user ``clerk`` (password ``clerk``) is in the
+internal group only. Screenshots go to ``test-artifacts/web/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.test import Client
+
+from kernel import Kernel
+from kernel.config import Settings
+from kernel.http.app import Application
+from kernel.testing import installed_kernel
+
+ROOT = Path(__file__).resolve().parents[2]
+ADDONS = ROOT / "addons"
+ARTIFACTS = ROOT / "test-artifacts" / "web"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
+
+
+def prepare(kernel: Kernel) -> None:
+    """Install the client and purchase, give ``admin`` its password and add a plain user."""
+    kernel.install(["web", "core_purchase"])
+    with kernel.env() as env:
+        env["res.users"].search([("login", "=", "admin")]).password = "admin"
+        env["res.users"].create({"name": "Clerk", "login": "clerk", "password": "clerk",
+                                 "group_ids": [(6, 0, [env.ref("base.group_user").id])]})
+
+
+class WebClient:
+    """A werkzeug test client logged into the client, knowing its CSRF token."""
+
+    def __init__(self, app: Application):
+        self.client = Client(app)
+        self.token = ""
+
+    def login(self, login: str, password: str) -> Any:
+        self.token = csrf_of(self.client.get("/web/login").text)
+        return self.client.post("/web/login", data={"login": login, "password": password, "csrf_token": self.token})
+
+    def get(self, url: str) -> Any:
+        return self.client.get(url)
+
+    def post(self, url: str, data: dict[str, Any] | None = None, csrf: bool = True, **kwargs: Any) -> Any:
+        data = dict(data or {})
+        if csrf:
+            data["csrf_token"] = self.token
+        return self.client.post(url, data=data, **kwargs)
+
+    def json(self, url: str, params: dict[str, Any], csrf: bool = True) -> Any:
+        headers = {"X-CSRF-Token": self.token} if csrf else {}
+        return self.client.post(url, json={"jsonrpc": "2.0", "method": "call", "params": params, "id": 1},
+                                headers=headers).get_json()
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def web_kernel(kernel_factory: Callable[..., Kernel]) -> Kernel:
+    kernel = kernel_factory()
+    kernel.init(demo=False)
+    prepare(kernel)
+    return kernel
+
+
+@pytest.fixture
+def web_app(web_kernel: Kernel) -> Iterator[Application]:
+    app = Application(Settings(databases={"default": web_kernel.url}, addons_path=(ADDONS,)))
+    yield app
+    app.databases.close()
+
+
+@pytest.fixture
+def admin(web_app: Application) -> WebClient:
+    client = WebClient(web_app)
+    assert client.login("admin", "admin").status_code == 303
+    return client
+
+
+# -- a real server and a real browser ------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    url: str
+    kernel: Kernel
+    log: Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"erp serve exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"erp serve did not answer within 60 s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``erp serve`` (gunicorn, two workers) on a fresh SQLite database; stopped after the module."""
+    folder = tmp_path_factory.mktemp("web-serve")
+    with installed_kernel("sqlite", folder, [ADDONS], ["web", "core_purchase"]) as kernel:
+        with kernel.env() as env:
+            env["res.users"].search([("login", "=", "admin")]).password = "admin"
+        config = folder / "erp.toml"
+        config.write_text(f'[databases]\ndefault = "{kernel.url}"\n\n[addons]\npath = ["{ADDONS}"]\n')
+        port = free_port()
+        log = folder / "serve.log"
+        erp = Path(sys.executable).with_name("erp")
+        env_vars = {k: v for k, v in os.environ.items() if not k.startswith("ERP_") or k.startswith("ERP_TEST")}
+        with log.open("w") as output:
+            process = subprocess.Popen(
+                [str(erp), "--config", str(config), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+                stdout=output, stderr=subprocess.STDOUT, env=env_vars)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(url, process, log)
+            yield Server(url, kernel, log)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def shoot(request: pytest.FixtureRequest) -> Callable[[Any, str], Path]:
+    """``shoot(page, "name")``: a full-page screenshot under ``test-artifacts/web/<test>/``."""
+    folder = ARTIFACTS / request.node.name.replace("[", "-").replace("]", "")
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page: Any, name: str) -> Path:
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
