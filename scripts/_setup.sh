@@ -30,3 +30,14 @@ setup_venv() {  # $1: pip extras, e.g. "dev" or ""
         echo "$digest" > "$stamp"
     fi
 }
+
+ensure_chromium() {  # the browser tests drive Debian's Chromium through Playwright
+    [ -x /usr/bin/chromium ] && return 0
+    echo "installing Debian's chromium for the browser tests" >&2
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null; }; then
+        echo "error: the browser tests need /usr/bin/chromium (apt-get install chromium)" >&2
+        return 1
+    fi
+}
