@@ -82,7 +82,8 @@ def own_server(args: argparse.Namespace) -> Iterator[Target]:
             kernel.init()
             kernel.install(["http_items"])
             with kernel.env() as env:
-                uid = env["res.users"].create({"name": "Bench", "login": "bench", "password": "bench"}).id
+                uid = env["res.users"].create({"name": "Bench", "login": "bench", "password": "bench",
+                                               "group_ids": [(6, 0, [env.ref("base.group_user").id])]}).id
                 env["test.item"].create([{"name": f"item {i:05d}", "qty": i, "price": i / 4, "notes": "x" * 40}
                                          for i in range(args.records)])
                 _, key = env["res.users.apikey"].generate(uid, "bench")
