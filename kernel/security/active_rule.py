@@ -70,6 +70,8 @@ def with_active_rule(manifest: Manifest, classes: Sequence[type]) -> list[type]:
         if not _has_field(classes, name, "branch_id"):
             attrs["branch_id"] = fields.Many2one(
                 "res.branch", "Branch", index=True, ondelete="restrict", default=_default_branch)
+        if opted is True and set(attrs) == {"_inherit", "_active_rule", "__module__"}:
+            continue  # the model declares both fields and the flag itself: no layer to add
         result.append(type(f"ActiveRule[{name}]", (Model,), attrs))
     return result
 
