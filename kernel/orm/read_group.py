@@ -239,7 +239,10 @@ def _group_order(model: BaseModel, group: GroupSpec) -> list[tuple[sa.ColumnElem
     if group.field.type != "many2one":
         return [(group.expression, False)]
     terms = model._order_terms([(group.field, False, None)], model._sql)
-    return [(expression, descending) for expression, descending, _nulls in terms] + [(group.expression, False)]
+    ordered = [(expression, descending) for expression, descending, _nulls in terms]
+    if not any(expression is group.expression for expression, _ in ordered):  # a comodel ordered by id
+        ordered.append((group.expression, False))
+    return ordered
 
 
 def _order_by(model: BaseModel, orderby: str | None, groups: Sequence[GroupSpec], aggregates: Sequence[Aggregate],
