@@ -162,8 +162,9 @@ class Application:
         started = time.perf_counter()
         response = self.dispatch(request)
         self.finish(request, response)
-        log.info("%s %s %s %.1fms", request.method, request.full_path.rstrip("?"), response.status_code,
-                 (time.perf_counter() - started) * 1000)
+        elapsed = (time.perf_counter() - started) * 1000
+        response.headers["Server-Timing"] = f"app;dur={elapsed:.2f}"
+        log.info("%s %s %s %.1fms", request.method, request.full_path.rstrip("?"), response.status_code, elapsed)
         return response(environ, start_response)
 
     def finish(self, request: Request, response: Response) -> None:
