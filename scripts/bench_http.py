@@ -11,8 +11,9 @@ N``.  ``--clients`` threads send ``--requests`` requests each:
 
 It prints requests per second, p50 and p99 latency, the ORM call alone
 (``search_read`` in-process on the same database, median of as many calls) and
-its share of the p50 request: the web layer's overhead is the rest (target:
-below 30 % at p50 with one client).  Then the peak memory (VmHWM) of every
+its share of the p50 request, both as the client sees it and as the
+application measured it (``Server-Timing`` header): the web layer's overhead
+is the rest (target: below 30 % at p50 with one client).  Then the peak memory (VmHWM) of every
 server process and of this one.
 
     .venv/bin/python scripts/bench_http.py [--clients 1 4] [--requests 200] [--workers 2] [--pg-url URL]
@@ -121,7 +122,13 @@ def wait_up(url: str, process: subprocess.Popen) -> None:
     raise SystemExit("erp serve did not start within 60 s")
 
 
-def jsonrpc_call(target: Target) -> Callable[[], None]:
+def server_time(response: requests.Response) -> float:
+    """The application's own time for the request (``Server-Timing: app;dur=<ms>``), in seconds."""
+    timing = response.headers.get("Server-Timing", "")
+    return float(timing.partition("dur=")[2] or "nan") / 1000
+
+
+def jsonrpc_call(target: Target) -> Callable[[], float]:
     session = requests.Session()
     login = {"jsonrpc": "2.0", "method": "call", "id": 1,
              "params": {"db": target.db, "login": target.login, "password": target.password}}
@@ -129,43 +136,49 @@ def jsonrpc_call(target: Target) -> Callable[[], None]:
     body = {"jsonrpc": "2.0", "method": "call", "id": 2,
             "params": {"model": target.model, "method": "search_read", "args": [[]], "kwargs": {"limit": LIMIT}}}
 
-    def call() -> None:
-        answer = session.post(f"{target.url}/web/dataset/call_kw", json=body, timeout=60).json()
+    def call() -> float:
+        response = session.post(f"{target.url}/web/dataset/call_kw", json=body, timeout=60)
+        answer = response.json()
         if "error" in answer or len(answer["result"]) != LIMIT:
             raise SystemExit(f"unexpected JSON-RPC answer: {str(answer)[:300]}")
+        return server_time(response)
 
     return call
 
 
-def rest_call(target: Target) -> Callable[[], None]:
+def rest_call(target: Target) -> Callable[[], float]:
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {target.api_key}"
     url = f"{target.url}/api/v1/{target.model}"
 
-    def call() -> None:
+    def call() -> float:
         response = session.get(url, params={"limit": LIMIT, "db": target.db}, timeout=60)
         if response.status_code != 200 or len(response.json()["items"]) != LIMIT:
             raise SystemExit(f"unexpected REST answer {response.status_code}: {response.text[:300]}")
+        return server_time(response)
 
     return call
 
 
-def run(make_call: Callable[[Target], Callable[[], None]], target: Target, clients: int, count: int) -> tuple[float, list[float]]:
-    """Requests per second and every request's latency (seconds), ``clients`` threads of ``count`` requests."""
+def run(make_call: Callable[[Target], Callable[[], float]], target: Target, clients: int,
+        count: int) -> tuple[float, list[float], list[float]]:
+    """Requests per second, every request's latency and the server's time for it (seconds)."""
     calls = [make_call(target) for _ in range(clients)]
     for call in calls:
         call()  # warm-up: connection, worker caches
     latencies: list[float] = []
+    server_times: list[float] = []
     lock = threading.Lock()
 
-    def client(call: Callable[[], None]) -> None:
-        own = []
+    def client(call: Callable[[], float]) -> None:
+        own, own_server = [], []
         for _ in range(count):
             started = time.perf_counter()
-            call()
+            own_server.append(call())
             own.append(time.perf_counter() - started)
         with lock:
             latencies.extend(own)
+            server_times.extend(own_server)
 
     threads = [threading.Thread(target=client, args=(call,)) for call in calls]
     started = time.perf_counter()
@@ -173,7 +186,7 @@ def run(make_call: Callable[[Target], Callable[[], None]], target: Target, clien
         thread.start()
     for thread in threads:
         thread.join()
-    return len(latencies) / (time.perf_counter() - started), latencies
+    return len(latencies) / (time.perf_counter() - started), latencies, server_times
 
 
 def orm_only(target: Target, count: int) -> float | None:
@@ -219,13 +232,17 @@ def report(target: Target, args: argparse.Namespace) -> None:
     print(f"server {target.url}, model {target.model}, search_read of {LIMIT} records")
     if orm is not None:
         print(f"ORM alone (in-process, median of {args.requests}): {orm * 1000:.2f} ms")
-    print(f"{'api':8} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ORM share p50':>14}")
+    print("ORM share = ORM alone / p50 as the client sees it (network, HTTP server, web layer, ORM);")
+    print("app share = ORM alone / p50 of the application's own time (Server-Timing: the web layer and the ORM)")
+    print(f"{'api':8} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'app p50 ms':>10} {'ORM share':>9} {'app share':>9}")
     for name, make_call in (("jsonrpc", jsonrpc_call), ("rest", rest_call)):
         for clients in args.clients:
-            rate, latencies = run(make_call, target, clients, args.requests)
-            p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
+            rate, latencies, server_times = run(make_call, target, clients, args.requests)
+            p50, p99, app50 = percentile(latencies, 0.5), percentile(latencies, 0.99), percentile(server_times, 0.5)
             share = f"{orm / p50:.0%}" if orm is not None else "-"
-            print(f"{name:8} {clients:>7} {rate:>8.1f} {p50 * 1000:>8.2f} {p99 * 1000:>8.2f} {share:>14}")
+            app_share = f"{orm / app50:.0%}" if orm is not None else "-"
+            print(f"{name:8} {clients:>7} {rate:>8.1f} {p50 * 1000:>8.2f} {p99 * 1000:>8.2f} {app50 * 1000:>10.2f} "
+                  f"{share:>9} {app_share:>9}")
     if target.server_pid:
         for pid in server_processes(target.server_pid):
             memory = peak_memory_mb(pid)

@@ -165,8 +165,9 @@ class Application:
         finally:
             request.close()  # uploaded files are temporary files: closed once the endpoint is done
         self.finish(request, response)
-        log.info("%s %s %s %.1fms", request.method, request.full_path.rstrip("?"), response.status_code,
-                 (time.perf_counter() - started) * 1000)
+        elapsed = (time.perf_counter() - started) * 1000
+        response.headers["Server-Timing"] = f"app;dur={elapsed:.2f}"
+        log.info("%s %s %s %.1fms", request.method, request.full_path.rstrip("?"), response.status_code, elapsed)
         return response(environ, start_response)
 
     def finish(self, request: Request, response: Response) -> None:

@@ -10,7 +10,6 @@ from typing import Any
 
 from ..orm.models import BaseModel
 
-DATE_FORMAT = "%Y-%m-%d"
 DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
@@ -18,8 +17,14 @@ def _record_ids(value: BaseModel) -> list[int]:
     return value.ids
 
 
-def _moment(value: dt.date) -> str:
-    return value.strftime(DATETIME_FORMAT if isinstance(value, dt.datetime) else DATE_FORMAT)
+def _date(value: dt.date) -> str:
+    return value.isoformat()
+
+
+def _datetime(value: dt.datetime) -> str:
+    if value.microsecond or value.tzinfo is not None:
+        return value.strftime(DATETIME_FORMAT)
+    return value.isoformat(" ")  # the same text, several times faster
 
 
 def _binary(value: bytes | bytearray | memoryview) -> str:
@@ -28,7 +33,7 @@ def _binary(value: bytes | bytearray | memoryview) -> str:
 
 PLAIN = frozenset({str, int, float, bool, type(None)})
 CONVERTERS: dict[type, Callable[[Any], Any]] = {
-    decimal.Decimal: float, dt.datetime: _moment, dt.date: _moment, bytes: _binary, bytearray: _binary, memoryview: _binary,
+    decimal.Decimal: float, dt.datetime: _datetime, dt.date: _date, bytes: _binary, bytearray: _binary, memoryview: _binary,
 }
 
 

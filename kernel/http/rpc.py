@@ -51,7 +51,7 @@ def version_info() -> dict[str, Any]:
 
 
 def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: Any) -> Any:
-    """Call a public model method the way Odoo's ``execute_kw`` does; returns wire values."""
+    """Call a public model method the way Odoo's ``execute_kw`` does; :func:`to_wire` makes the result sendable."""
     if not isinstance(model_name, str) or not isinstance(method, str):
         raise BadRequest("model and method must be strings")
     if method.startswith("_") or method in NOT_REMOTE:
@@ -86,7 +86,7 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
         result = getattr(model.browse(ids), method)(*rest, **kwargs)
         if method == "copy":
             return result.id
-    return to_wire(result)
+    return result
 
 
 class Services:
@@ -158,8 +158,7 @@ class Services:
                    args: Any = None, kwargs: Any = None) -> Any:
         self.check_credentials(db, uid, password)
         with self.app.databases.env(db, uid) as env:
-            env = env(uid=uid, su=False)
-            return call_kw(env, model, method, args, kwargs)
+            return to_wire(call_kw(env(uid=uid, su=False), model, method, args, kwargs))
 
     def check_credentials(self, db: str, uid: Any, password: Any) -> None:
         """Accept the user's password or one of their API keys; remembered a minute per worker."""

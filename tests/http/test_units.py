@@ -84,7 +84,8 @@ def test_call_kw_conventions(kernel) -> None:
     with rollback_env(kernel) as env:
         company = call_kw(env, "res.company", "create", [{"name": "Wired"}], {})
         assert isinstance(company, int)
-        assert call_kw(env, "res.company", "create", [[{"name": "A"}, {"name": "B"}]], {}) == [company + 1, company + 2]
+        created = call_kw(env, "res.company", "create", [[{"name": "A"}, {"name": "B"}]], {})
+        assert to_wire(created) == [company + 1, company + 2]
         rows = call_kw(env, "res.company", "read", [[company], ["name"]], {"context": {"lang": "en_US"}})
         assert rows == [{"id": company, "name": "Wired"}]
         assert call_kw(env, "res.users", "context_get", [], {})["uid"] == env.uid
