@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
+import subprocess
+import time
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -128,3 +132,28 @@ def installed_kernel(backend: str, folder: Path, addons_path: Iterable[str | Pat
     finally:
         kernel.close()
         drop_database(url)
+
+
+# -- running servers ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    """Wait for ``erp serve`` at ``url`` to answer ``/healthz``; its log in the error if it never does."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"erp serve exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"erp serve did not answer within 60 s:\n{log.read_text(errors='replace')}")

@@ -28,7 +28,6 @@ import contextlib
 import json
 import os
 import resource
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,6 +43,7 @@ import requests
 
 from kernel import Kernel
 from kernel.db import create_database, drop_database, parse_url
+from kernel.testing import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,12 +61,6 @@ class Target:
     model: str
     db_url: str | None
     server_pid: int | None = None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import xmlrpc.client
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from kernel import Kernel
-from kernel.testing import database_backends, installed_kernel
+from kernel.testing import database_backends, free_port, installed_kernel, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 ADDONS_PATH = [ROOT / "addons", ROOT / "tests" / "fixtures" / "http_addons"]
@@ -47,10 +44,6 @@ class Server:
         return self.log.read_text(errors="replace")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def write_config(path: Path, url: str, web: dict[str, object], aliases: tuple[str, ...] = ()) -> Path:
@@ -60,20 +53,6 @@ def write_config(path: Path, url: str, web: dict[str, object], aliases: tuple[st
         lines.append(f"{key} = {json.dumps(value)}")  # JSON scalars are TOML scalars
     path.write_text("\n".join(lines) + "\n")
     return path
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"erp serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"erp serve did not answer within 60 s:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="module", params=database_backends())

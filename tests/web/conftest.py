@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +22,7 @@ from werkzeug.test import Client
 from kernel import Kernel
 from kernel.config import Settings
 from kernel.http.app import Application
-from kernel.testing import installed_kernel
+from kernel.testing import free_port, installed_kernel, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 ADDONS = ROOT / "addons"
@@ -105,24 +102,6 @@ class Server:
     log: Path
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"erp serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"erp serve did not answer within 60 s:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="module")
