@@ -98,13 +98,21 @@ class SchemaError(KernelError):
 
 
 class UserError(Exception):
-    """An error an end user can understand and act on."""
+    """An error an end user can understand and act on.
+
+    ``field`` names the field the error is about (its technical name, never its
+    label), so that every client can put the message next to that field.
+    """
 
     code = "USER_ERROR"
     status = 400
+    field: str | None = None
 
-    def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
+                 field: str | None = None):
         super().__init__(message)
+        if field is not None:
+            self.field = field
         if code is not None:
             self.code = code
         if status is not None:
