@@ -158,7 +158,7 @@ def _addons(kernel: Kernel, args: argparse.Namespace) -> int:
         version = info.version or info.available_version or "-"
         if info.version and info.available_version and info.version != info.available_version:
             version = f"{info.version} ({info.available_version} on disk)"
-        rows.append((info.name, info.state, version, info.category or "-"))
+        rows.append((info.name, info.state, version, f"broken: {info.error}" if info.error else info.category or "-"))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
         print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3])
@@ -184,6 +184,8 @@ def _i18n_extract(kernel: Kernel, args: argparse.Namespace) -> int:
 
 
 def _i18n_update(kernel: Kernel, args: argparse.Namespace) -> int:
+    if args.addon in kernel.manifests.broken:
+        kernel.graph.refuse_broken(args.addon)
     manifest = kernel.manifests.get(args.addon)
     if manifest is None:
         raise KernelError(f"no addon {args.addon!r} on the addons path")

@@ -22,6 +22,7 @@ class ManifestError(KernelError):
     def __init__(self, path: object, message: str, key: str | None = None):
         self.path = str(path)
         self.key = key
+        self.reason = message
         where = f"{self.path}: key {key!r}: " if key else f"{self.path}: "
         super().__init__(where + message)
 

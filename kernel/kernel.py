@@ -22,10 +22,10 @@ from .db import (
     safe_url,
     utcnow,
 )
-from .exceptions import DatabaseError, DependencyError
+from .exceptions import DatabaseError, DependencyError, ManifestError
 from .graph import AddonGraph
 from .loading import Plan, PlanRunner
-from .manifest import Manifest, discover
+from .manifest import Discovery, discover
 from .i18n import Translations
 from .models import CORE_MODELS
 from .orm.env import SUPERUSER_ID, Environment, Transaction
@@ -48,6 +48,7 @@ class AddonInfo:
     category: str
     summary: str
     hidden: bool
+    error: str | None = None  # why its manifest cannot be used
 
     @property
     def on_path(self) -> bool:
@@ -75,7 +76,7 @@ class Kernel:
             self.settings = self.settings.with_addons_path(list(addons_path))
         self.url = url or self.settings.database_url(alias)
         self.engine = create_engine(self.url)
-        self._manifests: dict[str, Manifest] | None = None
+        self._manifests: Discovery | None = None
         self._plugins: AddonPluginManager | None = None
         self._registry: Registry | None = None
         self._translations: Translations | None = None
@@ -89,15 +90,15 @@ class Kernel:
     # -- addons on disk ------------------------------------------------------
 
     @property
-    def manifests(self) -> dict[str, Manifest]:
-        """Every addon found on the addons path and through entry points."""
+    def manifests(self) -> Discovery:
+        """Every usable addon found on the addons path and through entry points (``.broken``: the others)."""
         if self._manifests is None:
             self._manifests = discover(self.settings.addons_path)
         return self._manifests
 
     @property
     def graph(self) -> AddonGraph:
-        return AddonGraph(self.manifests)
+        return AddonGraph(self.manifests, self.manifests.broken)
 
     # -- database state ------------------------------------------------------
 
@@ -128,6 +129,8 @@ class Kernel:
         """The installed addons, in install order."""
         states = self._states(allow_uninitialised)
         names = [name for name, (state, _) in states.items() if state not in ("uninstalled", "to install")]
+        for name in sorted(set(names) & set(self.manifests.broken)):
+            self.graph.refuse_broken(name, why=f"addon {name!r} is installed in this database")
         missing = sorted(set(names) - set(self.manifests))
         if missing:
             raise DependencyError(
@@ -143,13 +146,15 @@ class Kernel:
         known = [name for name in self.manifests]
         try:
             ordered = self.graph.order(known)
-        except DependencyError:
+        except (DependencyError, ManifestError):
             ordered = sorted(known)
-        ordered += sorted(set(states) - set(self.manifests))
+        broken = self.manifests.broken
+        ordered += sorted(broken) + sorted(set(states) - set(self.manifests) - set(broken))
         result = []
         for name in ordered:
             state, version = states.get(name, ("uninstalled", None))
             manifest = self.manifests.get(name)
+            error = broken.get(name)
             result.append(
                 AddonInfo(
                     name=name,
@@ -157,8 +162,9 @@ class Kernel:
                     version=version,
                     available_version=manifest.version if manifest else None,
                     category=manifest.category if manifest else "",
-                    summary=manifest.summary if manifest else "(not on the addons path)",
+                    summary=manifest.summary if manifest else "(broken manifest)" if error else "(not on the addons path)",
                     hidden=manifest.hidden if manifest else False,
+                    error=str(error) if error else None,
                 )
             )
         return result
