@@ -54,6 +54,15 @@ class DatabaseError(KernelError):
     """The database cannot be reached, created or is not initialised."""
 
 
+class LifecycleLockError(DatabaseError):
+    """Another install, upgrade or uninstall holds the database's lifecycle lock (``pid``, ``since``)."""
+
+    def __init__(self, message: str, *, pid: int | None = None, since: str | None = None):
+        self.pid = pid
+        self.since = since
+        super().__init__(message)
+
+
 class AddonStepError(KernelError):
     """An unexpected error inside one step of installing, upgrading or removing an addon.
 

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import sqlalchemy as sa
 
@@ -24,6 +25,7 @@ from .db import (
 )
 from .exceptions import DatabaseError, DependencyError, ManifestError
 from .graph import AddonGraph
+from .lifecycle_lock import lifecycle_lock
 from .loading import Plan, PlanRunner
 from .manifest import Discovery, discover
 from .i18n import Translations
@@ -80,6 +82,7 @@ class Kernel:
         self._plugins: AddonPluginManager | None = None
         self._registry: Registry | None = None
         self._translations: Translations | None = None
+        self._lock_depth = 0
 
     def __repr__(self) -> str:
         return f"Kernel({safe_url(self.url)!r})"
@@ -231,23 +234,24 @@ class Kernel:
         """
         create_database(self.url)
         check_connection(self.engine)
-        with self.engine.begin() as connection:
-            kernel_metadata.create_all(connection)
-            exists = sa.select(ir_config_parameter.c.id).where(ir_config_parameter.c.key == "database.demo")
-            created = connection.execute(exists).first() is None
+        with self.lifecycle_lock():
+            with self.engine.begin() as connection:
+                kernel_metadata.create_all(connection)
+                exists = sa.select(ir_config_parameter.c.id).where(ir_config_parameter.c.key == "database.demo")
+                created = connection.execute(exists).first() is None
+                if created:
+                    connection.execute(
+                        ir_config_parameter.insert(),
+                        [
+                            {"key": "database.demo", "value": json.dumps(bool(demo))},
+                            {"key": "database.create_date", "value": utcnow().isoformat(timespec="seconds")},
+                        ],
+                    )
+            self.reload()
+            installed = self.install([BASE_ADDON])
             if created:
-                connection.execute(
-                    ir_config_parameter.insert(),
-                    [
-                        {"key": "database.demo", "value": json.dumps(bool(demo))},
-                        {"key": "database.create_date", "value": utcnow().isoformat(timespec="seconds")},
-                    ],
-                )
-        self.reload()
-        installed = self.install([BASE_ADDON])
-        if created:
-            with self.env() as env:
-                set_admin_password(env, admin_password)
+                with self.env() as env:
+                    set_admin_password(env, admin_password)
         return installed
 
     def plan_install(self, names: Iterable[str]) -> list[str]:
@@ -263,23 +267,46 @@ class Kernel:
             raise DependencyError(f"addon {BASE_ADDON!r} cannot be uninstalled: every other addon needs it")
         return self.graph.plan_uninstall(names, self.installed())
 
+    @contextlib.contextmanager
+    def lifecycle_lock(self) -> Iterator[None]:
+        """Hold the database's lifecycle lock (see :mod:`kernel.lifecycle_lock`); re-entrant within this kernel."""
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
+        with lifecycle_lock(self.url):
+            self._lock_depth = 1
+            try:
+                yield
+            finally:
+                self._lock_depth = 0
+
     def install(self, names: Iterable[str]) -> list[str]:
         """Install the addons with their dependencies and auto-installed addons; returns the plan."""
-        return self._apply(Plan("install", tuple(self.plan_install(names))))
+        return self._apply("install", names)
 
     def upgrade(self, names: Iterable[str]) -> list[str]:
-        return self._apply(Plan("upgrade", tuple(self.plan_upgrade(names))))
+        return self._apply("upgrade", names)
 
     def uninstall(self, names: Iterable[str]) -> list[str]:
-        return self._apply(Plan("uninstall", tuple(self.plan_uninstall(names))))
+        return self._apply("uninstall", names)
 
-    def _apply(self, plan: Plan) -> list[str]:
+    def _apply(self, action: Literal["install", "upgrade", "uninstall"], names: Iterable[str]) -> list[str]:
+        """Plan and run under the lifecycle lock, so that the plan sees no other command half done."""
+        names = list(names)
         self._require_initialised()
-        if plan.addons:
-            PlanRunner(self).run(plan)
-            if plan.action == "install":
-                with self.env() as env:
-                    warn_unprotected_models(env, plan.addons)
+        planners = {"install": self.plan_install, "upgrade": self.plan_upgrade, "uninstall": self.plan_uninstall}
+        with self.lifecycle_lock():
+            self.reload()
+            plan = Plan(action, tuple(planners[action](names)))
+            if plan.addons:
+                PlanRunner(self).run(plan)
+                if plan.action == "install":
+                    with self.env() as env:
+                        warn_unprotected_models(env, plan.addons)
         return list(plan.addons)
 
     # -- environments ----------------------------------------------------------
