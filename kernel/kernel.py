@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from .db import (
 from .exceptions import DatabaseError, DependencyError, ManifestError
 from .graph import AddonGraph
 from .lifecycle_lock import lifecycle_lock
-from .loading import Plan, PlanRunner
+from .loading import Plan, PlanRunner, read_registry_sequence
 from .manifest import Discovery, discover
 from .i18n import Translations
 from .models import CORE_MODELS
@@ -82,6 +83,8 @@ class Kernel:
         self._plugins: AddonPluginManager | None = None
         self._registry: Registry | None = None
         self._translations: Translations | None = None
+        self._registry_sequence: int | None = None  # the database's registry sequence when _registry was built
+        self._registry_lock = threading.RLock()  # server threads share the kernel
         self._lock_depth = 0
 
     def __repr__(self) -> str:
@@ -197,9 +200,30 @@ class Kernel:
     @property
     def registry(self) -> Registry:
         """The composed models of the kernel and of every registered addon, in install order."""
-        if self._registry is None:
-            self._registry = self.build_registry()
-        return self._registry
+        registry = self._registry
+        if registry is None:
+            with self._registry_lock:
+                if self._registry is None:
+                    self.build_registry()
+                registry = self._registry
+        return registry
+
+    def refresh(self, connection: sa.Connection) -> None:
+        """Forget the registry and what goes with it if another process installed or removed addons since.
+
+        One small query on ``connection``: the registry sequence (see :mod:`kernel.loading`).
+        """
+        sequence = read_registry_sequence(connection)
+        if sequence != self._registry_sequence:
+            with self._registry_lock:
+                if sequence != self._registry_sequence:
+                    self.reload()
+                    self._registry_sequence = sequence
+
+    def current_registry(self, connection: sa.Connection) -> Registry:
+        """The registry as the database's installed addons are now (see :meth:`refresh`)."""
+        self.refresh(connection)
+        return self.registry
 
     def build_registry(self) -> Registry:
         """Compose the models of the addons registered with :attr:`plugins` (in install order)."""
@@ -219,10 +243,12 @@ class Kernel:
 
     def reload(self) -> None:
         """Forget what was derived from the database and the disk; rebuilt on next use."""
-        self._manifests = None
-        self._plugins = None
-        self._registry = None
-        self._translations = None
+        with self._registry_lock:
+            self._manifests = None
+            self._plugins = None
+            self._registry = None
+            self._translations = None
+            self._registry_sequence = None
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -300,7 +326,8 @@ class Kernel:
         self._require_initialised()
         planners = {"install": self.plan_install, "upgrade": self.plan_upgrade, "uninstall": self.plan_uninstall}
         with self.lifecycle_lock():
-            self.reload()
+            with self.engine.connect() as connection:
+                self.refresh(connection)  # another process may have changed the addons before the lock
             plan = Plan(action, tuple(planners[action](names)))
             if plan.addons:
                 PlanRunner(self).run(plan)
@@ -318,8 +345,8 @@ class Kernel:
         Without ``login`` it is the superuser's; with one, that user's.
         """
         self._require_initialised()
-        registry = self.registry
         with self.engine.begin() as connection:
+            registry = self.current_registry(connection)
             env = Environment(Transaction(self, connection, registry), SUPERUSER_ID, context)
             if login is not None:
                 user = env["res.users"].with_context(active_test=False).search([("login", "=", login)], limit=1)

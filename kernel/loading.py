@@ -12,6 +12,11 @@ applies it.  Every addon runs its steps in one transaction:
 If a step fails, that addon's transaction rolls back whole, the addons before
 it stay done, the ones after it are not started, every state is put back to
 what it was, and the error names the addon and the step.
+
+Every addon's transaction also bumps the registry sequence (Odoo's registry
+signalling): a server process compares it with the one its registry was built
+at, with one small query per request, and rebuilds its registry when another
+process changed the installed addons (:meth:`kernel.Kernel.current_registry`).
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from typing import TYPE_CHECKING, Literal
 import sqlalchemy as sa
 
 from .data import load_files, remove_addon_data, remove_vanished
-from .db import ir_module, utcnow
+from .db import ir_config_parameter, ir_module, utcnow
 from .exceptions import AddonStepError, KernelError, UserError
 from .manifest import Manifest
 from .orm import migrations
@@ -64,6 +69,25 @@ def set_state(connection: sa.Connection, name: str, state: str, version: str | N
     updated = connection.execute(ir_module.update().where(ir_module.c.name == name).values(**values))
     if not updated.rowcount:
         connection.execute(ir_module.insert().values(name=name, **values))
+
+
+REGISTRY_SEQUENCE = "registry.sequence"
+
+
+def read_registry_sequence(connection: sa.Connection) -> int:
+    """How many lifecycle changes the database has seen (0 before the first)."""
+    query = sa.select(ir_config_parameter.c.value).where(ir_config_parameter.c.key == REGISTRY_SEQUENCE)
+    value = connection.execute(query).scalar()
+    return int(value) if value else 0
+
+
+def bump_registry_sequence(connection: sa.Connection) -> int:
+    """Tell every process using the database that its registry is out of date; returns the new sequence."""
+    sequence = read_registry_sequence(connection) + 1
+    key = ir_config_parameter.c.key == REGISTRY_SEQUENCE
+    if not connection.execute(ir_config_parameter.update().where(key).values(value=str(sequence))).rowcount:
+        connection.execute(ir_config_parameter.insert().values(key=REGISTRY_SEQUENCE, value=str(sequence)))
+    return sequence
 
 
 def reset_pending_states(connection: sa.Connection) -> list[str]:
@@ -129,6 +153,7 @@ class PlanRunner:
                     raise AddonStepError(manifest.addon, step_name, exc) from exc
             version = None if action == "uninstall" else manifest.version
             set_state(connection, manifest.addon, FINAL_STATE[action], version)
+            bump_registry_sequence(connection)
         log.info("%s %s: done in %.2f s", PROGRESS_VERB[action], manifest.addon, time.perf_counter() - started)
 
     # -- steps ---------------------------------------------------------------

@@ -93,8 +93,8 @@ class Databases:
     def env(self, alias: str, uid: int = SUPERUSER_ID, context: Mapping[str, Any] | None = None) -> Iterator[Environment]:
         """An environment in a new transaction: committed when the block succeeds, rolled back otherwise."""
         kernel = self.kernel(alias)
-        registry = kernel.registry
         with kernel.engine.begin() as connection:
+            registry = kernel.current_registry(connection)  # another process may have installed or removed addons
             yield Environment(Transaction(kernel, connection, registry), uid, context, su=uid == SUPERUSER_ID)
 
     def close(self) -> None:
