@@ -36,6 +36,7 @@ from .manifest import Manifest
 from .orm import migrations
 from .orm.env import SUPERUSER_ID, Environment, Transaction
 from .orm.ownership import check_hidden_type_changes, model_digests, owned_by, stale_tables, sync_model_records
+from .orm.column_defaults import fill_defaults
 from .orm.schema import drop_owned, sync_schema
 
 if TYPE_CHECKING:
@@ -179,7 +180,8 @@ class PlanRunner:
             check_hidden_type_changes(env)
         # an upgrade may have run migrations: compare every table, not only those whose models changed
         only = None if state == PENDING_STATE["upgrade"] else stale_tables(env, digests)
-        changes += sync_schema(env.connection, env.registry.metadata, only)
+        synced = sync_schema(env.connection, env.registry.metadata, only)
+        changes += synced.done + fill_defaults(env, synced.added_columns)
         for change in changes:
             log.debug("%s: %s", manifest.addon, change)
         if manifest.addon == "base":
