@@ -12,6 +12,7 @@ from typing import Literal
 
 import sqlalchemy as sa
 
+from .archives import DeletedData, deleted_data
 from .config import Settings, load_settings
 from .db import (
     check_connection,
@@ -309,6 +310,11 @@ class Kernel:
                 yield
             finally:
                 self._lock_depth = 0
+
+    def plan_uninstall_data(self, plan: Iterable[str]) -> list[DeletedData]:
+        """The business data uninstalling the addons of ``plan`` deletes (archived first); changes nothing."""
+        with self.env() as env:
+            return deleted_data(env, list(plan))
 
     def install(self, names: Iterable[str]) -> list[str]:
         """Install the addons with their dependencies and auto-installed addons; returns the plan."""

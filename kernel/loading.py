@@ -4,10 +4,11 @@ A plan (what to do, to which addons, in which order) is computed first by
 :mod:`kernel.graph` without touching the database; :class:`PlanRunner` then
 applies it.  Every addon runs its steps in one transaction:
 
-    install    import -> models -> schema -> migrations (stamped) -> data -> demo -> post_install
+    install    import -> models -> schema -> migrations (stamped) -> data -> restore (from the
+               archive of its last uninstall, :mod:`kernel.archives`) -> demo -> post_install
     upgrade    import -> models -> migrations (run) -> schema -> data (vanished records removed)
-    uninstall  pre_uninstall -> data (the addon's records removed) -> models -> schema (what it
-               owned dropped) -> migrations (its branch forgotten)
+    uninstall  archive (the business data it deletes) -> pre_uninstall -> data (the addon's records
+               removed) -> models -> schema (what it owned dropped) -> migrations (its branch forgotten)
 
 If a step fails, that addon's transaction rolls back whole, the addons before
 it stay done, the ones after it are not started, every state is put back to
@@ -25,10 +26,12 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import sqlalchemy as sa
 
+from .archives import archive_folder, restore_archive, write_archive
 from .data import load_files, remove_addon_data, remove_vanished
 from .db import ir_config_parameter, ir_module, utcnow
 from .exceptions import AddonStepError, KernelError, UserError
@@ -106,18 +109,19 @@ class PlanRunner:
 
     def __init__(self, kernel: Kernel):
         self.kernel = kernel
+        self.archive: Path | None = None  # written by the running addon's uninstall
         self.steps: dict[Action, list[tuple[str, Step]]] = {
             "install": [
                 ("import", self._import), ("models", self._models), ("schema", self._schema),
-                ("migrations", self._migrations), ("data", self._data_install), ("demo", self._demo),
-                ("post_install", self._post_install),
+                ("migrations", self._migrations), ("data", self._data_install), ("restore", self._restore),
+                ("demo", self._demo), ("post_install", self._post_install),
             ],
             "upgrade": [
                 ("import", self._import), ("models", self._models), ("migrations", self._migrations),
                 ("schema", self._schema), ("data", self._data_upgrade),
             ],
             "uninstall": [
-                ("pre_uninstall", self._pre_uninstall), ("data", self._data_remove),
+                ("archive", self._archive), ("pre_uninstall", self._pre_uninstall), ("data", self._data_remove),
                 ("models", self._models_without), ("schema", self._schema), ("migrations", self._migrations),
             ],
         }
@@ -141,6 +145,17 @@ class PlanRunner:
     def _run_addon(self, action: Action, manifest: Manifest, index: int, total: int) -> None:
         started = time.perf_counter()
         log.info("%s %s (%d/%d)", PROGRESS_VERB[action], manifest.addon, index, total)
+        self.archive = None
+        try:
+            self._run_steps(action, manifest)
+        except BaseException:
+            if self.archive is not None:  # the data it holds was not deleted after all
+                self.archive.unlink(missing_ok=True)
+            raise
+        log.info("%s %s: done in %.2f s", PROGRESS_VERB[action], manifest.addon, time.perf_counter() - started)
+
+    def _run_steps(self, action: Action, manifest: Manifest) -> None:
+        """The addon's steps in one transaction, which records its final state."""
         with self.kernel.engine.begin() as connection:
             env = Environment(Transaction(self.kernel, connection, self.kernel.registry), SUPERUSER_ID)
             for step_name, step in self.steps[action]:
@@ -155,7 +170,6 @@ class PlanRunner:
             version = None if action == "uninstall" else manifest.version
             set_state(connection, manifest.addon, FINAL_STATE[action], version)
             bump_registry_sequence(connection)
-        log.info("%s %s: done in %.2f s", PROGRESS_VERB[action], manifest.addon, time.perf_counter() - started)
 
     # -- steps ---------------------------------------------------------------
 
@@ -221,6 +235,12 @@ class PlanRunner:
             load_files(env, manifest, manifest.demo, "upgrade", loaded)
         for xmlid in remove_vanished(env, manifest.addon, loaded):
             log.info("%s: removed %s, no longer in its data files", manifest.addon, xmlid)
+
+    def _archive(self, env: Environment, manifest: Manifest) -> None:
+        self.archive = write_archive(env, manifest.addon, archive_folder(self.kernel.settings))
+
+    def _restore(self, env: Environment, manifest: Manifest) -> None:
+        restore_archive(env, manifest.addon)
 
     def _data_remove(self, env: Environment, manifest: Manifest) -> None:
         remove_addon_data(env, manifest.addon)
