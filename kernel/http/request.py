@@ -87,7 +87,8 @@ class Databases:
         for alias in self.aliases():
             kernel = self.kernel(alias)
             if kernel.is_initialised():
-                kernel.registry  # noqa: B018 - built and cached
+                with kernel.engine.connect() as connection:
+                    kernel.current_registry(connection)  # built and cached with the sequence it matches
 
     @contextlib.contextmanager
     def env(self, alias: str, uid: int = SUPERUSER_ID, context: Mapping[str, Any] | None = None) -> Iterator[Environment]:

@@ -133,7 +133,7 @@ def test_an_extension_adds_columns_to_a_table_holding_rows_and_keeps_them(shop):
     shop.install(["shop_extra"])
     assert snapshot(shop) == before, "every row and value is kept"
     assert EXTRA_COLUMNS <= set(columns(shop, "shop_product"))
-    assert query(shop, "SELECT barcode, weight, brand_id FROM shop_product") == [(None, None, None)] * 3
+    assert query(shop, "SELECT barcode, weight, brand_id FROM shop_product") == [(None, 1, None)] * 3, "defaults"
     assert indexes(shop, "shop_product")["shop_product_barcode_index"] == (["barcode"], True)
     assert indexes(shop, "shop_product")["shop_product_weight_index"] == (["weight"], False)
     assert delete_rules(shop, "shop_product")["brand_id"] == ("shop_brand", "SET NULL")
