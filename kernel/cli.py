@@ -12,8 +12,10 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from . import i18n
+from .archives import DeletedData, archive_folder
 from .config import load_settings
 from .exceptions import KernelError, UserError
 from .kernel import Kernel
@@ -124,10 +126,21 @@ def _init(kernel: Kernel, args: argparse.Namespace) -> int:
     return 0
 
 
-def _confirm(action: str, plan: list[str]) -> bool:
+def _print_deleted(kernel: Kernel, deleted: list[DeletedData], file: TextIO) -> None:
+    if not deleted:
+        print("No business data will be deleted.", file=file)
+        return
+    print(f"Business data that will be deleted (archived first to {archive_folder(kernel.settings)}):", file=file)
+    for item in deleted:
+        print(f"  {item}", file=file)
+
+
+def _confirm(kernel: Kernel, action: str, plan: list[str], deleted: list[DeletedData] | None) -> bool:
     print(f"The following addons will be {action.rstrip('e')}ed, in this order:")
     for name in plan:
         print(f"  {name}")
+    if deleted is not None:
+        _print_deleted(kernel, deleted, sys.stdout)
     answer = input("Proceed? [y/N] ").strip().lower()
     return answer in ("y", "yes")
 
@@ -135,14 +148,17 @@ def _confirm(action: str, plan: list[str]) -> bool:
 def _lifecycle(kernel: Kernel, args: argparse.Namespace) -> int:
     planners = {"install": kernel.plan_install, "upgrade": kernel.plan_upgrade, "uninstall": kernel.plan_uninstall}
     plan = planners[args.action](args.addons)
+    deleted = kernel.plan_uninstall_data(plan) if args.action == "uninstall" and plan else None
     if args.dry_run:
-        for name in plan:
+        for name in plan:  # the plan alone on stdout, one addon per line; what it deletes on stderr
             print(name)
+        if deleted is not None:
+            _print_deleted(kernel, deleted, sys.stderr)
         return 0
     if not plan:
         print("nothing to do: already installed")
         return 0
-    if not args.noinput and sys.stdin.isatty() and not _confirm(args.action, plan):
+    if not args.noinput and sys.stdin.isatty() and not _confirm(kernel, args.action, plan, deleted):
         print("aborted; nothing changed", file=sys.stderr)
         return 1
     done = getattr(kernel, args.action)(args.addons)
@@ -158,7 +174,7 @@ def _addons(kernel: Kernel, args: argparse.Namespace) -> int:
         version = info.version or info.available_version or "-"
         if info.version and info.available_version and info.version != info.available_version:
             version = f"{info.version} ({info.available_version} on disk)"
-        rows.append((info.name, info.state, version, info.category or "-"))
+        rows.append((info.name, info.state, version, f"broken: {info.error}" if info.error else info.category or "-"))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
         print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3])
@@ -184,6 +200,8 @@ def _i18n_extract(kernel: Kernel, args: argparse.Namespace) -> int:
 
 
 def _i18n_update(kernel: Kernel, args: argparse.Namespace) -> int:
+    if args.addon in kernel.manifests.broken:
+        kernel.graph.refuse_broken(args.addon)
     manifest = kernel.manifests.get(args.addon)
     if manifest is None:
         raise KernelError(f"no addon {args.addon!r} on the addons path")

@@ -231,7 +231,7 @@ def drop_database(url: str | URL) -> None:
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            for suffix in ("", "-journal", "-wal", "-shm"):
+            for suffix in ("", "-journal", "-wal", "-shm", "-lifecycle.lock"):
                 Path(parsed.database + suffix).unlink(missing_ok=True)
         return
     engine = _maintenance_engine(create_engine(parsed).url)

@@ -22,6 +22,7 @@ class ManifestError(KernelError):
     def __init__(self, path: object, message: str, key: str | None = None):
         self.path = str(path)
         self.key = key
+        self.reason = message
         where = f"{self.path}: key {key!r}: " if key else f"{self.path}: "
         super().__init__(where + message)
 
@@ -51,6 +52,15 @@ class HookError(KernelError):
 
 class DatabaseError(KernelError):
     """The database cannot be reached, created or is not initialised."""
+
+
+class LifecycleLockError(DatabaseError):
+    """Another install, upgrade or uninstall holds the database's lifecycle lock (``pid``, ``since``)."""
+
+    def __init__(self, message: str, *, pid: int | None = None, since: str | None = None):
+        self.pid = pid
+        self.since = since
+        super().__init__(message)
 
 
 class AddonStepError(KernelError):

@@ -16,23 +16,27 @@ the order never depends on the order of a folder listing::
 
 Plans are computed from the manifests and the set of installed addons alone;
 nothing here touches a database.  Every problem raises
-:class:`~kernel.exceptions.DependencyError`: nothing is skipped silently.
+:class:`~kernel.exceptions.DependencyError`: nothing is skipped silently.  An
+addon whose manifest is broken stops a plan only when the plan needs it: then
+its :class:`~kernel.exceptions.ManifestError` is raised.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Collection, Iterable, Mapping
+from typing import NoReturn
 
-from .exceptions import DependencyError
+from .exceptions import DependencyError, ManifestError
 from .manifest import Manifest
 
 
 class AddonGraph:
     """The dependency relation between the addons known to the kernel."""
 
-    def __init__(self, manifests: Mapping[str, Manifest]):
+    def __init__(self, manifests: Mapping[str, Manifest], broken: Mapping[str, ManifestError] | None = None):
         self.manifests = dict(manifests)
+        self.broken = dict(broken or {})
         self._depth: dict[str, int] = {}
 
     # -- structure ---------------------------------------------------------
@@ -40,6 +44,8 @@ class AddonGraph:
     def check_known(self, names: Iterable[str]) -> None:
         """Raise for a name that is no known addon, suggesting the closest known names."""
         for name in names:
+            if name in self.broken:
+                self.refuse_broken(name)
             if name not in self.manifests:
                 close = difflib.get_close_matches(name, self.manifests, n=3, cutoff=0.6)
                 hint = f"; did you mean: {', '.join(close)}?" if close else ""
@@ -52,6 +58,14 @@ class AddonGraph:
         except KeyError:
             self.check_known([name])
             raise
+
+    def refuse_broken(self, name: str, why: str | None = None) -> NoReturn:
+        """Raise the error of an addon whose manifest is broken, now that something needs it (``why``)."""
+        error = self.broken[name]
+        refused = ManifestError(error.path, error.reason, error.key)
+        if why is not None:
+            refused.add_note(why)
+        raise refused
 
     def depth(self, name: str) -> int:
         """1 + the depth of the deepest dependency; detects cycles and missing addons."""
@@ -66,6 +80,9 @@ class AddonGraph:
             cycle = stack[stack.index(name):] + [name]
             raise DependencyError(f"dependency cycle: {' -> '.join(cycle)}", cycle=cycle)
         manifest = self.manifest(name)
+        for dep in manifest.depends:
+            if dep in self.broken:
+                self.refuse_broken(dep, why=f"addon {name!r} depends on {dep!r}")
         missing = [dep for dep in manifest.depends if dep not in self.manifests]
         if missing:
             listed = ", ".join(repr(dep) for dep in missing)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import sqlalchemy as sa
 
+from .archives import DeletedData, deleted_data
 from .config import Settings, load_settings
 from .db import (
     check_connection,
@@ -22,10 +25,11 @@ from .db import (
     safe_url,
     utcnow,
 )
-from .exceptions import DatabaseError, DependencyError
+from .exceptions import DatabaseError, DependencyError, ManifestError
 from .graph import AddonGraph
-from .loading import Plan, PlanRunner
-from .manifest import Manifest, discover
+from .lifecycle_lock import lifecycle_lock
+from .loading import Plan, PlanRunner, read_registry_sequence
+from .manifest import Discovery, discover
 from .i18n import Translations
 from .models import CORE_MODELS
 from .orm.env import SUPERUSER_ID, Environment, Transaction
@@ -48,6 +52,7 @@ class AddonInfo:
     category: str
     summary: str
     hidden: bool
+    error: str | None = None  # why its manifest cannot be used
 
     @property
     def on_path(self) -> bool:
@@ -75,10 +80,13 @@ class Kernel:
             self.settings = self.settings.with_addons_path(list(addons_path))
         self.url = url or self.settings.database_url(alias)
         self.engine = create_engine(self.url)
-        self._manifests: dict[str, Manifest] | None = None
+        self._manifests: Discovery | None = None
         self._plugins: AddonPluginManager | None = None
         self._registry: Registry | None = None
         self._translations: Translations | None = None
+        self._registry_sequence: int | None = None  # the database's registry sequence when _registry was built
+        self._registry_lock = threading.RLock()  # server threads share the kernel
+        self._lock_depth = 0
 
     def __repr__(self) -> str:
         return f"Kernel({safe_url(self.url)!r})"
@@ -89,15 +97,15 @@ class Kernel:
     # -- addons on disk ------------------------------------------------------
 
     @property
-    def manifests(self) -> dict[str, Manifest]:
-        """Every addon found on the addons path and through entry points."""
+    def manifests(self) -> Discovery:
+        """Every usable addon found on the addons path and through entry points (``.broken``: the others)."""
         if self._manifests is None:
             self._manifests = discover(self.settings.addons_path)
         return self._manifests
 
     @property
     def graph(self) -> AddonGraph:
-        return AddonGraph(self.manifests)
+        return AddonGraph(self.manifests, self.manifests.broken)
 
     # -- database state ------------------------------------------------------
 
@@ -128,6 +136,8 @@ class Kernel:
         """The installed addons, in install order."""
         states = self._states(allow_uninitialised)
         names = [name for name, (state, _) in states.items() if state not in ("uninstalled", "to install")]
+        for name in sorted(set(names) & set(self.manifests.broken)):
+            self.graph.refuse_broken(name, why=f"addon {name!r} is installed in this database")
         missing = sorted(set(names) - set(self.manifests))
         if missing:
             raise DependencyError(
@@ -143,13 +153,15 @@ class Kernel:
         known = [name for name in self.manifests]
         try:
             ordered = self.graph.order(known)
-        except DependencyError:
+        except (DependencyError, ManifestError):
             ordered = sorted(known)
-        ordered += sorted(set(states) - set(self.manifests))
+        broken = self.manifests.broken
+        ordered += sorted(broken) + sorted(set(states) - set(self.manifests) - set(broken))
         result = []
         for name in ordered:
             state, version = states.get(name, ("uninstalled", None))
             manifest = self.manifests.get(name)
+            error = broken.get(name)
             result.append(
                 AddonInfo(
                     name=name,
@@ -157,8 +169,9 @@ class Kernel:
                     version=version,
                     available_version=manifest.version if manifest else None,
                     category=manifest.category if manifest else "",
-                    summary=manifest.summary if manifest else "(not on the addons path)",
+                    summary=manifest.summary if manifest else "(broken manifest)" if error else "(not on the addons path)",
                     hidden=manifest.hidden if manifest else False,
+                    error=str(error) if error else None,
                 )
             )
         return result
@@ -188,9 +201,30 @@ class Kernel:
     @property
     def registry(self) -> Registry:
         """The composed models of the kernel and of every registered addon, in install order."""
-        if self._registry is None:
-            self._registry = self.build_registry()
-        return self._registry
+        registry = self._registry
+        if registry is None:
+            with self._registry_lock:
+                if self._registry is None:
+                    self.build_registry()
+                registry = self._registry
+        return registry
+
+    def refresh(self, connection: sa.Connection) -> None:
+        """Forget the registry and what goes with it if another process installed or removed addons since.
+
+        One small query on ``connection``: the registry sequence (see :mod:`kernel.loading`).
+        """
+        sequence = read_registry_sequence(connection)
+        if sequence != self._registry_sequence:
+            with self._registry_lock:
+                if sequence != self._registry_sequence:
+                    self.reload()
+                    self._registry_sequence = sequence
+
+    def current_registry(self, connection: sa.Connection) -> Registry:
+        """The registry as the database's installed addons are now (see :meth:`refresh`)."""
+        self.refresh(connection)
+        return self.registry
 
     def build_registry(self) -> Registry:
         """Compose the models of the addons registered with :attr:`plugins` (in install order)."""
@@ -210,10 +244,12 @@ class Kernel:
 
     def reload(self) -> None:
         """Forget what was derived from the database and the disk; rebuilt on next use."""
-        self._manifests = None
-        self._plugins = None
-        self._registry = None
-        self._translations = None
+        with self._registry_lock:
+            self._manifests = None
+            self._plugins = None
+            self._registry = None
+            self._translations = None
+            self._registry_sequence = None
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -225,23 +261,24 @@ class Kernel:
         """
         create_database(self.url)
         check_connection(self.engine)
-        with self.engine.begin() as connection:
-            kernel_metadata.create_all(connection)
-            exists = sa.select(ir_config_parameter.c.id).where(ir_config_parameter.c.key == "database.demo")
-            created = connection.execute(exists).first() is None
+        with self.lifecycle_lock():
+            with self.engine.begin() as connection:
+                kernel_metadata.create_all(connection)
+                exists = sa.select(ir_config_parameter.c.id).where(ir_config_parameter.c.key == "database.demo")
+                created = connection.execute(exists).first() is None
+                if created:
+                    connection.execute(
+                        ir_config_parameter.insert(),
+                        [
+                            {"key": "database.demo", "value": json.dumps(bool(demo))},
+                            {"key": "database.create_date", "value": utcnow().isoformat(timespec="seconds")},
+                        ],
+                    )
+            self.reload()
+            installed = self.install([BASE_ADDON])
             if created:
-                connection.execute(
-                    ir_config_parameter.insert(),
-                    [
-                        {"key": "database.demo", "value": json.dumps(bool(demo))},
-                        {"key": "database.create_date", "value": utcnow().isoformat(timespec="seconds")},
-                    ],
-                )
-        self.reload()
-        installed = self.install([BASE_ADDON])
-        if created:
-            with self.env() as env:
-                set_admin_password(env, admin_password)
+                with self.env() as env:
+                    set_admin_password(env, admin_password)
         return installed
 
     def plan_install(self, names: Iterable[str]) -> list[str]:
@@ -257,23 +294,52 @@ class Kernel:
             raise DependencyError(f"addon {BASE_ADDON!r} cannot be uninstalled: every other addon needs it")
         return self.graph.plan_uninstall(names, self.installed())
 
+    @contextlib.contextmanager
+    def lifecycle_lock(self) -> Iterator[None]:
+        """Hold the database's lifecycle lock (see :mod:`kernel.lifecycle_lock`); re-entrant within this kernel."""
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
+        with lifecycle_lock(self.url):
+            self._lock_depth = 1
+            try:
+                yield
+            finally:
+                self._lock_depth = 0
+
+    def plan_uninstall_data(self, plan: Iterable[str]) -> list[DeletedData]:
+        """The business data uninstalling the addons of ``plan`` deletes (archived first); changes nothing."""
+        with self.env() as env:
+            return deleted_data(env, list(plan))
+
     def install(self, names: Iterable[str]) -> list[str]:
         """Install the addons with their dependencies and auto-installed addons; returns the plan."""
-        return self._apply(Plan("install", tuple(self.plan_install(names))))
+        return self._apply("install", names)
 
     def upgrade(self, names: Iterable[str]) -> list[str]:
-        return self._apply(Plan("upgrade", tuple(self.plan_upgrade(names))))
+        return self._apply("upgrade", names)
 
     def uninstall(self, names: Iterable[str]) -> list[str]:
-        return self._apply(Plan("uninstall", tuple(self.plan_uninstall(names))))
+        return self._apply("uninstall", names)
 
-    def _apply(self, plan: Plan) -> list[str]:
+    def _apply(self, action: Literal["install", "upgrade", "uninstall"], names: Iterable[str]) -> list[str]:
+        """Plan and run under the lifecycle lock, so that the plan sees no other command half done."""
+        names = list(names)
         self._require_initialised()
-        if plan.addons:
-            PlanRunner(self).run(plan)
-            if plan.action == "install":
-                with self.env() as env:
-                    warn_unprotected_models(env, plan.addons)
+        planners = {"install": self.plan_install, "upgrade": self.plan_upgrade, "uninstall": self.plan_uninstall}
+        with self.lifecycle_lock():
+            with self.engine.connect() as connection:
+                self.refresh(connection)  # another process may have changed the addons before the lock
+            plan = Plan(action, tuple(planners[action](names)))
+            if plan.addons:
+                PlanRunner(self).run(plan)
+                if plan.action == "install":
+                    with self.env() as env:
+                        warn_unprotected_models(env, plan.addons)
         return list(plan.addons)
 
     # -- environments ----------------------------------------------------------
@@ -285,8 +351,8 @@ class Kernel:
         Without ``login`` it is the superuser's; with one, that user's.
         """
         self._require_initialised()
-        registry = self.registry
         with self.engine.begin() as connection:
+            registry = self.current_registry(connection)
             env = Environment(Transaction(self, connection, registry), SUPERUSER_ID, context)
             if login is not None:
                 user = env["res.users"].with_context(active_test=False).search([("login", "=", login)], limit=1)

@@ -4,14 +4,20 @@ A plan (what to do, to which addons, in which order) is computed first by
 :mod:`kernel.graph` without touching the database; :class:`PlanRunner` then
 applies it.  Every addon runs its steps in one transaction:
 
-    install    import -> models -> schema -> migrations (stamped) -> data -> demo -> post_install
+    install    import -> models -> schema -> migrations (stamped) -> data -> restore (from the
+               archive of its last uninstall, :mod:`kernel.archives`) -> demo -> post_install
     upgrade    import -> models -> migrations (run) -> schema -> data (vanished records removed)
-    uninstall  pre_uninstall -> data (the addon's records removed) -> models -> schema (what it
-               owned dropped) -> migrations (its branch forgotten)
+    uninstall  archive (the business data it deletes) -> pre_uninstall -> data (the addon's records
+               removed) -> models -> schema (what it owned dropped) -> migrations (its branch forgotten)
 
 If a step fails, that addon's transaction rolls back whole, the addons before
 it stay done, the ones after it are not started, every state is put back to
 what it was, and the error names the addon and the step.
+
+Every addon's transaction also bumps the registry sequence (Odoo's registry
+signalling): a server process compares it with the one its registry was built
+at, with one small query per request, and rebuilds its registry when another
+process changed the installed addons (:meth:`kernel.Kernel.current_registry`).
 """
 
 from __future__ import annotations
@@ -20,17 +26,20 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import sqlalchemy as sa
 
+from .archives import archive_folder, restore_archive, write_archive
 from .data import load_files, remove_addon_data, remove_vanished
-from .db import ir_module, utcnow
+from .db import ir_config_parameter, ir_module, utcnow
 from .exceptions import AddonStepError, KernelError, UserError
 from .manifest import Manifest
 from .orm import migrations
 from .orm.env import SUPERUSER_ID, Environment, Transaction
 from .orm.ownership import check_hidden_type_changes, model_digests, owned_by, stale_tables, sync_model_records
+from .orm.column_defaults import fill_defaults
 from .orm.schema import drop_owned, sync_schema
 
 if TYPE_CHECKING:
@@ -66,6 +75,25 @@ def set_state(connection: sa.Connection, name: str, state: str, version: str | N
         connection.execute(ir_module.insert().values(name=name, **values))
 
 
+REGISTRY_SEQUENCE = "registry.sequence"
+
+
+def read_registry_sequence(connection: sa.Connection) -> int:
+    """How many lifecycle changes the database has seen (0 before the first)."""
+    query = sa.select(ir_config_parameter.c.value).where(ir_config_parameter.c.key == REGISTRY_SEQUENCE)
+    value = connection.execute(query).scalar()
+    return int(value) if value else 0
+
+
+def bump_registry_sequence(connection: sa.Connection) -> int:
+    """Tell every process using the database that its registry is out of date; returns the new sequence."""
+    sequence = read_registry_sequence(connection) + 1
+    key = ir_config_parameter.c.key == REGISTRY_SEQUENCE
+    if not connection.execute(ir_config_parameter.update().where(key).values(value=str(sequence))).rowcount:
+        connection.execute(ir_config_parameter.insert().values(key=REGISTRY_SEQUENCE, value=str(sequence)))
+    return sequence
+
+
 def reset_pending_states(connection: sa.Connection) -> list[str]:
     """Put back the states an interrupted run left pending; returns the addons concerned."""
     rows = connection.execute(
@@ -81,18 +109,19 @@ class PlanRunner:
 
     def __init__(self, kernel: Kernel):
         self.kernel = kernel
+        self.archive: Path | None = None  # written by the running addon's uninstall
         self.steps: dict[Action, list[tuple[str, Step]]] = {
             "install": [
                 ("import", self._import), ("models", self._models), ("schema", self._schema),
-                ("migrations", self._migrations), ("data", self._data_install), ("demo", self._demo),
-                ("post_install", self._post_install),
+                ("migrations", self._migrations), ("data", self._data_install), ("restore", self._restore),
+                ("demo", self._demo), ("post_install", self._post_install),
             ],
             "upgrade": [
                 ("import", self._import), ("models", self._models), ("migrations", self._migrations),
                 ("schema", self._schema), ("data", self._data_upgrade),
             ],
             "uninstall": [
-                ("pre_uninstall", self._pre_uninstall), ("data", self._data_remove),
+                ("archive", self._archive), ("pre_uninstall", self._pre_uninstall), ("data", self._data_remove),
                 ("models", self._models_without), ("schema", self._schema), ("migrations", self._migrations),
             ],
         }
@@ -116,6 +145,17 @@ class PlanRunner:
     def _run_addon(self, action: Action, manifest: Manifest, index: int, total: int) -> None:
         started = time.perf_counter()
         log.info("%s %s (%d/%d)", PROGRESS_VERB[action], manifest.addon, index, total)
+        self.archive = None
+        try:
+            self._run_steps(action, manifest)
+        except BaseException:
+            if self.archive is not None:  # the data it holds was not deleted after all
+                self.archive.unlink(missing_ok=True)
+            raise
+        log.info("%s %s: done in %.2f s", PROGRESS_VERB[action], manifest.addon, time.perf_counter() - started)
+
+    def _run_steps(self, action: Action, manifest: Manifest) -> None:
+        """The addon's steps in one transaction, which records its final state."""
         with self.kernel.engine.begin() as connection:
             env = Environment(Transaction(self.kernel, connection, self.kernel.registry), SUPERUSER_ID)
             for step_name, step in self.steps[action]:
@@ -129,7 +169,7 @@ class PlanRunner:
                     raise AddonStepError(manifest.addon, step_name, exc) from exc
             version = None if action == "uninstall" else manifest.version
             set_state(connection, manifest.addon, FINAL_STATE[action], version)
-        log.info("%s %s: done in %.2f s", PROGRESS_VERB[action], manifest.addon, time.perf_counter() - started)
+            bump_registry_sequence(connection)
 
     # -- steps ---------------------------------------------------------------
 
@@ -154,7 +194,8 @@ class PlanRunner:
             check_hidden_type_changes(env)
         # an upgrade may have run migrations: compare every table, not only those whose models changed
         only = None if state == PENDING_STATE["upgrade"] else stale_tables(env, digests)
-        changes += sync_schema(env.connection, env.registry.metadata, only)
+        synced = sync_schema(env.connection, env.registry.metadata, only)
+        changes += synced.done + fill_defaults(env, synced.added_columns)
         for change in changes:
             log.debug("%s: %s", manifest.addon, change)
         if manifest.addon == "base":
@@ -194,6 +235,12 @@ class PlanRunner:
             load_files(env, manifest, manifest.demo, "upgrade", loaded)
         for xmlid in remove_vanished(env, manifest.addon, loaded):
             log.info("%s: removed %s, no longer in its data files", manifest.addon, xmlid)
+
+    def _archive(self, env: Environment, manifest: Manifest) -> None:
+        self.archive = write_archive(env, manifest.addon, archive_folder(self.kernel.settings))
+
+    def _restore(self, env: Environment, manifest: Manifest) -> None:
+        restore_archive(env, manifest.addon)
 
     def _data_remove(self, env: Environment, manifest: Manifest) -> None:
         remove_addon_data(env, manifest.addon)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import copy
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from importlib.util import find_spec
@@ -188,30 +188,50 @@ def read_manifest(folder: str | Path, import_name: str | None = None) -> Manifes
     return Manifest(addon=addon, path=folder, import_name=import_name, **values)
 
 
-def _entry_point_folders() -> Iterable[tuple[str, Path, str]]:
-    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        spec = find_spec(entry.value)
-        locations = list(spec.submodule_search_locations or []) if spec else []
-        if not locations:
-            raise ManifestError(entry.value, f"entry point {entry.name!r} does not name an importable package")
-        yield entry.name, Path(locations[0]), entry.value
+def _published(entry: metadata.EntryPoint) -> Manifest:
+    """The manifest of an addon published through the ``erp.addons`` entry-point group."""
+    spec = find_spec(entry.value)
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    if not locations:
+        raise ManifestError(entry.value, f"entry point {entry.name!r} does not name an importable package")
+    manifest = read_manifest(locations[0], import_name=entry.value)
+    if manifest.addon != entry.name:
+        raise ManifestError(manifest.file, f"entry point {entry.name!r} must be named after its folder {manifest.addon!r}")
+    return manifest
 
 
-def discover(addons_path: Iterable[str | Path], entry_points: bool = True) -> dict[str, Manifest]:
+class Discovery(dict[str, Manifest]):
+    """The usable addons found, by name; :attr:`broken` maps every other addon found to its error.
+
+    A broken manifest stops nothing by itself: it is refused (with its error)
+    only when the addon is needed, by a plan or because it is installed.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.broken: dict[str, ManifestError] = {}
+
+
+def discover(addons_path: Iterable[str | Path], entry_points: bool = True) -> Discovery:
     """Every addon on the addons path (and, with ``entry_points``, published ones), by name.
 
-    An addon found twice is an error naming both places: which one wins must
-    never depend on the order of a path.
+    An addon found twice is broken, its error naming both places: which one
+    wins must never depend on the order of a path.  An addons path entry that
+    is not a folder is a configuration error, raised at once.
     """
-    found: dict[str, Manifest] = {}
+    found = Discovery()
+    places: dict[str, str] = {}
 
-    def add(manifest: Manifest) -> None:
-        other = found.get(manifest.addon)
-        if other is not None:
-            raise ManifestError(
-                manifest.file, f"addon {manifest.addon!r} is also found at {other.file}; remove one of them"
-            )
-        found[manifest.addon] = manifest
+    def add(name: str, place: str, read: Callable[[], Manifest]) -> None:
+        if name in places:
+            found.pop(name, None)
+            found.broken[name] = ManifestError(place, f"addon {name!r} is also found at {places[name]}; remove one of them")
+            return
+        places[name] = place
+        try:
+            found[name] = read()
+        except ManifestError as exc:
+            found.broken[name] = exc
 
     for base in addons_path:
         base = Path(base)
@@ -219,11 +239,8 @@ def discover(addons_path: Iterable[str | Path], entry_points: bool = True) -> di
             raise ManifestError(base, "addons path entry is not a folder")
         for folder in sorted(base.iterdir()):
             if (folder / MANIFEST_FILE).is_file():
-                add(read_manifest(folder))
+                add(folder.name, str(folder.resolve() / MANIFEST_FILE), lambda folder=folder: read_manifest(folder))
     if entry_points:
-        for name, folder, import_name in _entry_point_folders():
-            manifest = read_manifest(folder, import_name=import_name)
-            if manifest.addon != name:
-                raise ManifestError(manifest.file, f"entry point {name!r} must be named after its folder {manifest.addon!r}")
-            add(manifest)
+        for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
+            add(entry.name, f"entry point {entry.name!r} ({entry.value})", lambda entry=entry: _published(entry))
     return found

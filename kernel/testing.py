@@ -27,6 +27,7 @@ from .kernel import Kernel
 from .orm.env import SUPERUSER_ID, Environment, Transaction
 
 PG_ENV = "ERP_TEST_PG_URL"
+ARCHIVE_ENV = "ERP_LIFECYCLE_ARCHIVE_DIR"
 
 
 def pg_base_url() -> str | None:
@@ -74,6 +75,19 @@ def throwaway_database(backend: str, tmp_path: Path) -> str:
     url_text = url.render_as_string(hide_password=False)
     create_database(url_text)
     return url_text
+
+
+@pytest.fixture(scope="session", autouse=True)
+def archive_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Uninstall archives of the tests' kernels go to a temporary folder, not the project's ``var/archives``."""
+    folder = tmp_path_factory.mktemp("archives")
+    previous = os.environ.get(ARCHIVE_ENV)
+    os.environ[ARCHIVE_ENV] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop(ARCHIVE_ENV, None)
+    else:
+        os.environ[ARCHIVE_ENV] = previous
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ class Application:
             if (manifest.path / "static").is_dir()
         }
         self.kernel_map = build_map(self.kernel_routes())
-        self._addon_maps: dict[str, Map] = {}
+        self._addon_maps: dict[str, tuple[Any, Map]] = {}  # alias -> (the plugins they came from, routes)
 
     # -- routes ----------------------------------------------------------------------------
 
@@ -67,15 +67,18 @@ class Application:
         ]
 
     def addon_map(self, alias: str) -> Map:
-        """The routes of the addons installed in this database, collected once per worker."""
-        routes = self._addon_maps.get(alias)
-        if routes is None:
-            kernel = self.databases.kernel(alias)
+        """The routes of the addons installed in this database, collected again when they change."""
+        kernel = self.databases.kernel(alias)
+        with kernel.engine.connect() as connection:
+            kernel.refresh(connection)
+        plugins = kernel.plugins
+        known = self._addon_maps.get(alias)
+        if known is None or known[0] is not plugins:
             collected: list[Route] = []
-            for returned in kernel.plugins.hook.kernel_routes():
+            for returned in plugins.hook.kernel_routes():
                 collected.extend(returned or [])
-            routes = self._addon_maps[alias] = build_map(collected)
-        return routes
+            known = self._addon_maps[alias] = (plugins, build_map(collected))
+        return known[1]
 
     def healthz(self, request: Request) -> dict[str, Any]:
         """``ok`` when every database alias answers a trivial query (HTTP 503 otherwise)."""

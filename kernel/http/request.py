@@ -87,14 +87,15 @@ class Databases:
         for alias in self.aliases():
             kernel = self.kernel(alias)
             if kernel.is_initialised():
-                kernel.registry  # noqa: B018 - built and cached
+                with kernel.engine.connect() as connection:
+                    kernel.current_registry(connection)  # built and cached with the sequence it matches
 
     @contextlib.contextmanager
     def env(self, alias: str, uid: int = SUPERUSER_ID, context: Mapping[str, Any] | None = None) -> Iterator[Environment]:
         """An environment in a new transaction: committed when the block succeeds, rolled back otherwise."""
         kernel = self.kernel(alias)
-        registry = kernel.registry
         with kernel.engine.begin() as connection:
+            registry = kernel.current_registry(connection)  # another process may have installed or removed addons
             yield Environment(Transaction(kernel, connection, registry), uid, context, su=uid == SUPERUSER_ID)
 
     def close(self) -> None:

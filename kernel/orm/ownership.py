@@ -21,6 +21,7 @@ to refer to models, e.g. in ``ir.model.access.csv``.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -199,6 +200,34 @@ def owned_by(env: Environment, addon: str) -> Owned:
             owned.tables.add(row.relation_table)
         if row.column_name and tables.get(row.model):
             owned.columns.add((tables[row.model], row.column_name))
+    return owned
+
+
+def owned_while_installed(env: Environment, addons: Collection[str]) -> dict[str, Owned]:
+    """What uninstalling ``addons`` together would drop, by addon, read before anything is removed.
+
+    Tables of their models and their many2many relation tables; columns of
+    their fields on the tables of models that stay.  SQL views are left out:
+    they hold no data of their own.
+    """
+    models = _rows(env, "ir.model", MODEL_KEYS)
+    tables = {row.model: row.table for row in models}
+    leaving = {row.model for row in models if row.addon in addons}
+    owned = {addon: Owned() for addon in addons}
+    for row in models:
+        if row.addon in addons and row.table:
+            owned[row.addon].tables.add(row.table)
+    for row in _rows(env, "ir.model.fields", FIELD_KEYS):
+        if row.addon not in addons:
+            continue
+        if row.relation_table:
+            owned[row.addon].tables.add(row.relation_table)
+        elif row.column_name and row.model not in leaving and tables.get(row.model):
+            owned[row.addon].columns.add((tables[row.model], row.column_name))
+    existing = set(sa.inspect(env.connection).get_table_names())  # views are not listed
+    for addon_owned in owned.values():
+        addon_owned.tables &= existing
+        addon_owned.columns = {(table, column) for table, column in addon_owned.columns if table in existing}
     return owned
 
 

@@ -12,7 +12,9 @@ with Alembic's :class:`~alembic.operations.Operations`::
               for cycles) -> add columns (with their foreign key) -> change foreign keys
               -> widen string types -> create indexes -> create the views again (:mod:`.sql_views`)
 
-The sync only adds and adjusts: a column whose field vanished stays with its
+The sync only adds and adjusts: a column added to a table holding rows gets
+its field's default on those rows afterwards (:mod:`.column_defaults`); a
+column whose field vanished stays with its
 values (a migration script may move and drop it); only :func:`drop_owned`
 drops, on uninstall, what the addon owned according to ``ir.model`` and
 ``ir.model.fields`` (:mod:`.ownership`).
@@ -382,7 +384,15 @@ def apply_plan(connection: Connection, plan: SchemaPlan, metadata: sa.MetaData) 
     return done
 
 
-def sync_schema(connection: Connection, metadata: sa.MetaData, only: Collection[str] | None = None) -> list[str]:
+@dataclass
+class SchemaChanges:
+    """What a sync did: one line per change, and the columns it added to tables that already existed."""
+
+    done: list[str]
+    added_columns: list[tuple[str, str]]  # (table, column): their rows need the field's default
+
+
+def sync_schema(connection: Connection, metadata: sa.MetaData, only: Collection[str] | None = None) -> SchemaChanges:
     """Create and adjust tables, columns and indexes to match the registry; returns what was done.
 
     ``only`` limits the comparison of existing tables to those (missing tables are always created).
@@ -393,7 +403,8 @@ def sync_schema(connection: Connection, metadata: sa.MetaData, only: Collection[
         _allow_rebuild(connection, list(plan.foreign_keys))  # before anything writes: see sqlite_foreign_keys_off
     done = drop_views(connection, list(view_queries(metadata)))
     done += apply_plan(connection, plan, metadata)
-    return done + create_views(connection, metadata)
+    done += create_views(connection, metadata)
+    return SchemaChanges(done, [(table, column.name) for table, column in plan.add_columns])
 
 
 # -- dropping what an uninstalled addon owned ------------------------------------------

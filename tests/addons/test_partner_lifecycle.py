@@ -46,7 +46,8 @@ def combined_form(env):
 
 def test_documents_install_form_then_uninstall_and_reinstall_purchase(db_url, tmp_path):
     config = tmp_path / "erp.toml"
-    config.write_text(f'[databases]\ndefault = "{db_url}"\n[addons]\npath = ["{PRODUCT_ADDONS}"]\n')
+    config.write_text(f'[databases]\ndefault = "{db_url}"\n[addons]\npath = ["{PRODUCT_ADDONS}"]\n'
+                      '[lifecycle]\narchive_dir = "archives"\n')
     assert erp("--config", str(config), "init").returncode == 0
     result = erp("--config", str(config), "update", "install", "core_purchase", "master_sale", "--alias=default",
                  "--noinput")
@@ -80,7 +81,7 @@ def test_documents_install_form_then_uninstall_and_reinstall_purchase(db_url, tm
         kernel.install(["core_purchase"])
         with kernel.env() as env:
             kept = env["basepartner"].search([("name", "=", "Both Ways")])
-            assert (kept.is_vendor, kept.vendor_code) == (True, "V00001"), "existing vendors are stamped on install"
+            assert (kept.is_vendor, kept.vendor_code) == (True, "V00001"), "its code is back from the archive"
             newcomer = env["basepartner"].create({"name": "New Vendor", "partner_types": [
                 (4, env.ref("base.base_partner_type_vendor").id)]})
             assert newcomer.vendor_code == "V00002"

@@ -177,6 +177,39 @@ def test_bad_manifest_and_cycle_are_reported(db_url, tmp_path):
     assert str(tmp_path / "right" / "__manifest__.py") in bad.stderr and "'depends'" in bad.stderr
 
 
+def test_a_broken_manifest_stops_only_what_needs_it(db_url, tmp_path):
+    for name, manifest in {
+        "base": "{'name': 'Base'}",
+        "shop": "{'name': 'Shop', 'depends': ['base']}",
+        "left": "{'name': 'Left', 'depends': ['right']}",
+        "right": "{'name': 'Right', 'depends': open('x')}",
+    }.items():
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__manifest__.py").write_text(manifest)
+        (tmp_path / name / "__init__.py").write_text("")
+    broken_file = str(tmp_path / "right" / "__manifest__.py")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return erp("--db", db_url, "--addons-path", str(tmp_path), *args)
+
+    assert run("install", "shop", "--dry-run").stdout.split() == ["base", "shop"]
+    assert run("init").returncode == 0
+    installed_shop = run("install", "shop", "--noinput")
+    assert installed_shop.returncode == 0, installed_shop.stderr
+    listing = run("addons", "--all")
+    assert listing.returncode == 0, listing.stderr
+    row = next(line for line in listing.stdout.splitlines() if line.startswith("right "))
+    assert "uninstalled" in row and f"broken: {broken_file}: key 'depends'" in row
+    for needed, why in (("right", ""), ("left", "addon 'left' depends on 'right'")):
+        before = states(db_url)
+        refused = run("install", needed, "--noinput")
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr
+        assert f"error: {broken_file}: key 'depends': line 1: only literals are allowed" in refused.stderr
+        assert why in refused.stderr
+        assert states(db_url) == before
+    assert installed(db_url) == {"base", "shop"}
+
+
 def test_terminal_user_confirms_the_plan(db_url):
     fixture_erp(db_url, "init")
     primary, secondary = os.openpty()

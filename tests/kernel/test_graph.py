@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kernel.exceptions import DependencyError, KernelError
+from kernel.exceptions import DependencyError, KernelError, ManifestError
 from kernel.graph import AddonGraph
 from kernel.manifest import discover
 
@@ -45,7 +45,8 @@ def make_graph(root: Path, addons: dict[str, dict]) -> AddonGraph:
         folder = root / addon
         folder.mkdir(parents=True)
         (folder / "__manifest__.py").write_text(repr({"name": addon.title(), **keys}), encoding="utf-8")
-    return AddonGraph(discover([root], entry_points=False))
+    found = discover([root], entry_points=False)
+    return AddonGraph(found, found.broken)
 
 
 # -- depth and order ------------------------------------------------------------
@@ -285,6 +286,19 @@ def test_an_addon_with_a_missing_dependency_does_not_block_unrelated_plans(tmp_p
     graph = make_graph(tmp_path, {"base": {}, "lonely": {"depends": ["base", "ghost"]}})
 
     assert graph.plan_install(["base"], []) == ["base"]
+
+
+def test_a_broken_manifest_is_refused_only_when_a_plan_needs_it(tmp_path):
+    graph = make_graph(tmp_path, {"base": {}, "shop": {"depends": ["base"]}, "left": {"depends": ["base", "right"]},
+                                  "right": {"depends": ["base"], "colour": "red"}})
+
+    assert graph.plan_install(["shop"], []) == ["base", "shop"]
+    assert graph.plan_upgrade(["shop"], ["base", "shop"]) == ["shop"]
+    for requested, why in ((["right"], []), (["left"], ["addon 'left' depends on 'right'"])):
+        with pytest.raises(ManifestError) as info:
+            graph.plan_install(requested, [])
+        assert info.value.key == "colour" and info.value.path == str(tmp_path / "right" / "__manifest__.py")
+        assert getattr(info.value, "__notes__", []) == why
 
 
 def test_a_two_addon_cycle_is_printed_and_carried(tmp_path):

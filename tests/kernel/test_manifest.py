@@ -359,23 +359,27 @@ def test_discover_merges_several_addons_path_folders(tmp_path):
     assert manifests["second"].path == (tmp_path / "two" / "second").resolve()
 
 
-def test_discover_raises_for_a_bad_manifest_instead_of_skipping_it(tmp_path):
+def test_discover_keeps_a_bad_manifest_as_broken_with_its_error(tmp_path):
     write_addon(tmp_path, "good", '{"name": "Good"}')
     write_addon(tmp_path, "bad", '{"name": "Bad", "colour": "red"}')
 
-    with pytest.raises(ManifestError) as info:
-        discover([tmp_path], entry_points=False)
-    assert info.value.key == "colour"
-    assert str(tmp_path / "bad" / "__manifest__.py") in str(info.value)
+    found = discover([tmp_path], entry_points=False)
+
+    assert list(found) == ["good"]
+    assert list(found.broken) == ["bad"]
+    assert found.broken["bad"].key == "colour"
+    assert str(tmp_path / "bad" / "__manifest__.py") in str(found.broken["bad"])
 
 
-def test_an_addon_found_in_two_addons_path_folders_names_both(tmp_path):
+def test_an_addon_found_in_two_addons_path_folders_is_broken_naming_both(tmp_path):
     first = write_addon(tmp_path / "one", "dup", '{"name": "Dup one"}')
     second = write_addon(tmp_path / "two", "dup", '{"name": "Dup two"}')
+    write_addon(tmp_path / "two", "other", '{"name": "Other"}')
 
-    with pytest.raises(ManifestError) as info:
-        discover([tmp_path / "one", tmp_path / "two"], entry_points=False)
-    message = str(info.value)
+    found = discover([tmp_path / "one", tmp_path / "two"], entry_points=False)
+
+    assert list(found) == ["other"], "neither copy wins"
+    message = str(found.broken["dup"])
     assert str(first / "__manifest__.py") in message
     assert str(second / "__manifest__.py") in message
     assert "'dup'" in message
@@ -384,8 +388,9 @@ def test_an_addon_found_in_two_addons_path_folders_names_both(tmp_path):
 def test_the_same_addons_path_folder_listed_twice_is_a_duplicate(tmp_path):
     write_addon(tmp_path, "once", '{"name": "Once"}')
 
-    with pytest.raises(ManifestError, match="also found"):
-        discover([tmp_path, tmp_path], entry_points=False)
+    found = discover([tmp_path, tmp_path], entry_points=False)
+
+    assert not found and "also found" in str(found.broken["once"])
 
 
 def test_an_addons_path_entry_that_does_not_exist_is_rejected(tmp_path):

@@ -133,7 +133,7 @@ def test_an_extension_adds_columns_to_a_table_holding_rows_and_keeps_them(shop):
     shop.install(["shop_extra"])
     assert snapshot(shop) == before, "every row and value is kept"
     assert EXTRA_COLUMNS <= set(columns(shop, "shop_product"))
-    assert query(shop, "SELECT barcode, weight, brand_id FROM shop_product") == [(None, None, None)] * 3
+    assert query(shop, "SELECT barcode, weight, brand_id FROM shop_product") == [(None, 1, None)] * 3, "defaults"
     assert indexes(shop, "shop_product")["shop_product_barcode_index"] == (["barcode"], True)
     assert indexes(shop, "shop_product")["shop_product_weight_index"] == (["weight"], False)
     assert delete_rules(shop, "shop_product")["brand_id"] == ("shop_brand", "SET NULL")
@@ -245,16 +245,47 @@ def test_an_upgrade_adds_a_new_fields_column_to_a_table_holding_rows_without_los
         assert snapshot(kernel) == before, "every row and value is kept"
         assert "stock" in columns(kernel, "shop_product")
         assert indexes(kernel, "shop_product")["shop_product_stock_index"] == (["stock"], False)
-        assert query(kernel, "SELECT stock FROM shop_product") == [(None,)] * 3, "no default on existing rows"
+        assert query(kernel, "SELECT stock FROM shop_product") == [(5,)] * 3, "the default, as a new row gets"
         with kernel.env() as env:
             assert env["shop.product"].create({"name": "New"}).stock == 5
             env["shop.product"].search([("name", "=", "Rice")]).stock = 2
-        assert query(kernel, "SELECT name, stock FROM shop_product WHERE stock IS NOT NULL ORDER BY name") == [
-            ("New", 5), ("Rice", 2),
+        assert query(kernel, "SELECT name, stock FROM shop_product ORDER BY name") == [
+            ("Ball", 5), ("New", 5), ("Rice", 2), ("Tea", 5),
         ]
         with rollback_env(kernel) as env:
             row = env["ir.model.fields"].search([("model", "=", "shop.product"), ("name", "=", "stock")])
             assert (row.addon, row.column_name) == ("shop", "stock")
+        assert schema_in_step(kernel)
+    finally:
+        kernel.close()
+
+
+def test_an_upgrade_fills_new_fields_defaults_on_ten_thousand_existing_rows(shop, addons):
+    with shop.engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO shop_category (name) VALUES (:name)"),
+                           [{"name": f"Category {n}"} for n in range(9998)])
+    counter = ship(addons, "counter", {"shop/models.py": (
+        "from kernel.orm import Model, fields\n",
+        "import itertools\n\nfrom kernel.orm import Model, fields\n\nRANKS = itertools.count(1)\n",
+    )})
+    v2 = ship(counter, "v2", {"shop/models.py": (
+        "    name = fields.Char(required=True, index=True)\n",
+        "    name = fields.Char(required=True, index=True)\n"
+        "    state = fields.Selection([('draft', 'Draft'), ('open', 'Open')], required=True, default='open')\n"
+        "    rank = fields.Integer(required=True, default=lambda model: next(RANKS))\n"
+        "    label = fields.Char(required=True, default=lambda model: 'general')\n",
+    )})
+    kernel = Kernel(shop.url, addons_path=[v2])
+    try:
+        kernel.upgrade(["shop"])
+        assert query(kernel, "SELECT COUNT(*), COUNT(state), COUNT(rank), COUNT(label) FROM shop_category") == [
+            (10000, 10000, 10000, 10000)]
+        assert query(kernel, "SELECT DISTINCT state, label FROM shop_category") == [("open", "general")]
+        ranks = [rank for rank, in query(kernel, "SELECT rank FROM shop_category ORDER BY id")]
+        assert ranks == list(range(1, 10001)), "a callable default is evaluated for each row"
+        with rollback_env(kernel) as env:
+            assert env["shop.category"].search_count([("state", "=", "open"), ("label", "=", "general")]) == 10000
+            assert env["shop.category"].create({"name": "New"}).rank == 10001
         assert schema_in_step(kernel)
     finally:
         kernel.close()
