@@ -284,8 +284,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         if self._parent_store and self._parent_name in columns:
             self._update_parent_path()
         targets = self._modified(written)
-        for field, ids in before.items():
-            targets.setdefault(field, set()).update(ids)
+        targets.merge(before)
         self._recompute(targets)
         self._validate_constraints(set(vals))
         guards.written(self, vals, audit_before)
@@ -359,7 +358,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         guards.check_unlink(self)
         ids = list(dict.fromkeys(self._ids))
         watched = [f for f in self._fields.values() if f in self.env.registry.triggers]
-        before: Targets = self._modified(watched) if watched else {}
+        before = self._modified(watched) if watched else Targets()
         self._apply_ondelete()
         table = self._sql
         data = self.env.registry.models.get("ir.model.data")
@@ -378,9 +377,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         transaction.invalidate(self._fields.values(), ids)
         transaction.invalidate(self.env.registry.x2many_to.get(self._name, ()))
         transaction.xmlid_cache.clear()
-        for field in list(before):
-            if field.model_name == self._name:
-                before[field].difference_update(ids)
+        before.forget(self._name, ids)
         self._recompute(before)
         return True
 
