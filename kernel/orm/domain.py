@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import Grouping
 
 from ..exceptions import KernelError, ValidationError
@@ -63,6 +64,7 @@ COLLECTIONS = (list, tuple, set, frozenset)
 TEXT_TYPES = ("char", "text", "html", "selection")
 CHUNK = 100  # terms per parenthesized group of a long AND or OR
 DEFAULT_MAX_TERMS = 10_000  # leaves of one domain, unless [orm] domain_max_terms says otherwise
+LONG_LIST = 1000  # values of an "in" list passed to PostgreSQL as one array parameter
 MAX_DEPTH = 100  # alternations of "&" and "|" (SQLite refuses expressions nested 1000 deep)
 
 # A compiled domain is built from a tree: ("&", deque of nodes), ("|", deque of nodes), ("!", node) or ("leaf", leaf).
@@ -565,7 +567,7 @@ def _compare(model: BaseModel, field: Field, column: sa.ColumnElement, operator:
     if operator in ("=", "!="):
         return _equal(field, column, operator, value)
     if operator in ("in", "not in"):
-        return _within(field, column, operator, value)
+        return _within(model, field, column, operator, value)
     if operator in ("<", "<=", ">", ">="):
         if value is False:
             return sa.false()
@@ -587,7 +589,16 @@ def _equal(field: Field, column: sa.ColumnElement, operator: str, value: Any) ->
     return column == value if operator == "=" else sa.or_(column != value, column.is_(None))
 
 
-def _within(field: Field, column: sa.ColumnElement, operator: str, value: Any) -> Where:
+def _in_list(model: BaseModel, column: sa.ColumnElement, values: list[Any], negative: bool) -> Where:
+    """``column IN (values)``; a long list is one array parameter on PostgreSQL (``= ANY``), which
+    refuses statements of more than 65,535 parameters."""
+    if len(values) > LONG_LIST and model.env.connection.dialect.name == "postgresql":
+        array = sa.bindparam(None, values, type_=postgresql.ARRAY(column.type))
+        return column != sa.all_(array) if negative else column == sa.any_(array)
+    return column.not_in(values) if negative else column.in_(values)
+
+
+def _within(model: BaseModel, field: Field, column: sa.ColumnElement, operator: str, value: Any) -> Where:
     values = list(value) if isinstance(value, COLLECTIONS) else [value]
     if field.type == "boolean":
         values = [False if v is None else _convert(field, v, operator) for v in values]
@@ -601,9 +612,9 @@ def _within(field: Field, column: sa.ColumnElement, operator: str, value: Any) -
     with_null = any(v is None or v is False for v in values)
     present = [_convert(field, v, operator) for v in values if v is not None and v is not False]
     if operator == "in":
-        matched = column.in_(present) if present else sa.false()
+        matched = _in_list(model, column, present, False) if present else sa.false()
         return sa.or_(matched, column.is_(None)) if with_null else matched
-    unmatched = column.not_in(present) if present else sa.true()
+    unmatched = _in_list(model, column, present, True) if present else sa.true()
     return sa.and_(unmatched, column.is_not(None)) if with_null else sa.or_(unmatched, column.is_(None))
 
 
