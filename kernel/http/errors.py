@@ -65,9 +65,6 @@ class DatabaseUnavailable(UserError):
         super().__init__(message)
 
 
-# client mistakes raised by Python itself while calling a method (wrong arguments)
-CLIENT_MISTAKES = (TypeError, ValueError, KeyError)
-
 # the Odoo exception class each of ours is reported as
 ODOO_NAMES: tuple[tuple[type[BaseException], str], ...] = (
     (SessionExpired, "odoo.http.SessionExpiredException"),
@@ -92,16 +89,17 @@ class Reported:
 
 
 def report(exc: BaseException, debug: bool) -> Reported:
-    """Classify an exception; the traceback is included only in ``debug`` mode."""
+    """Classify an exception; the traceback is included only in ``debug`` mode.
+
+    Only the kernel's typed errors are the client's fault: a ``TypeError`` or
+    ``KeyError`` raised by an addon's bug is a 500 like any other.
+    """
     trace = "".join(traceback.format_exception(exc)) if debug else ""
     if unavailable(exc):
         exc = DatabaseUnavailable()
     if isinstance(exc, UserError):
         name = next(odoo for cls, odoo in ODOO_NAMES if isinstance(exc, cls))
         return Reported(name, exc.message, exc.code, exc.status, trace, True)
-    if isinstance(exc, CLIENT_MISTAKES):
-        name = f"builtins.{type(exc).__name__}"
-        return Reported(name, str(exc), "BAD_REQUEST", 400, trace, True)
     message = f"{type(exc).__name__}: {exc}" if debug else "Internal server error"
     return Reported("builtins.Exception", message, "INTERNAL_ERROR", 500, trace, False)
 
