@@ -27,6 +27,7 @@ from ..exceptions import AccessError
 from ..manifest import discover
 from ..orm.env import SUPERUSER_ID
 from . import jsonrpc, rest, xmlrpc
+from .concurrency import request_may_write, run_retrying
 from .errors import AccessDenied, NotFound, SessionExpired, jsonrpc_error, report, rest_error
 from .marshal import to_wire
 from .request import Databases, Request, WebSettings
@@ -219,9 +220,10 @@ class Application:
             else:
                 request.params, request.rpc_id = {}, None
             if route.auth == "none":
-                result = route.endpoint(request, **values)
+                work = lambda: route.endpoint(request, **values)  # noqa: E731
             else:
-                result = self.run_in_transaction(request, route, values)
+                work = lambda: self.run_in_transaction(request, route, values)  # noqa: E731
+            result = run_retrying(work, request_may_write(request), request)
             return self.render(route, request, result)
         except HTTPException as exc:
             return self.http_error(request, route, exc)
@@ -258,7 +260,7 @@ class Application:
             log.exception("%s %s failed", request.method, request.path)
         if route is not None and route.kind == "json":
             body = {"jsonrpc": "2.0", "id": getattr(request, "rpc_id", None), "error": jsonrpc_error(exc, self.web.debug)}
-            return json_response(body, 200 if request.method == "POST" else reported.status)
+            return json_response(body, 200 if request.method == "POST" and reported.status != 503 else reported.status)
         if route is not None and route.endpoint.__module__ == rest.__name__:
             body, status = rest_error(exc, self.web.debug)
             return json_response(body, status)

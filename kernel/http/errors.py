@@ -1,7 +1,8 @@
 """Exceptions of the web layer and how each wire format reports an error.
 
 One classification serves every format: a :class:`~kernel.exceptions.UserError`
-reaches the client with its message, stable ``code`` and HTTP ``status``; any
+reaches the client with its message, stable ``code`` and HTTP ``status``; a
+database that cannot be reached is :class:`DatabaseUnavailable` (503); any
 other exception is logged with its traceback and reported as an internal
 error whose details reach the client only in debug mode.
 """
@@ -13,6 +14,7 @@ import xmlrpc.client
 from dataclasses import dataclass
 from typing import Any
 
+from ..db import unavailable
 from ..exceptions import AccessError, MissingError, UserError, ValidationError
 
 # Odoo's XML-RPC fault codes (``/xmlrpc/2``): clients compare against them.
@@ -53,6 +55,16 @@ class NotFound(UserError):
     status = 404
 
 
+class DatabaseUnavailable(UserError):
+    """The database cannot be reached (down or restarting): the client may try again later."""
+
+    code = "DATABASE_UNAVAILABLE"
+    status = 503
+
+    def __init__(self, message: str = "The database is unavailable (it may be restarting); try again in a moment"):
+        super().__init__(message)
+
+
 # the Odoo exception class each of ours is reported as
 ODOO_NAMES: tuple[tuple[type[BaseException], str], ...] = (
     (SessionExpired, "odoo.http.SessionExpiredException"),
@@ -83,6 +95,8 @@ def report(exc: BaseException, debug: bool) -> Reported:
     ``KeyError`` raised by an addon's bug is a 500 like any other.
     """
     trace = "".join(traceback.format_exception(exc)) if debug else ""
+    if unavailable(exc):
+        exc = DatabaseUnavailable()
     if isinstance(exc, UserError):
         name = next(odoo for cls, odoo in ODOO_NAMES if isinstance(exc, cls))
         return Reported(name, exc.message, exc.code, exc.status, trace, True)
