@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ..db import utcnow
 from ..exceptions import MissingError, UserError, ValidationError
 from ..security import guards
-from . import integrity
+from . import arguments, integrity
 from .compute import ComputeMixin, Targets
 from .relations import RelationsMixin
 
@@ -40,7 +40,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         """Default values: ``default_<field>`` context keys first, then the fields' defaults."""
         result: dict[str, Any] = {}
         context = self.env.context
-        for name in fields_list:
+        for name in arguments.names("fields_list", fields_list) or ():
             field = self._fields.get(name)
             if field is None:
                 continue
@@ -81,7 +81,9 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         if self._abstract:
             raise ValidationError(f"{self._name} is abstract: it has no records", code="MODEL_ABSTRACT")
         single = isinstance(vals_list, Mapping)
-        vals_list = [dict(vals_list)] if single else [dict(vals) for vals in vals_list]
+        if not single and (isinstance(vals_list, (str, bytes)) or not isinstance(vals_list, Sequence)):
+            arguments.field_values("create", vals_list)  # neither one dict nor a list of them: refused
+        vals_list = [dict(vals_list)] if single else [dict(arguments.field_values("create", vals)) for vals in vals_list]
         if not vals_list:
             return self.browse()
         guards.check_create(self, vals_list)
@@ -248,6 +250,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
 
     def write(self: BaseModel, vals: Mapping[str, Any]) -> bool:
         """Set the same values on every record: one UPDATE for all of them."""
+        arguments.field_values("write", vals)
         if not self._ids:
             return True
         audit_before = guards.check_write(self, vals)
