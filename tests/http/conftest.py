@@ -2,7 +2,8 @@
 
 The database is built through the kernel (``installed_kernel``) with the
 fixture addon ``http_items`` and a user ``tester`` (password ``pw``); a
-configuration file names it under the alias ``default``.
+configuration file names it under the alias ``default``; a test module may
+install other addons by naming them in ``INSTALL``.
 """
 
 from __future__ import annotations
