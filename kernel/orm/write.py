@@ -304,7 +304,8 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             if "write_uid" in self._fields:
                 values["write_uid"] = self.env.uid
         ids = list(dict.fromkeys(self._ids))
-        guarded = any(self._fields[name].unique or self._fields[name].type == "many2one" for name in columns) or self._unique
+        guarded = bool(self._unique) or any(name in self._unique_keys() or self._fields[name].type == "many2one"
+                                            for name in columns)
         connection = self.env.connection
         updated = 0
         for start in range(0, len(ids), WRITE_CHUNK):
@@ -426,6 +427,24 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         return record.id, record.display_name
 
     # -- constraints and trees -----------------------------------------------------------------
+
+    @classmethod
+    def _unique_keys(cls) -> frozenset[str]:
+        """The fields a unique index covers (``unique``, ``unique_per`` and the fields it names)."""
+        keys = cls.__dict__.get("_unique_keys_cache")
+        if keys is None:
+            names: set[str] = set()
+            for name, field in cls._fields.items():
+                per = getattr(field, "unique_per", ())
+                if field.unique or per:
+                    names.update((name, *per))
+            keys = cls._unique_keys_cache = frozenset(names)
+        return keys
+
+    def _duplicate_error(self: BaseModel, columns: list[str], holder: BaseModel) -> UserError | None:
+        """The error for values the unique index on ``columns`` refused because ``holder`` has them;
+        ``None`` keeps the ORM's wording.  A model words it as its own rule's check does."""
+        return None
 
     def _validate_constraints(self: BaseModel, names: set[str]) -> None:
         """Run the constraints on ``names``; an error of a constraint on one field is about that field."""
