@@ -18,6 +18,14 @@ from kernel.orm.env import Environment
 from ..render.templating import page, redirect
 
 LOCALES = ("en_US", "en_GB", "fr_FR", "de_DE", "id_ID")
+# the texts the client's script writes itself, sent translated with every page
+CLIENT_STRINGS = (
+    "The server failed (error %(status)s): your changes were not saved. They are still in the form; try again.",
+    "Discard your changes?",
+    "Moved",
+    "Load more",
+    "%(count)s selected",
+)
 Handler = Callable[..., Response]
 
 
@@ -78,6 +86,7 @@ def shell(request: Request, **context: Any) -> dict[str, Any]:
         "notice": request.args.get("notice", ""),
         "path": request.full_path.rstrip("?"),
         "_": env._,
+        "client_strings": {text: env._(text) for text in CLIENT_STRINGS},
         **context,
     }
 

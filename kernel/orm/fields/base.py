@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import sqlalchemy as sa
 
 from ...exceptions import ModelDefinitionError, ValidationError
+from ..newid import NewId
 
 if TYPE_CHECKING:
     from ..models import BaseModel
@@ -205,6 +206,9 @@ class Field:
             converted = self.convert_assigned(value, record)
             for record_id in record._ids:
                 cache[record_id] = converted
+            return
+        if len(record._ids) == 1 and type(record._ids[0]) is NewId:
+            record._set_new(self, value)
             return
         record.write({self.name: value})
 
