@@ -36,7 +36,7 @@ from ..exceptions import DatabaseError
 from ..kernel import Kernel
 from ..manifest import MANIFEST_FILE
 from ..orm.env import Environment
-from .conformance import AddonConformance
+from .conformance import AddonConformance, conformance_templates
 from .databases import (
     PG_ENV,
     database_backends,

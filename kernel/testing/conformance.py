@@ -33,7 +33,7 @@ from ..orm.env import Environment
 from ..security.companies import auto_rule_domains
 from ..views import get_view, parse_arch, read_action
 from ..views.combine import primary_of
-from .databases import database_backends, rollback_env, throwaway_database
+from .databases import clone_database, database_backends, rollback_env, throwaway_database
 
 #: Columns every upgrade may touch: who and when, not what.
 LOG_COLUMNS = frozenset({"create_uid", "create_date", "write_uid", "write_date"})
@@ -241,12 +241,42 @@ class AddonDatabase:
         return rollback_env(self.kernel)
 
 
-def addon_database(backend: str, folder: Path, addons_path: list[Path] | None, addon: str) -> Iterator[AddonDatabase]:
-    """Install ``addon`` on a new database of ``backend``, its dependencies first; dropped at the end."""
-    url = throwaway_database(backend, folder)
+class BaseTemplates:
+    """One database per backend and addons path holding ``base`` with demo data, copied for each addon checked."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.urls: dict[tuple[str, tuple[Path, ...]], str] = {}
+
+    def copy(self, backend: str, addons_path: list[Path]) -> str:
+        key = (backend, tuple(addons_path))
+        if key not in self.urls:
+            url = throwaway_database(backend, self.folder)
+            kernel = Kernel(url, addons_path=addons_path)
+            try:
+                kernel.init(demo=True)
+            finally:
+                kernel.close()
+            self.urls[key] = url
+        return clone_database(self.urls[key], self.folder)
+
+    def drop(self) -> None:
+        for url in self.urls.values():
+            drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def conformance_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BaseTemplates]:
+    """The conformance suite's ``base`` databases, made once per test session."""
+    templates = BaseTemplates(tmp_path_factory.mktemp("conformance-templates"))
+    yield templates
+    templates.drop()
+
+
+def addon_database(url: str, addons_path: list[Path], addon: str) -> Iterator[AddonDatabase]:
+    """Install ``addon`` on the database at ``url`` (holding ``base``), its dependencies first; dropped at the end."""
     kernel = Kernel(url, addons_path=addons_path)
     try:
-        kernel.init(demo=True)
         before = None
         if addon != BASE_ADDON:
             manifest = kernel.manifests.get(addon)
@@ -276,7 +306,7 @@ class AddonConformance:
 
     @pytest.fixture(scope="class", params=database_backends())
     @classmethod
-    def addon_db(cls, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+    def addon_db(cls, request: pytest.FixtureRequest, conformance_templates: BaseTemplates,
                  erp_addons_path: list[Path]) -> Iterator[AddonDatabase]:
         from . import addon_folder
 
@@ -286,8 +316,7 @@ class AddonConformance:
             if folder is None:
                 pytest.fail(f"{cls.__name__}: set `addon`, the test file is not inside an addon", pytrace=False)
             addon = folder.name
-        yield from addon_database(request.param, tmp_path_factory.mktemp(f"conformance-{addon}"), erp_addons_path,
-                                  addon)
+        yield from addon_database(conformance_templates.copy(request.param, erp_addons_path), erp_addons_path, addon)
 
     def test_models_have_access_rows(self, addon_db: AddonDatabase) -> None:
         with addon_db.env() as env:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+import sqlalchemy as sa
 
 from ..db import create_database, drop_database, parse_url
 from ..kernel import Kernel
@@ -44,6 +47,24 @@ def throwaway_database(backend: str, folder: Path) -> str:
     url_text = url.render_as_string(hide_password=False)
     create_database(url_text)
     return url_text
+
+
+def clone_database(url: str, folder: Path) -> str:
+    """A new database holding a copy of the one at ``url`` (which nobody may be connected to)."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        target = folder / f"erp-{uuid.uuid4().hex[:8]}.sqlite3"
+        shutil.copyfile(str(parsed.database), target)
+        return f"sqlite:///{target}"
+    clone = parsed.set(database=f"erp_test_{uuid.uuid4().hex[:12]}")
+    engine = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            quote = engine.dialect.identifier_preparer.quote
+            connection.exec_driver_sql(f"CREATE DATABASE {quote(clone.database)} TEMPLATE {quote(parsed.database)}")
+    finally:
+        engine.dispose()
+    return clone.render_as_string(hide_password=False)
 
 
 @contextlib.contextmanager
