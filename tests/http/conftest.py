@@ -2,7 +2,8 @@
 
 The database is built through the kernel (``installed_kernel``) with the
 fixture addon ``http_items`` and a user ``tester`` (password ``pw``); a
-configuration file names it under the alias ``default``.
+configuration file names it under the alias ``default``; a test module may
+install other addons by naming them in ``INSTALL``.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     """``erp serve --workers 2`` on a fresh database of each backend; stopped after the module."""
     folder = tmp_path_factory.mktemp(f"serve-{request.param}")
     web = getattr(request.module, "WEB_SETTINGS", {})
-    with installed_kernel(request.param, folder, ADDONS_PATH, ["http_items"]) as kernel:
+    addons = getattr(request.module, "INSTALL", ["http_items"])
+    with installed_kernel(request.param, folder, ADDONS_PATH, addons) as kernel:
         with kernel.env() as env:
             uid = env["res.users"].create({"name": "Tester", "login": LOGIN, "password": PASSWORD,
                                          "group_ids": [(6, 0, [env.ref("base.group_user").id])]}).id
