@@ -1,6 +1,8 @@
 // The web client's only script: tabs, autocompletion, modifiers, kanban drag and drop,
 // unsaved-changes warning, list selection and keyboard shortcuts. No framework, no build step.
 
+import { evaluateCondition } from "./conditions.js";
+
 const csrf = () => document.body.dataset.csrf || "";
 const strings = JSON.parse(document.body.dataset.strings || "{}");
 // the user's language for the texts the script writes (the server sends them translated)
@@ -52,73 +54,30 @@ function setupTabs(root) {
   }
 }
 
-// -- modifiers (a small evaluator of the expressions views use) -------------------------------
-function tokenize(text) {
-  const pattern = /\s*(==|!=|>=|<=|[()[\],<>]|'[^']*'|"[^"]*"|-?\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*)/gy;
-  const tokens = [];
-  let match;
-  while (pattern.lastIndex < text.length && (match = pattern.exec(text))) tokens.push(match[1]);
-  return tokens;
-}
-
-function evaluate(expression, values) {
-  const tokens = tokenize(expression);
-  let position = 0;
-  const peek = () => tokens[position];
-  const next = () => tokens[position++];
-  const atom = () => {
-    const token = next();
-    if (token === "(") { const value = or(); next(); return value; }
-    if (token === "[") {
-      const items = [];
-      while (peek() !== "]") { items.push(or()); if (peek() === ",") next(); }
-      next();
-      return items;
-    }
-    if (token === "True") return true;
-    if (token === "False" || token === "None") return false;
-    if (/^['"]/.test(token)) return token.slice(1, -1);
-    if (/^-?\d/.test(token)) return Number(token);
-    return values(token);
-  };
-  const comparison = () => {
-    const left = atom();
-    const operator = peek();
-    const pairs = { "==": (a, b) => a === b, "!=": (a, b) => a !== b, ">": (a, b) => a > b, "<": (a, b) => a < b,
-      ">=": (a, b) => a >= b, "<=": (a, b) => a <= b };
-    if (pairs[operator]) { next(); return pairs[operator](left, atom()); }
-    if (operator === "in") { next(); return atom().includes(left); }
-    if (operator === "not" && tokens[position + 1] === "in") { position += 2; return !atom().includes(left); }
-    return left;
-  };
-  const not = () => (peek() === "not" ? (next(), !truthy(not())) : comparison());
-  const and = () => { let value = not(); while (peek() === "and") { next(); const right = not(); value = truthy(value) ? right : value; } return value; };
-  const or = () => { let value = and(); while (peek() === "or") { next(); const right = and(); value = truthy(value) ? value : right; } return value; };
-  return truthy(or());
-}
-
-const truthy = (value) => (Array.isArray(value) ? value.length > 0 : Boolean(value) && value !== "");
-
+// -- modifiers: conditions compiled by the server, read by conditions.js ---------------------------
+// a field's value as the server's conditions see it: ids for relations, numbers, False when empty
 function fieldValue(form, name) {
-  const holder = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
-  if (!holder) return false;
+  const holder = form.querySelector(`.field[data-field="${CSS.escape(name)}"]`);
+  if (!holder) return undefined;
   const inputs = [...holder.querySelectorAll(`[name="${CSS.escape(name)}"]`)];
+  if (holder.querySelector(".m2m")) return inputs.map((input) => Number(input.value));
   if (!inputs.length) return false;
   const first = inputs[0];
   if (first.type === "checkbox") return first.checked;
   if (first.type === "radio") return inputs.find((input) => input.checked)?.value || false;
-  if (holder.querySelector(".m2m")) return inputs.map((input) => Number(input.value));
   if (holder.querySelector(".m2o")) return first.value ? Number(first.value) : false;
-  return first.value;
+  if (first.type === "number") return first.value === "" ? 0 : Number(first.value);
+  return first.value === "" ? false : first.value;
 }
 
 function applyModifiers(form) {
   const values = (name) => fieldValue(form, name);
+  const holds = (text) => evaluateCondition(JSON.parse(text), values);
   for (const node of form.querySelectorAll("[data-invisible]")) {
-    try { node.hidden = evaluate(node.dataset.invisible, values); } catch { /* the server decides on save */ }
+    try { node.hidden = holds(node.dataset.invisible); } catch { /* the server decides on save */ }
   }
   for (const node of form.querySelectorAll("[data-required]")) {
-    try { node.classList.toggle("is-required", evaluate(node.dataset.required, values)); } catch { /* idem */ }
+    try { node.classList.toggle("is-required", holds(node.dataset.required)); } catch { /* idem */ }
   }
 }
 
@@ -384,6 +343,29 @@ function setupList() {
   refresh();
 }
 
+// -- "Load more" in a kanban column or a list group: the next rows, the page's address kept in step ------------
+function setupLoadMore() {
+  document.addEventListener("click", async (event) => {
+    const link = event.target.closest("[data-load-more]");
+    if (!link) return;
+    event.preventDefault();
+    const holder = link.closest(".kanban-column, tbody.group-rows");
+    const selector = holder.matches(".kanban-column")
+      ? `.kanban-column[data-value="${CSS.escape(holder.dataset.value)}"]`
+      : `tbody.group-rows[data-group-value="${CSS.escape(holder.dataset.groupValue)}"]`;
+    try {
+      const response = await fetch(link.href, { credentials: "same-origin" });
+      if (!response.ok) throw new Error(String(response.status));
+      const fresh = new DOMParser().parseFromString(await response.text(), "text/html").querySelector(selector);
+      if (!fresh) throw new Error(String(response.status));
+      holder.replaceChildren(...fresh.childNodes);
+      history.replaceState(null, "", link.href);
+    } catch (error) {
+      notify(t("Could not load more records (%(error)s).", { error: error.message }), "error");
+    }
+  });
+}
+
 // -- kanban drag and drop ----------------------------------------------------------------------------
 function setupKanban(board) {
   const field = board.dataset.groupField;
@@ -402,7 +384,12 @@ function setupKanban(board) {
     column.querySelector(".cards").append(dragged);
     try {
       await rpc("/web/json/kanban_move", { model: board.dataset.model, id: Number(dragged.dataset.id), field, value: column.dataset.value || false });
-      for (const each of [origin, column]) each.querySelector(".count").textContent = each.querySelectorAll(".card").length;
+      if (origin !== column) {  // the counts are the columns' true totals, not the cards loaded
+        for (const [each, step] of [[origin, -1], [column, 1]]) {
+          const count = each.querySelector(".count");
+          count.textContent = String(Number(count.textContent) + step);
+        }
+      }
       notify(t("Moved"));
     } catch (error) {
       origin.querySelector(".cards").append(dragged);
@@ -446,5 +433,6 @@ function setupShortcuts() {
 setupShortcuts();
 setupTabs(document);
 setupList();
+setupLoadMore();
 for (const form of document.querySelectorAll("form[data-dirty-guard]")) setupForm(form);
 for (const board of document.querySelectorAll(".kanban")) setupKanban(board);
