@@ -130,7 +130,7 @@ class Boolean(Field):
         super()._init_attributes()
         self.unique_per: tuple[str, ...] = tuple(self.args.get("unique_per", ()))
 
-    def setup(self, model: type[BaseModel], registry: Registry) -> None:
+    def setup(self, model: Any, registry: Registry) -> None:
         super().setup(model, registry)
         for name in self.unique_per:
             other = model._fields.get(name)
