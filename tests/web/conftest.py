@@ -105,10 +105,12 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``erp serve`` (gunicorn, two workers) on a fresh SQLite database; stopped after the module."""
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``erp serve`` (gunicorn, two workers) on a fresh SQLite database; stopped after the module. A test
+    module may install other addons than ``web`` and ``core_purchase`` by naming them in ``INSTALL``."""
     folder = tmp_path_factory.mktemp("web-serve")
-    with installed_kernel("sqlite", folder, [ADDONS], ["web", "core_purchase"]) as kernel:
+    addons = getattr(request.module, "INSTALL", ["web", "core_purchase"])
+    with installed_kernel("sqlite", folder, [ADDONS], addons) as kernel:
         with kernel.env() as env:
             env["res.users"].search([("login", "=", "admin")]).password = "admin"
         config = folder / "erp.toml"
