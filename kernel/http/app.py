@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, UnsupportedMediaType
 from werkzeug.routing import Map
 from werkzeug.utils import send_from_directory
 from werkzeug.wrappers import Response
@@ -40,6 +40,15 @@ log = logging.getLogger("kernel.http")
 
 def json_response(body: Any, status: int = 200) -> Response:
     return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
+
+
+def require_json(request: Request) -> None:
+    """JSON routes take only ``application/json`` bodies: a cross-site form or ``text/plain`` post, which a
+    browser sends with the user's cookies, cannot set that type, so it cannot change anything."""
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType(
+            f"this route takes a JSON body: send it with 'Content-Type: application/json' "
+            f"(got {request.mimetype or 'no content type'!r})")
 
 
 class Application:
@@ -204,6 +213,7 @@ class Application:
                 raise RequestEntityTooLarge()
             route, values = self.match(request)
             if route.kind == "json" and request.method == "POST":
+                require_json(request)
                 body = request.json_body()
                 request.params = body.get("params") or {} if isinstance(body, dict) else {}
                 request.rpc_id = body.get("id") if isinstance(body, dict) else None

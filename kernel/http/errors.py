@@ -117,6 +117,7 @@ def jsonrpc_error(exc: BaseException, debug: bool, context: dict[str, Any] | Non
             "message": reported.message,
             "arguments": [reported.message],
             "context": context or {},
+            "field": exc.field if isinstance(exc, UserError) else None,
         },
     }
 

@@ -71,7 +71,11 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
     kwargs = dict(kwargs)
     context = kwargs.pop("context", None)
     model = env[model_name]
-    if isinstance(context, Mapping):
+    if context is not None and not isinstance(context, Mapping):
+        raise BadRequest("context must be a dictionary", code="CONTEXT_INVALID")
+    if context:
+        if "lang" in context:
+            env.kernel.translations.check_lang(context["lang"])
         model = model.with_context({**env.context, **context})
     function = getattr(type(model), method, None)
     if not callable(function) or isinstance(function, type):

@@ -51,6 +51,7 @@ def duplicate_error(model: BaseModel, columns: list[str], rows: Sequence[Mapping
     by_column = {f.column_name: f for f in model._fields.values() if f.column_name}
     fields = [by_column[c] for c in columns if c in by_column]
     labels = ", ".join(f.string for f in fields) or ", ".join(columns)
+    about = fields[0].name if fields else None  # the first field of the key: where a form shows the message
     table = model._sql
     seen: dict[tuple, int] = {}
     for position, row in enumerate(rows):
@@ -66,16 +67,16 @@ def duplicate_error(model: BaseModel, columns: list[str], rows: Sequence[Mapping
             name = model.sudo().browse(holder)._display_names().get(holder, "")
             return ValidationError(
                 f"{model._description}: {labels} {value!r} is already used by {name!r} (id {holder})",
-                code=model._duplicate_code, status=DUPLICATE_STATUS,
+                code=model._duplicate_code, status=DUPLICATE_STATUS, field=about,
             )
         if key in seen:
             return ValidationError(
                 f"{model._description}: {labels} {value!r} is given to more than one record",
-                code=model._duplicate_code, status=DUPLICATE_STATUS,
+                code=model._duplicate_code, status=DUPLICATE_STATUS, field=about,
             )
         seen[key] = position
     return ValidationError(f"{model._description}: {labels} must be unique", code=model._duplicate_code,
-                           status=DUPLICATE_STATUS)
+                           status=DUPLICATE_STATUS, field=about)
 
 
 def translate(model: BaseModel, exc: IntegrityError, rows: Sequence[Mapping[str, Any]],

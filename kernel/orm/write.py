@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..db import utcnow
-from ..exceptions import MissingError, ValidationError
+from ..exceptions import MissingError, UserError, ValidationError
 from ..security import guards
 from . import arguments, integrity
 from .compute import ComputeMixin, Targets
@@ -207,8 +207,8 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                 continue
             if field.name not in keys or any(row[field.name] is None for row in rows):
                 raise ValidationError(
-                    f"{self._description}: {field.string} ({field.name}) is required", code="FIELD_REQUIRED"
-                )
+                    f"{self._description}: {field.string} ({field.name}) is required", code="FIELD_REQUIRED",
+                    field=field.name)
 
     def _insert_rows(self: BaseModel, rows: list[dict[str, Any]]) -> list[int]:
         """Insert the rows in batches and return their ids, in order."""
@@ -267,7 +267,8 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             if field.column_name and not (field.compute and not field.inverse) and not field.related:
                 converted = field.convert_to_column(value, self)
                 if converted is None and field.required:
-                    raise ValidationError(f"{self._description}: {field.string} ({name}) is required", code="FIELD_REQUIRED")
+                    raise ValidationError(f"{self._description}: {field.string} ({name}) is required", code="FIELD_REQUIRED",
+                                          field=name)
                 columns[name] = converted
                 written.append(field)
             elif field.store and field.type in ("one2many", "many2many"):
@@ -427,9 +428,16 @@ class WriteMixin(ComputeMixin, RelationsMixin):
     # -- constraints and trees -----------------------------------------------------------------
 
     def _validate_constraints(self: BaseModel, names: set[str]) -> None:
+        """Run the constraints on ``names``; an error of a constraint on one field is about that field."""
         for method in self._constraint_methods:
-            if names.intersection(n.split(".")[0] for n in method._constrains):
-                method(self)
+            watched = list(dict.fromkeys(n.split(".")[0] for n in method._constrains))
+            if names.intersection(watched):
+                try:
+                    method(self)
+                except UserError as exc:
+                    if exc.field is None and len(watched) == 1:
+                        exc.field = watched[0]
+                    raise
 
     def _update_parent_path(self: BaseModel) -> None:
         """Recompute ``parent_path`` ("1/4/9/") of these records and their descendants; refuse cycles."""

@@ -25,7 +25,7 @@ def error_data(answer: dict) -> dict:
     assert answer["jsonrpc"] == "2.0" and answer["id"] == 7 and "result" not in answer
     error = answer["error"]
     assert error["code"] == 200 and error["message"] == "Odoo Server Error"
-    assert set(error["data"]) == {"name", "message", "arguments", "context", "debug"}
+    assert set(error["data"]) == {"name", "message", "arguments", "context", "debug", "field"}
     assert error["data"]["arguments"] == [error["data"]["message"]]
     return error["data"]
 

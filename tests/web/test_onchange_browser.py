@@ -9,18 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Server
+from conftest import Server, log_in
 from playwright.sync_api import expect
 
-INSTALL = ["web", "master_sale"]
 TIMEOUT = 15_000
 
 
 @pytest.fixture(scope="module")
-def quotations(server: Server) -> dict[str, Any]:
+def quotations(sales_server: Server) -> dict[str, Any]:
     """Two customers (one with a price list and currency, one frozen) and the quotations action."""
-    with server.kernel.env() as env:
-        env["res.users"].search([("login", "=", "admin")]).password = "admin"
+    with sales_server.kernel.env() as env:
         customer_type = env.ref("base.base_partner_type_customer").id
         pricelist = env["sale.pricelist"].create({"name": "Grosir Rupiah", "currency": "IDR"})
         env["basepartner"].create({"name": "Toko Maju", "partner_types": [(4, customer_type)],
@@ -31,19 +29,11 @@ def quotations(server: Server) -> dict[str, Any]:
 
 
 @pytest.fixture
-def page(browser: Any, server: Server) -> Iterator[Any]:
+def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT)
     yield context.new_page()
     context.close()
-
-
-def log_in(page: Any, url: str) -> None:
-    page.goto(f"{url}/web/login")
-    page.get_by_label("Login").fill("admin")
-    page.get_by_label("Password").fill("admin")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/web$"))
 
 
 def choose_customer(page: Any, name: str) -> None:
@@ -52,10 +42,10 @@ def choose_customer(page: Any, name: str) -> None:
     widget.get_by_role("option", name=name, exact=True).click()
 
 
-def test_the_quotation_form_follows_the_customer_and_the_lines(page: Any, server: Server, quotations: dict[str, Any],
+def test_the_quotation_form_follows_the_customer_and_the_lines(page: Any, sales_server: Server, quotations: dict[str, Any],
                                                                shoot: Callable[[Any, str], Path]) -> None:
-    log_in(page, server.url)
-    page.goto(f"{server.url}/web/action/{quotations['action']}/new")
+    log_in(page, sales_server.url)
+    page.goto(f"{sales_server.url}/web/action/{quotations['action']}/new")
     choose_customer(page, "Toko Maju")
     pricelist = page.locator(".m2o[data-field=pricelist_id] input[type=text]")
     expect(pricelist).to_have_value("Grosir Rupiah")
@@ -69,20 +59,20 @@ def test_the_quotation_form_follows_the_customer_and_the_lines(page: Any, server
     expect(page.locator("[data-cell='order_line.0.price_subtotal']")).to_have_text("7.50")
     expect(page.locator("#field-amount_total")).to_have_value("15.50")
     shoot(page, "quotation-live")
-    with server.kernel.env() as env:
+    with sales_server.kernel.env() as env:
         assert not env["sale.order"].search([]), "nothing is saved while the user edits"
     page.locator("#save").click()
     page.wait_for_url(re.compile(r"/\d+\?notice=Saved"))
     expect(page.locator("#field-amount_total")).to_have_value("15.50")
-    with server.kernel.env() as env:
+    with sales_server.kernel.env() as env:
         order = env["sale.order"].search([])
         assert (order.pricelist_id.name, order.currency, order.partner_id.name) == ("Grosir Rupiah", "IDR", "Toko Maju")
 
 
-def test_a_frozen_customer_is_warned_about_at_once(page: Any, server: Server, quotations: dict[str, Any],
+def test_a_frozen_customer_is_warned_about_at_once(page: Any, sales_server: Server, quotations: dict[str, Any],
                                                    shoot: Callable[[Any, str], Path]) -> None:
-    log_in(page, server.url)
-    page.goto(f"{server.url}/web/action/{quotations['action']}/new")
+    log_in(page, sales_server.url)
+    page.goto(f"{sales_server.url}/web/action/{quotations['action']}/new")
     choose_customer(page, "Toko Beku")
     dialog = page.get_by_role("alertdialog", name="Customer frozen")
     expect(dialog).to_be_visible()
