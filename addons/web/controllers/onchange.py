@@ -8,7 +8,6 @@ depends on, and the one2many fields whose lines have computed columns.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 from lxml import etree
@@ -82,7 +81,7 @@ def form_onchange(request: Request, action_id: int, record_id: int | None = None
     probe = form_renderer(env, screen, record, record_values(screen, env, record, list(screen.fields)), {})
     probe.render(screen.views["form"]["arch"])
     form = MultiDict([(str(name), str(value)) for name, value in entries])
-    vals, errors = parse_submission(SimpleNamespace(form=form, files=MultiDict()), screen, probe)  # type: ignore[arg-type]
+    vals, errors = parse_submission(form, MultiDict(), screen, probe)
     if errors:
         return {"values": {}, "lines": {}, "errors": errors}
     model = (record or env[screen.model]).with_context(**screen.action["context"])
