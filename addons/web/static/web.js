@@ -430,6 +430,29 @@ function setupList() {
   refresh();
 }
 
+// -- "Load more" in a kanban column or a list group: the next rows, the page's address kept in step ------------
+function setupLoadMore() {
+  document.addEventListener("click", async (event) => {
+    const link = event.target.closest("[data-load-more]");
+    if (!link) return;
+    event.preventDefault();
+    const holder = link.closest(".kanban-column, tbody.group-rows");
+    const selector = holder.matches(".kanban-column")
+      ? `.kanban-column[data-value="${CSS.escape(holder.dataset.value)}"]`
+      : `tbody.group-rows[data-group-value="${CSS.escape(holder.dataset.groupValue)}"]`;
+    try {
+      const response = await fetch(link.href, { credentials: "same-origin" });
+      if (!response.ok) throw new Error(String(response.status));
+      const fresh = new DOMParser().parseFromString(await response.text(), "text/html").querySelector(selector);
+      if (!fresh) throw new Error(String(response.status));
+      holder.replaceChildren(...fresh.childNodes);
+      history.replaceState(null, "", link.href);
+    } catch (error) {
+      notify(t("Could not load more records (%(error)s).", { error: error.message }), "error");
+    }
+  });
+}
+
 // -- kanban drag and drop ----------------------------------------------------------------------------
 function setupKanban(board) {
   const field = board.dataset.groupField;
@@ -448,7 +471,12 @@ function setupKanban(board) {
     column.querySelector(".cards").append(dragged);
     try {
       await rpc("/web/json/kanban_move", { model: board.dataset.model, id: Number(dragged.dataset.id), field, value: column.dataset.value || false });
-      for (const each of [origin, column]) each.querySelector(".count").textContent = each.querySelectorAll(".card").length;
+      if (origin !== column) {  // the counts are the columns' true totals, not the cards loaded
+        for (const [each, step] of [[origin, -1], [column, 1]]) {
+          const count = each.querySelector(".count");
+          count.textContent = String(Number(count.textContent) + step);
+        }
+      }
       notify(t("Moved"));
     } catch (error) {
       origin.querySelector(".cards").append(dragged);
@@ -492,5 +520,6 @@ function setupShortcuts() {
 setupShortcuts();
 setupTabs(document);
 setupList();
+setupLoadMore();
 for (const form of document.querySelectorAll("form[data-dirty-guard]")) setupForm(form);
 for (const board of document.querySelectorAll(".kanban")) setupKanban(board);
