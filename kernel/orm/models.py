@@ -9,15 +9,19 @@ reading in bulk live in :mod:`.write` and :mod:`.query`.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
 
 from ..exceptions import MissingError, ModelDefinitionError, ValidationError
-from ..security import access
 from . import api
 from . import fields as F
+from .new_records import NewRecordsMixin
+from .newid import NewId
+from .onchange import OnchangeMixin
+from .policy import OPERATIONS
 from .query import QueryMixin
 from .write import WriteMixin
 
@@ -28,7 +32,7 @@ if TYPE_CHECKING:
 PREFETCH_MAX = 1000
 
 
-class BaseModel(QueryMixin, WriteMixin):
+class BaseModel(QueryMixin, WriteMixin, NewRecordsMixin, OnchangeMixin):
     """What every model shares; addons subclass :class:`Model` or :class:`AbstractModel`."""
 
     _name: ClassVar[str | None] = None
@@ -54,10 +58,19 @@ class BaseModel(QueryMixin, WriteMixin):
     _layers: ClassVar[tuple[str, ...]] = ()
     _sql: ClassVar[sa.Table]
     _constraint_methods: ClassVar[tuple[Callable, ...]] = ()
+    _onchange_methods: ClassVar[dict[str, tuple[Callable, ...]]] = {}
 
     env: Environment
     _ids: tuple[int, ...]
     _prefetch_ids: Iterable[int]
+
+    if TYPE_CHECKING:
+        # The typing story of records: fields are descriptors the registry adds to composed
+        # classes, so a type checker sees them as ``Any`` (``record.name``, ``record.partner_id.id``)
+        # unless a definition annotates them; methods and ORM attributes keep their real types.
+        id: int
+
+        def __getattr__(self, name: str) -> Any: ...
 
     # -- construction ----------------------------------------------------------
 
@@ -81,7 +94,7 @@ class BaseModel(QueryMixin, WriteMixin):
         else:
             ids = tuple(ids)
         for record_id in ids:
-            if isinstance(record_id, bool) or not isinstance(record_id, int):
+            if (isinstance(record_id, bool) or not isinstance(record_id, int)) and type(record_id) is not NewId:
                 raise ValidationError(f"{self._name}: record ids are integers, got {record_id!r}")
         return self._browse(ids)
 
@@ -163,12 +176,12 @@ class BaseModel(QueryMixin, WriteMixin):
     def check_access_rights(self, operation: str, raise_exception: bool = True) -> bool:
         """Whether the user may ``operation`` (read, write, create, unlink) records of this model, as Odoo's
         clients ask it; raises :class:`AccessError` instead of answering ``False`` unless told not to."""
-        if operation not in access.OPERATIONS:
-            raise ValidationError(f"unknown operation {operation!r}: use one of {', '.join(access.OPERATIONS)}")
+        if operation not in OPERATIONS:
+            raise ValidationError(f"unknown operation {operation!r}: use one of {', '.join(OPERATIONS)}")
         if raise_exception:
-            access.check_access(self, operation)
+            self.env.policy.check_access(self, operation)
             return True
-        return access.has_access(self, operation)
+        return self.env.policy.has_access(self, operation)
 
     def exists(self) -> Any:
         """The records of this set that are still in the database."""
@@ -247,6 +260,9 @@ class BaseModel(QueryMixin, WriteMixin):
 
     def _fetch(self, field: F.Field) -> None:
         """Load ``field`` for this record and the records prefetched with it."""
+        if type(self._ids[0]) is NewId:
+            self._fetch_new(field)
+            return
         if not field.store:
             self._compute_into_cache(field)
             return
@@ -266,7 +282,7 @@ class BaseModel(QueryMixin, WriteMixin):
         ids = [own]
         seen = {own}
         for record_id in self._prefetch_ids:
-            if record_id not in seen and record_id not in cached:
+            if record_id not in seen and record_id not in cached and type(record_id) is int:
                 seen.add(record_id)
                 ids.append(record_id)
                 if len(ids) >= PREFETCH_MAX:
@@ -393,16 +409,37 @@ class BaseModel(QueryMixin, WriteMixin):
                     if name.split(".")[0] not in cls._fields:
                         raise ModelDefinitionError(
                             f"addon {cls._addon!r}, model {cls._name!r}, field {name!r}: "
-                            f"@constrains of {attr} names an unknown field"
+                            f"@constrains of {attr} names an unknown field{_close_hint(name.split('.')[0], cls._fields)}"
                         )
                 constraints.append(method)
         cls._constraint_methods = tuple(constraints)
+        cls._onchange_methods = cls._collect_onchange_methods()
+
+    @classmethod
+    def _collect_onchange_methods(cls) -> dict[str, tuple[Callable, ...]]:
+        """``{field: (method, ...)}`` from ``@api.onchange``; a name that is no field is refused."""
+        methods: dict[str, list[Callable]] = {}
+        for attr in dir(cls):
+            method = getattr(cls, attr, None)
+            for name in getattr(method, "_onchange", ()) if callable(method) else ():
+                if name not in cls._fields:
+                    raise ModelDefinitionError(
+                        f"addon {cls._addon!r}, model {cls._name!r}, field {name!r}: "
+                        f"@onchange of {attr} names an unknown field{_close_hint(name, cls._fields)}"
+                    )
+                methods.setdefault(name, []).append(method)
+        return {name: tuple(found) for name, found in methods.items()}
 
     def _compute_display_name(self) -> None:
         rec_name = self._rec_name
         for record in self:
             value = record[rec_name] if rec_name else None
             record.display_name = str(value) if value not in (None, False, "") else f"{self._description},{record.id}"
+
+
+def _close_hint(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class Model(BaseModel):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..exceptions import MissingError, ValidationError
-from ..security import guards
+from . import arguments
 from .domain import as_domain, check_size, compile_domain, mentions_field
 from .fields import Field
 
@@ -36,7 +36,7 @@ class QueryMixin:
         check_size(self, domain)
         if "active" in self._fields and self.env.context.get("active_test", True) and not mentions_field(domain, "active"):
             domain = ["&", ("active", "=", True)] + domain if domain else [("active", "=", True)]
-        return guards.search_where(self, compile_domain(self, domain) if domain else None)
+        return self.env.policy.search_where(self, compile_domain(self, domain) if domain else None)
 
     def _order_by_clauses(self: BaseModel, order: str | None, table: sa.Table | None = None) -> list[sa.ColumnElement]:
         """``"name desc, id"`` as ORDER BY clauses, ending with ``id`` so that the order is total."""
@@ -65,7 +65,7 @@ class QueryMixin:
             field = self._fields.get(name)
             if field is None or not field.column_name:
                 raise ValidationError(f"cannot order {self._name} by {name!r}: no such stored field", code="ORDER_INVALID")
-            guards.check_search_field(self, field)
+            self.env.policy.check_search_field(self, field)
             terms.append((field, direction == "desc", nulls.lower() if nulls else None))
         return terms
 
@@ -99,6 +99,7 @@ class QueryMixin:
 
     def _search_query(self: BaseModel, domain: Sequence[Any] | None, offset: int = 0, limit: int | None = None,
                       order: str | None = None) -> sa.Select:
+        offset, limit = arguments.whole_number("offset", offset), arguments.whole_number("limit", limit)
         table = self._sql
         query = sa.select(table.c.id)
         where = self._where(domain)
@@ -118,6 +119,7 @@ class QueryMixin:
         return self._browse(ids)
 
     def search_count(self: BaseModel, domain: Sequence[Any] | None = None, limit: int | None = None) -> int:
+        limit = arguments.whole_number("limit", limit)
         table = self._sql
         inner = sa.select(table.c.id)
         where = self._where(domain)
@@ -145,8 +147,8 @@ class QueryMixin:
 
     def _readable_fields(self: BaseModel, names: Sequence[str] | None) -> list[Field]:
         if not names:
-            return [f for f in self._fields.values() if f.type != "binary" and guards.field_visible(self, f)]
-        guards.check_field_names(self, names)
+            return [f for f in self._fields.values() if f.type != "binary" and self.env.policy.field_visible(self, f)]
+        self.env.policy.check_field_names(self, names)
         result = []
         for name in dict.fromkeys(["id", *names]):
             field = self._fields.get(name)
@@ -168,7 +170,7 @@ class QueryMixin:
 
     def read(self: BaseModel, fields: Sequence[str] | None = None, load: str = "_classic_read") -> list[dict[str, Any]]:
         """The values of ``fields`` (all but binaries when omitted), one dict per record, in order."""
-        guards.check_read(self)
+        self.env.policy.check_read(self)
         wanted = self._readable_fields(fields)
         transaction = self.env.transaction
         columns = [f for f in wanted if f.column_name and f.name != "id"]
@@ -252,11 +254,12 @@ class QueryMixin:
     def fields_get(self: BaseModel, allfields: Sequence[str] | None = None,
                    attributes: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
         """Field descriptions as Odoo clients expect them."""
-        wanted = attributes or FIELD_ATTRIBUTES
+        allfields = arguments.names("allfields", allfields)
+        wanted = arguments.names("attributes", attributes) or FIELD_ATTRIBUTES
         translate = self.env._
         result: dict[str, dict[str, Any]] = {}
         for name, field in self._fields.items():
-            if allfields and name not in allfields or not guards.field_visible(self, field):
+            if allfields and name not in allfields or not self.env.policy.field_visible(self, field):
                 continue
             description = {
                 "type": field.type,
@@ -297,5 +300,5 @@ class QueryMixin:
         """Aggregates per group, as Odoo's ``read_group`` (``date:month`` granularities included)."""
         from .read_group import read_group
 
-        guards.check_field_names(self, [*fields, *([groupby] if isinstance(groupby, str) else groupby), orderby or ""])
+        self.env.policy.check_field_names(self, [*fields, *([groupby] if isinstance(groupby, str) else groupby), orderby or ""])
         return read_group(self, domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from itertools import chain
 from typing import TYPE_CHECKING, Any
@@ -10,9 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..db import utcnow
-from ..exceptions import MissingError, ValidationError
-from ..security import guards
-from . import integrity
+from ..exceptions import MissingError, UserError, ValidationError
+from . import arguments, integrity
 from .compute import ComputeMixin, Targets
 from .relations import RelationsMixin
 
@@ -40,7 +40,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         """Default values: ``default_<field>`` context keys first, then the fields' defaults."""
         result: dict[str, Any] = {}
         context = self.env.context
-        for name in fields_list:
+        for name in arguments.names("fields_list", fields_list) or ():
             field = self._fields.get(name)
             if field is None:
                 continue
@@ -81,10 +81,12 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         if self._abstract:
             raise ValidationError(f"{self._name} is abstract: it has no records", code="MODEL_ABSTRACT")
         single = isinstance(vals_list, Mapping)
-        vals_list = [dict(vals_list)] if single else [dict(vals) for vals in vals_list]
+        if not single and (isinstance(vals_list, (str, bytes)) or not isinstance(vals_list, Sequence)):
+            arguments.field_values("create", vals_list)  # neither one dict nor a list of them: refused
+        vals_list = [dict(vals_list)] if single else [dict(arguments.field_values("create", vals)) for vals in vals_list]
         if not vals_list:
             return self.browse()
-        guards.check_create(self, vals_list)
+        self.env.policy.check_create(self, vals_list)
         vals_list = self._with_defaults(vals_list)
         vals_list = self._create_delegated_parents(vals_list)
         rows, x2many, inverses, written = self._split_create_values(vals_list)
@@ -103,7 +105,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         computed = records._compute_stored_on_create(written)
         records._recompute(records._modified(written + computed))
         records._validate_constraints({f.name for f in written})
-        guards.created(records, [f.name for f in written])
+        records.env.policy.created(records, [f.name for f in written])
         return records[0] if single else records
 
     def _create_delegated_parents(self: BaseModel, vals_list: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -205,8 +207,8 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                 continue
             if field.name not in keys or any(row[field.name] is None for row in rows):
                 raise ValidationError(
-                    f"{self._description}: {field.string} ({field.name}) is required", code="FIELD_REQUIRED"
-                )
+                    f"{self._description}: {field.string} ({field.name}) is required", code="FIELD_REQUIRED",
+                    field=field.name)
 
     def _insert_rows(self: BaseModel, rows: list[dict[str, Any]]) -> list[int]:
         """Insert the rows in batches and return their ids, in order."""
@@ -248,9 +250,10 @@ class WriteMixin(ComputeMixin, RelationsMixin):
 
     def write(self: BaseModel, vals: Mapping[str, Any]) -> bool:
         """Set the same values on every record: one UPDATE for all of them."""
+        arguments.field_values("write", vals)
         if not self._ids:
             return True
-        audit_before = guards.check_write(self, vals)
+        audit_before = self.env.policy.check_write(self, vals)
         columns: dict[str, Any] = {}
         relational: list[tuple[Field, Any]] = []
         inverse: list[tuple[Field, Any]] = []
@@ -264,7 +267,8 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             if field.column_name and not (field.compute and not field.inverse) and not field.related:
                 converted = field.convert_to_column(value, self)
                 if converted is None and field.required:
-                    raise ValidationError(f"{self._description}: {field.string} ({name}) is required", code="FIELD_REQUIRED")
+                    raise ValidationError(f"{self._description}: {field.string} ({name}) is required", code="FIELD_REQUIRED",
+                                          field=name)
                 columns[name] = converted
                 written.append(field)
             elif field.store and field.type in ("one2many", "many2many"):
@@ -287,7 +291,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         targets.merge(before)
         self._recompute(targets)
         self._validate_constraints(set(vals))
-        guards.written(self, vals, audit_before)
+        self.env.policy.written(self, vals, audit_before)
         return True
 
     def _update_columns(self: BaseModel, columns: dict[str, Any]) -> None:
@@ -299,7 +303,8 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             if "write_uid" in self._fields:
                 values["write_uid"] = self.env.uid
         ids = list(dict.fromkeys(self._ids))
-        guarded = any(self._fields[name].unique or self._fields[name].type == "many2one" for name in columns) or self._unique
+        guarded = bool(self._unique) or any(name in _unique_keys(type(self)) or self._fields[name].type == "many2one"
+                                            for name in columns)
         connection = self.env.connection
         updated = 0
         for start in range(0, len(ids), WRITE_CHUNK):
@@ -355,7 +360,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         """Delete the records, applying each referring many2one's ``ondelete`` first."""
         if not self._ids:
             return True
-        guards.check_unlink(self)
+        self.env.policy.check_unlink(self)
         ids = list(dict.fromkeys(self._ids))
         watched = [f for f in self._fields.values() if f in self.env.registry.triggers]
         before = self._modified(watched) if watched else Targets()
@@ -390,7 +395,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         for name, field in self._fields.items():
             if name in default or not field.copy or getattr(field, "magic", False) or name == "id":
                 continue
-            if not guards.field_visible(self, field):  # a copy leaves out what its author may not see
+            if not self.env.policy.field_visible(self, field):  # a copy leaves out what its author may not see
                 continue
             if field.compute and not field.store or field.related:
                 continue
@@ -420,10 +425,22 @@ class WriteMixin(ComputeMixin, RelationsMixin):
 
     # -- constraints and trees -----------------------------------------------------------------
 
+    def _duplicate_error(self, columns: list[str], holder: Any) -> UserError | None:
+        """The error for values the unique index on ``columns`` refused because ``holder`` has them;
+        ``None`` keeps the ORM's wording.  A model words it as its own rule's check does."""
+        return None
+
     def _validate_constraints(self: BaseModel, names: set[str]) -> None:
+        """Run the constraints on ``names``; an error of a constraint on one field is about that field."""
         for method in self._constraint_methods:
-            if names.intersection(n.split(".")[0] for n in method._constrains):
-                method(self)
+            watched = list(dict.fromkeys(n.split(".")[0] for n in method._constrains))
+            if names.intersection(watched):
+                try:
+                    method(self)
+                except UserError as exc:
+                    if exc.field is None and len(watched) == 1:
+                        exc.field = watched[0]
+                    raise
 
     def _update_parent_path(self: BaseModel) -> None:
         """Recompute ``parent_path`` ("1/4/9/") of these records and their descendants; refuse cycles."""
@@ -446,6 +463,22 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                     .values(parent_path=sa.literal(new) + sa.func.substr(path, len(old) + 1))
                 )
             self.env.transaction.invalidate([self._fields["parent_path"]])
+
+
+_UNIQUE_KEYS: weakref.WeakKeyDictionary[type, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+def _unique_keys(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of a composed model that a unique index covers (``unique``, ``unique_per`` and what it names)."""
+    keys = _UNIQUE_KEYS.get(model)
+    if keys is None:
+        names: set[str] = set()
+        for name, field in model._fields.items():
+            per: tuple[str, ...] = getattr(field, "unique_per", ())
+            if field.unique or per:
+                names.update((name, *per))
+        keys = _UNIQUE_KEYS[model] = frozenset(names)
+    return keys
 
 
 def _shared_x2many(records: BaseModel, x2many: list[list[tuple[Field, Any]]]) -> list[tuple[BaseModel, list[tuple[Field, Any]]]]:

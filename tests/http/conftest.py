@@ -1,9 +1,9 @@
 """A real ``erp serve`` (gunicorn, two workers) on a throwaway database, once per backend and module.
 
 The database is built through the kernel (``installed_kernel``) with the
-fixture addon ``http_items`` (and the addons a test module lists in
-``INSTALL``) and a user ``tester`` (password ``pw``); a configuration file
-names it under the alias ``default``.
+fixture addon ``http_items`` and a user ``tester`` (password ``pw``); a
+configuration file names it under the alias ``default``; a test module may
+install other addons by naming them in ``INSTALL``.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     """``erp serve --workers 2`` on a fresh database of each backend; stopped after the module."""
     folder = tmp_path_factory.mktemp(f"serve-{request.param}")
     web = getattr(request.module, "WEB_SETTINGS", {})
-    addons = ["http_items", *getattr(request.module, "INSTALL", ())]
+    addons = getattr(request.module, "INSTALL", ["http_items"])
     with installed_kernel(request.param, folder, ADDONS_PATH, addons) as kernel:
         with kernel.env() as env:
             uid = env["res.users"].create({"name": "Tester", "login": LOGIN, "password": PASSWORD,

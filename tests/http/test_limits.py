@@ -13,13 +13,14 @@ import io
 import requests
 
 WEB_SETTINGS = {"request_timeout": 3, "import_max_rows": 20}
-INSTALL = ("web",)
+INSTALL = ["http_items", "web"]
 
 
-def rpc(server, path: str, params: dict, session: requests.Session, headers: dict | None = None) -> dict:
+def rpc(server, path: str, params: dict, session: requests.Session, headers: dict | None = None,
+        status: int = 200) -> dict:
     body = {"jsonrpc": "2.0", "method": "call", "params": params, "id": 1}
     response = session.post(f"{server.url}{path}", json=body, headers=headers or {}, timeout=120)
-    assert response.status_code == 200, response.text
+    assert response.status_code == status, response.text
     return response.json()
 
 
@@ -32,9 +33,9 @@ def logged_in(server) -> tuple[requests.Session, str]:
     return session, rpc(server, "/items/token", {}, session)["result"]["csrf_token"]
 
 
-def call_kw(server, session: requests.Session, model: str, method: str, *args: object) -> dict:
+def call_kw(server, session: requests.Session, model: str, method: str, *args: object, status: int = 200) -> dict:
     return rpc(server, "/web/dataset/call_kw", {"model": model, "method": method, "args": list(args), "kwargs": {}},
-               session)
+               session, status=status)
 
 
 def error_message(answer: dict) -> str:
@@ -65,14 +66,15 @@ def test_a_domain_past_the_term_limit_is_refused_and_one_within_it_is_searched(s
 
 
 def test_a_request_past_its_time_limit_is_stopped_rolled_back_and_frees_its_worker(server) -> None:
-    """A never-ending request is stopped with a clear error and nothing it wrote is kept; more of them than
-    the server has threads (2 workers x 4) are all stopped, and the server answers afterwards."""
+    """A never-ending request is stopped with a clear error (HTTP 503, the JSON-RPC envelope) and nothing it
+    wrote is kept; more of them than the server has threads (2 workers x 4) are all stopped, and the server
+    answers afterwards."""
     sessions = [logged_in(server)[0] for _ in range(10)]
-    message = error_message(call_kw(server, sessions[0], "test.item", "spin", "spun"))
+    message = error_message(call_kw(server, sessions[0], "test.item", "spin", "spun", status=503))
     assert "longer than 3 seconds" in message and "[web] request_timeout" in message, message
     assert call_kw(server, sessions[0], "test.item", "search_count", [["name", "=", "spun"]])["result"] == 0
     with concurrent.futures.ThreadPoolExecutor(len(sessions)) as pool:
-        answers = list(pool.map(lambda session: call_kw(server, session, "test.item", "spin"), sessions))
+        answers = list(pool.map(lambda session: call_kw(server, session, "test.item", "spin", status=503), sessions))
     for answer in answers:
         assert "[web] request_timeout" in error_message(answer)
     assert requests.get(f"{server.url}/healthz", timeout=30).status_code == 200
