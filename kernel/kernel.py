@@ -35,6 +35,7 @@ from .models import CORE_MODELS
 from .orm.env import SUPERUSER_ID, Environment, Transaction
 from .orm.registry import Registry
 from .plugins import AddonPluginManager
+from .security import guards
 from .security.active_rule import with_active_rule
 from .security.setup import set_admin_password, warn_unprotected_models
 
@@ -232,7 +233,7 @@ class Kernel:
         implementations = {impl.plugin_name: impl for impl in self.plugins.hook.kernel_models.get_hookimpls()}
         for name in self.graph.order(implementations):
             layers.append((name, with_active_rule(self.manifests[name], implementations[name].function() or [])))
-        self._registry = Registry(layers)
+        self._registry = Registry(layers, policy=guards)
         return self._registry
 
     @property
@@ -339,7 +340,7 @@ class Kernel:
                 PlanRunner(self).run(plan)
                 if plan.action == "install":
                     with self.env() as env:
-                        warn_unprotected_models(env, plan.addons)
+                        warn_unprotected_models(env, plan.addons, exempt=[cls._name for cls in CORE_MODELS])
         return list(plan.addons)
 
     # -- environments ----------------------------------------------------------

@@ -23,7 +23,7 @@ from ..exceptions import AccessError, UserError
 from ..orm.env import Environment
 from .errors import AccessDenied, BadRequest, NotFound
 from .marshal import to_wire
-from .models import WEB_INTERNAL_MODELS
+from ..models.http import WEB_INTERNAL_MODELS
 
 if TYPE_CHECKING:
     from .app import Application

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..db import utcnow
 from ..orm.env import Environment
 from .errors import AccessDenied
-from .models import token_digest
+from ..models.http import token_digest
 
 COOKIE_NAME = "session_id"
 

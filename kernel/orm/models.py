@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import sqlalchemy as sa
 
 from ..exceptions import MissingError, ModelDefinitionError, ValidationError
-from ..security import access
 from . import api
 from . import fields as F
 from .new_records import NewRecordsMixin
 from .newid import NewId
 from .onchange import OnchangeMixin
+from .policy import OPERATIONS
 from .query import QueryMixin
 from .write import WriteMixin
 
@@ -63,6 +63,14 @@ class BaseModel(QueryMixin, WriteMixin, NewRecordsMixin, OnchangeMixin):
     env: Environment
     _ids: tuple[int, ...]
     _prefetch_ids: Iterable[int]
+
+    if TYPE_CHECKING:
+        # The typing story of records: fields are descriptors the registry adds to composed
+        # classes, so a type checker sees them as ``Any`` (``record.name``, ``record.partner_id.id``)
+        # unless a definition annotates them; methods and ORM attributes keep their real types.
+        id: int
+
+        def __getattr__(self, name: str) -> Any: ...
 
     # -- construction ----------------------------------------------------------
 
@@ -168,12 +176,12 @@ class BaseModel(QueryMixin, WriteMixin, NewRecordsMixin, OnchangeMixin):
     def check_access_rights(self, operation: str, raise_exception: bool = True) -> bool:
         """Whether the user may ``operation`` (read, write, create, unlink) records of this model, as Odoo's
         clients ask it; raises :class:`AccessError` instead of answering ``False`` unless told not to."""
-        if operation not in access.OPERATIONS:
-            raise ValidationError(f"unknown operation {operation!r}: use one of {', '.join(access.OPERATIONS)}")
+        if operation not in OPERATIONS:
+            raise ValidationError(f"unknown operation {operation!r}: use one of {', '.join(OPERATIONS)}")
         if raise_exception:
-            access.check_access(self, operation)
+            self.env.policy.check_access(self, operation)
             return True
-        return access.has_access(self, operation)
+        return self.env.policy.has_access(self, operation)
 
     def exists(self) -> Any:
         """The records of this set that are still in the database."""

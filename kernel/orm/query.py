@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..exceptions import MissingError, ValidationError
-from ..security import guards
 from . import arguments
 from .domain import as_domain, compile_domain, mentions_field
 from .fields import Field
@@ -36,7 +35,7 @@ class QueryMixin:
         domain = as_domain(domain)
         if "active" in self._fields and self.env.context.get("active_test", True) and not mentions_field(domain, "active"):
             domain = ["&", ("active", "=", True)] + domain if domain else [("active", "=", True)]
-        return guards.search_where(self, compile_domain(self, domain) if domain else None)
+        return self.env.policy.search_where(self, compile_domain(self, domain) if domain else None)
 
     def _order_by_clauses(self: BaseModel, order: str | None, table: sa.Table | None = None) -> list[sa.ColumnElement]:
         """``"name desc, id"`` as ORDER BY clauses, ending with ``id`` so that the order is total."""
@@ -65,7 +64,7 @@ class QueryMixin:
             field = self._fields.get(name)
             if field is None or not field.column_name:
                 raise ValidationError(f"cannot order {self._name} by {name!r}: no such stored field", code="ORDER_INVALID")
-            guards.check_search_field(self, field)
+            self.env.policy.check_search_field(self, field)
             terms.append((field, direction == "desc", nulls.lower() if nulls else None))
         return terms
 
@@ -147,8 +146,8 @@ class QueryMixin:
 
     def _readable_fields(self: BaseModel, names: Sequence[str] | None) -> list[Field]:
         if not names:
-            return [f for f in self._fields.values() if f.type != "binary" and guards.field_visible(self, f)]
-        guards.check_field_names(self, names)
+            return [f for f in self._fields.values() if f.type != "binary" and self.env.policy.field_visible(self, f)]
+        self.env.policy.check_field_names(self, names)
         result = []
         for name in dict.fromkeys(["id", *names]):
             field = self._fields.get(name)
@@ -170,7 +169,7 @@ class QueryMixin:
 
     def read(self: BaseModel, fields: Sequence[str] | None = None, load: str = "_classic_read") -> list[dict[str, Any]]:
         """The values of ``fields`` (all but binaries when omitted), one dict per record, in order."""
-        guards.check_read(self)
+        self.env.policy.check_read(self)
         wanted = self._readable_fields(fields)
         transaction = self.env.transaction
         columns = [f for f in wanted if f.column_name and f.name != "id"]
@@ -259,7 +258,7 @@ class QueryMixin:
         translate = self.env._
         result: dict[str, dict[str, Any]] = {}
         for name, field in self._fields.items():
-            if allfields and name not in allfields or not guards.field_visible(self, field):
+            if allfields and name not in allfields or not self.env.policy.field_visible(self, field):
                 continue
             description = {
                 "type": field.type,
@@ -300,5 +299,5 @@ class QueryMixin:
         """Aggregates per group, as Odoo's ``read_group`` (``date:month`` granularities included)."""
         from .read_group import read_group
 
-        guards.check_field_names(self, [*fields, *([groupby] if isinstance(groupby, str) else groupby), orderby or ""])
+        self.env.policy.check_field_names(self, [*fields, *([groupby] if isinstance(groupby, str) else groupby), orderby or ""])
         return read_group(self, domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)

@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db import utcnow
 from ..exceptions import MissingError, UserError, ValidationError
-from ..security import guards
 from . import arguments, integrity
 from .compute import ComputeMixin, Targets
 from .relations import RelationsMixin
@@ -86,7 +85,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         vals_list = [dict(vals_list)] if single else [dict(arguments.field_values("create", vals)) for vals in vals_list]
         if not vals_list:
             return self.browse()
-        guards.check_create(self, vals_list)
+        self.env.policy.check_create(self, vals_list)
         vals_list = self._with_defaults(vals_list)
         vals_list = self._create_delegated_parents(vals_list)
         rows, x2many, inverses, written = self._split_create_values(vals_list)
@@ -105,7 +104,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         computed = records._compute_stored_on_create(written)
         records._recompute(records._modified(written + computed))
         records._validate_constraints({f.name for f in written})
-        guards.created(records, [f.name for f in written])
+        records.env.policy.created(records, [f.name for f in written])
         return records[0] if single else records
 
     def _create_delegated_parents(self: BaseModel, vals_list: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -253,7 +252,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         arguments.field_values("write", vals)
         if not self._ids:
             return True
-        audit_before = guards.check_write(self, vals)
+        audit_before = self.env.policy.check_write(self, vals)
         columns: dict[str, Any] = {}
         relational: list[tuple[Field, Any]] = []
         inverse: list[tuple[Field, Any]] = []
@@ -292,7 +291,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             targets.setdefault(field, set()).update(ids)
         self._recompute(targets)
         self._validate_constraints(set(vals))
-        guards.written(self, vals, audit_before)
+        self.env.policy.written(self, vals, audit_before)
         return True
 
     def _update_columns(self: BaseModel, columns: dict[str, Any]) -> None:
@@ -360,7 +359,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         """Delete the records, applying each referring many2one's ``ondelete`` first."""
         if not self._ids:
             return True
-        guards.check_unlink(self)
+        self.env.policy.check_unlink(self)
         ids = list(dict.fromkeys(self._ids))
         watched = [f for f in self._fields.values() if f in self.env.registry.triggers]
         before: Targets = self._modified(watched) if watched else {}
@@ -397,7 +396,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         for name, field in self._fields.items():
             if name in default or not field.copy or getattr(field, "magic", False) or name == "id":
                 continue
-            if not guards.field_visible(self, field):  # a copy leaves out what its author may not see
+            if not self.env.policy.field_visible(self, field):  # a copy leaves out what its author may not see
                 continue
             if field.compute and not field.store or field.related:
                 continue

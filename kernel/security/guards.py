@@ -1,7 +1,8 @@
-"""What the ORM calls at each entry point: one function per operation.
+"""The product's access policy: what the ORM calls at each entry point, one function per operation.
 
-The ORM stays ignorant of groups, rules and companies; it calls these
-functions and they decide.  For the superuser and ``sudo()`` environments they
+The ORM stays ignorant of groups, rules and companies; the kernel hands this
+module to each registry as its policy (:class:`kernel.orm.policy.AccessPolicy`),
+the ORM calls these functions and they decide.  For the superuser and ``sudo()`` environments they
 return at once (only company consistency and the audit trail still apply), so
 the kernel's own work pays nothing for security.
 """
@@ -15,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from . import access, audit, companies, rules  # modules, not names: the ORM imports this module early
+from . import access, audit, companies, rules
+from .access import check_access, has_access
+from .companies import allowed_records, current_records
 
 if TYPE_CHECKING:
     from ..orm.fields import Field
