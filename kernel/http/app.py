@@ -31,7 +31,7 @@ from . import jsonrpc, rest, xmlrpc
 from .concurrency import request_may_write, run_retrying
 from .errors import AccessDenied, NotFound, SessionExpired, jsonrpc_error, report, rest_error
 from .marshal import to_wire
-from .models import current_session_id
+from ..models.http import current_session_id
 from .request import ANONYMOUS_CSRF_COOKIE, Databases, Request, WebSettings
 from .routing import Route, build_map
 from .rpc import Services, version_info
