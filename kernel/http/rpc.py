@@ -188,7 +188,8 @@ class Services:
         the same password hash, the key must be unrevoked.  A password change,
         an archived user or a revoked key takes effect at the next call.
         """
-        if not isinstance(uid, int) or isinstance(uid, bool) or not isinstance(password, str) or not password:
+        if (not isinstance(db, str) or not isinstance(uid, int) or isinstance(uid, bool) or not isinstance(password, str)
+                or not password):
             raise AccessDenied()
         remembered_as = (db, uid, hashlib.sha256(password.encode()).hexdigest())
         with self._lock:

@@ -129,6 +129,8 @@ class ResUsers(SecurityData, Model):
     @api.model
     def change_password(self, old_password: str, new_password: str) -> bool:
         """The current user's new password, once the old one is confirmed."""
+        if not isinstance(old_password, str) or not isinstance(new_password, str):
+            raise ValidationError("the old and new passwords must be text", code="PASSWORD_INVALID")
         user = self.env.user
         if self.authenticate(user.login, old_password) != user.id:
             raise AccessError(LOGIN_FAILED, code="AUTH_FAILED")

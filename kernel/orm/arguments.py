@@ -36,3 +36,17 @@ def field_values(method: str, value: Any) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise ValidationError(f"{method} takes a dictionary of field values, got {value!r}", code="ARGUMENT_INVALID")
     return value
+
+
+def text(name: str, value: Any) -> str | None:
+    """An optional text argument such as ``order``."""
+    if value is None or value is False:
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(f"{name} must be text, got {value!r}", code="ARGUMENT_INVALID")
+    return value
+
+
+def name_or_names(name: str, value: Any) -> Sequence[str] | None:
+    """One name or a list of names (``read_group``'s ``fields`` and ``groupby``)."""
+    return [value] if isinstance(value, str) else names(name, value)
