@@ -64,6 +64,9 @@ def duplicate_error(model: BaseModel, columns: list[str], rows: Sequence[Mapping
         holder = model.env.execute(sa.select(table.c.id).where(condition).limit(1)).scalar()
         value = ", ".join(str(v) for v in key)
         if holder is not None:
+            worded = model.sudo()._duplicate_error(columns, model.sudo().browse(holder))
+            if worded is not None:
+                return worded
             name = model.sudo().browse(holder)._display_names().get(holder, "")
             return ValidationError(
                 f"{model._description}: {labels} {value!r} is already used by {name!r} (id {holder})",
@@ -79,12 +82,24 @@ def duplicate_error(model: BaseModel, columns: list[str], rows: Sequence[Mapping
                            status=DUPLICATE_STATUS, field=about)
 
 
+def _with_current_values(model: BaseModel, columns: list[str], rows: Sequence[Mapping[str, Any]],
+                         written_ids: Sequence[int]) -> Sequence[Mapping[str, Any]]:
+    """For a write, one row per written record: its stored values of ``columns`` the write left unchanged
+    (a write of the flag alone is refused because of the company the record already has)."""
+    missing = [column for column in columns if any(column not in row for row in rows)]
+    if not written_ids or not missing or len(rows) != 1:
+        return rows
+    table = model._sql
+    query = sa.select(table.c.id, *(table.c[column] for column in missing)).where(table.c.id.in_(list(written_ids)))
+    return [{**dict(zip(missing, values)), **rows[0]} for _id, *values in model.env.execute(query)]
+
+
 def translate(model: BaseModel, exc: IntegrityError, rows: Sequence[Mapping[str, Any]],
               exclude_ids: Sequence[int] = ()) -> UserError:
     """The user error for an integrity error raised while writing ``rows`` to ``model``'s table."""
     columns = _unique_columns(model, exc)
     if columns:
-        return duplicate_error(model, columns, rows, exclude_ids)
+        return duplicate_error(model, columns, _with_current_values(model, columns, rows, exclude_ids), exclude_ids)
     if _is_foreign_key(exc):
         return ValidationError(
             f"{model._description}: a value refers to a record that does not exist", code="REFERENCE_MISSING"

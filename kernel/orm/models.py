@@ -64,6 +64,14 @@ class BaseModel(QueryMixin, WriteMixin, NewRecordsMixin, OnchangeMixin):
     _ids: tuple[int, ...]
     _prefetch_ids: Iterable[int]
 
+    if TYPE_CHECKING:
+        # The typing story of records: fields are descriptors the registry adds to composed
+        # classes, so a type checker sees them as ``Any`` (``record.name``, ``record.partner_id.id``)
+        # unless a definition annotates them; methods and ORM attributes keep their real types.
+        id: int
+
+        def __getattr__(self, name: str) -> Any: ...
+
     # -- construction ----------------------------------------------------------
 
     @classmethod

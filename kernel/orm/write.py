@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from itertools import chain
 from typing import TYPE_CHECKING, Any
@@ -303,7 +304,8 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             if "write_uid" in self._fields:
                 values["write_uid"] = self.env.uid
         ids = list(dict.fromkeys(self._ids))
-        guarded = any(self._fields[name].unique or self._fields[name].type == "many2one" for name in columns) or self._unique
+        guarded = bool(self._unique) or any(name in _unique_keys(type(self)) or self._fields[name].type == "many2one"
+                                            for name in columns)
         connection = self.env.connection
         updated = 0
         for start in range(0, len(ids), WRITE_CHUNK):
@@ -426,6 +428,11 @@ class WriteMixin(ComputeMixin, RelationsMixin):
 
     # -- constraints and trees -----------------------------------------------------------------
 
+    def _duplicate_error(self, columns: list[str], holder: Any) -> UserError | None:
+        """The error for values the unique index on ``columns`` refused because ``holder`` has them;
+        ``None`` keeps the ORM's wording.  A model words it as its own rule's check does."""
+        return None
+
     def _validate_constraints(self: BaseModel, names: set[str]) -> None:
         """Run the constraints on ``names``; an error of a constraint on one field is about that field."""
         for method in self._constraint_methods:
@@ -459,6 +466,22 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                     .values(parent_path=sa.literal(new) + sa.func.substr(path, len(old) + 1))
                 )
             self.env.transaction.invalidate([self._fields["parent_path"]])
+
+
+_UNIQUE_KEYS: weakref.WeakKeyDictionary[type, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+def _unique_keys(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of a composed model that a unique index covers (``unique``, ``unique_per`` and what it names)."""
+    keys = _UNIQUE_KEYS.get(model)
+    if keys is None:
+        names: set[str] = set()
+        for name, field in model._fields.items():
+            per: tuple[str, ...] = getattr(field, "unique_per", ())
+            if field.unique or per:
+                names.update((name, *per))
+        keys = _UNIQUE_KEYS[model] = frozenset(names)
+    return keys
 
 
 def _shared_x2many(records: BaseModel, x2many: list[list[tuple[Field, Any]]]) -> list[tuple[BaseModel, list[tuple[Field, Any]]]]:
