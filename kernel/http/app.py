@@ -4,7 +4,8 @@ A request goes through :meth:`Application.dispatch`: the kernel's routes are
 matched first, then those the installed addons of the request's database
 return from ``kernel_routes``.  Routes with ``auth`` ``public`` or ``user``
 run in one transaction, committed when the endpoint returns and rolled back
-when anything raises.  Errors become each format's envelope; a traceback
+when anything raises.  Its database work is limited to ``[web] request_timeout``
+seconds (:func:`kernel.db.request_deadline`).  Errors become each format's envelope; a traceback
 reaches the client only with ``[web] debug = true``.
 """
 
@@ -23,7 +24,7 @@ from werkzeug.utils import send_from_directory
 from werkzeug.wrappers import Response
 
 from ..config import Settings, load_settings
-from ..db import writing
+from ..db import request_deadline, writing
 from ..exceptions import AccessError
 from ..manifest import discover
 from ..orm.env import SUPERUSER_ID
@@ -178,7 +179,8 @@ class Application:
         request.max_content_length = self.web.max_request_size
         started = time.perf_counter()
         try:
-            response = self.dispatch(request)
+            with request_deadline(self.web.request_timeout):
+                response = self.dispatch(request)
         finally:
             request.close()  # uploaded files are temporary files: closed once the endpoint is done
         self.finish(request, response)

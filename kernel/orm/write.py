@@ -141,7 +141,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         x2many: list[list[tuple[Field, Any]]] = []
         inverses: list[list[tuple[Field, Any]]] = []
         written: dict[str, Field] = {}
-        for vals in vals_list:
+        for index, vals in enumerate(vals_list):
             row: dict[str, Any] = {}
             relational: list[tuple[Field, Any]] = []
             inverse: list[tuple[Field, Any]] = []
@@ -149,9 +149,14 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                 try:
                     kind, field = plan[name]
                 except KeyError:
-                    raise ValidationError(f"{self._name} has no field {name!r}", code="FIELD_UNKNOWN") from None
+                    error = ValidationError(f"{self._name} has no field {name!r}", code="FIELD_UNKNOWN", field=name)
+                    raise _in_row(error, index, len(vals_list)) from None
                 if kind is COLUMN:
-                    row[name] = field.convert_to_column(value, self)
+                    try:
+                        row[name] = field.convert_to_column(value, self)
+                    except UserError as exc:
+                        exc.field = exc.field or name
+                        raise _in_row(exc, index, len(vals_list)) from None
                     written[name] = field
                 elif kind is RELATION:
                     relational.append((field, value))
@@ -205,10 +210,11 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         for field in self._fields.values():
             if not field.required or not field.column_name or field.compute or field.related:
                 continue
-            if field.name not in keys or any(row[field.name] is None for row in rows):
-                raise ValidationError(
-                    f"{self._description}: {field.string} ({field.name}) is required", code="FIELD_REQUIRED",
-                    field=field.name)
+            empty = next((index for index, row in enumerate(rows) if row.get(field.name) is None), None)
+            if empty is not None:
+                error = ValidationError(f"{self._description}: {field.string} ({field.name}) is required",
+                                        code="FIELD_REQUIRED", field=field.name)
+                raise _in_row(error, empty, len(rows))
 
     def _insert_rows(self: BaseModel, rows: list[dict[str, Any]]) -> list[int]:
         """Insert the rows in batches and return their ids, in order."""
@@ -221,7 +227,11 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                 with connection.begin_nested():
                     ids.extend(insert(chunk))
             except IntegrityError as exc:
-                raise integrity.translate(self, exc, chunk) from None
+                if len(rows) == 1:
+                    raise integrity.translate(self, exc, chunk) from None
+                # the batch's earlier chunks roll back with it: they are rows, never records to name
+                raise integrity.translate(self, exc, rows[:start + len(chunk)], exclude_ids=ids,
+                                          batch_from=start) from None
         return ids
 
     def _insert_batch_reserved(self: BaseModel, rows: list[dict[str, Any]]) -> list[int]:
@@ -288,8 +298,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         if self._parent_store and self._parent_name in columns:
             self._update_parent_path()
         targets = self._modified(written)
-        for field, ids in before.items():
-            targets.setdefault(field, set()).update(ids)
+        targets.merge(before)
         self._recompute(targets)
         self._validate_constraints(set(vals))
         self.env.policy.written(self, vals, audit_before)
@@ -364,7 +373,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         self.env.policy.check_unlink(self)
         ids = list(dict.fromkeys(self._ids))
         watched = [f for f in self._fields.values() if f in self.env.registry.triggers]
-        before: Targets = self._modified(watched) if watched else {}
+        before = self._modified(watched) if watched else Targets()
         self._apply_ondelete()
         table = self._sql
         data = self.env.registry.models.get("ir.model.data")
@@ -383,9 +392,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         transaction.invalidate(self._fields.values(), ids)
         transaction.invalidate(self.env.registry.x2many_to.get(self._name, ()))
         transaction.xmlid_cache.clear()
-        for field in list(before):
-            if field.model_name == self._name:
-                before[field].difference_update(ids)
+        before.forget(self._name, ids)
         self._recompute(before)
         return True
 
@@ -466,6 +473,13 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                     .values(parent_path=sa.literal(new) + sa.func.substr(path, len(old) + 1))
                 )
             self.env.transaction.invalidate([self._fields["parent_path"]])
+
+
+def _in_row(error: UserError, index: int, count: int) -> UserError:
+    """``error`` saying which row of a bulk create it is about (its index in the list given)."""
+    if count > 1:
+        error.args = (f"row {index}: {error.args[0]}", *error.args[1:])
+    return error
 
 
 _UNIQUE_KEYS: weakref.WeakKeyDictionary[type, frozenset[str]] = weakref.WeakKeyDictionary()
