@@ -31,6 +31,15 @@ def names(name: str, value: Any) -> Sequence[str] | None:
     return value
 
 
+def values_list(method: str, value: Any) -> list[dict[str, Any]]:
+    """``create``'s argument, one dictionary or a list of them, as a list of (copied) dictionaries."""
+    if isinstance(value, Mapping):
+        return [dict(value)]
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        field_values(method, value)  # refused: neither one dictionary nor a list of them
+    return [dict(field_values(method, values)) for values in value]
+
+
 def field_values(method: str, value: Any) -> Mapping[str, Any]:
     """The values of one record for ``create`` or ``write``."""
     if not isinstance(value, Mapping):
