@@ -152,7 +152,7 @@ def mentions_field(domain: Sequence[Any], name: str) -> bool:
 
 def max_terms(model: BaseModel) -> int:
     """The ``[orm] domain_max_terms`` setting: how many leaves one domain may have."""
-    value = model.env.transaction.kernel.settings.section("orm").get("domain_max_terms", DEFAULT_MAX_TERMS)
+    value = model.env.services.settings.section("orm").get("domain_max_terms", DEFAULT_MAX_TERMS)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise KernelError(f"configuration [orm] domain_max_terms: expected a positive integer, got {value!r}")
     return value

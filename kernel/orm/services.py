@@ -2,7 +2,7 @@
 
 ``env.services`` is the :class:`~kernel.kernel.Kernel` that opened the
 environment, seen through this interface only: translations, the addons'
-hooks and the addons' files.  The ORM thereby stays below the kernel in the
+hooks, the addons' files and the settings.  The ORM thereby stays below the kernel in the
 layers (docs/architecture.md).
 """
 
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from lxml import etree
 
+    from ..config import Settings
     from ..manifest import Manifest
 
 
@@ -36,6 +37,10 @@ class Services(Protocol):
 
     @property
     def plugins(self) -> HookService: ...
+
+    @property
+    def settings(self) -> Settings:
+        """The configuration (``settings.section("orm")`` and the like)."""
 
     @property
     def manifests(self) -> Mapping[str, Manifest]:
