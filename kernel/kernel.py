@@ -23,6 +23,7 @@ from .db import (
     ir_module,
     kernel_metadata,
     safe_url,
+    transaction,
     utcnow,
 )
 from .exceptions import DatabaseError, DependencyError, ManifestError
@@ -352,7 +353,7 @@ class Kernel:
         Without ``login`` it is the superuser's; with one, that user's.
         """
         self._require_initialised()
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:  # a writer inside kernel.db.writing()
             registry = self.current_registry(connection)
             env = Environment(Transaction(self, connection, registry), SUPERUSER_ID, context)
             if login is not None:

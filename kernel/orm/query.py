@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from ..exceptions import MissingError, ValidationError
 from . import arguments
 from . import translations
-from .domain import as_domain, compile_domain, mentions_field
+from .domain import as_domain, check_size, compile_domain, mentions_field
 from .fields import Field
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ class QueryMixin:
 
     def _where(self: BaseModel, domain: Sequence[Any] | None) -> sa.ColumnElement[bool] | None:
         domain = as_domain(domain)
+        check_size(self, domain)
         if "active" in self._fields and self.env.context.get("active_test", True) and not mentions_field(domain, "active"):
             domain = ["&", ("active", "=", True)] + domain if domain else [("active", "=", True)]
         return self.env.policy.search_where(self, compile_domain(self, domain) if domain else None)
