@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..exceptions import MissingError, ValidationError
-from . import arguments
-from . import translations
+from . import arguments, translations
 from .domain import as_domain, check_size, compile_domain, mentions_field
 from .fields import Field
 
