@@ -41,6 +41,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import Grouping
 
 from ..exceptions import KernelError, ValidationError
+from . import translations
 
 if TYPE_CHECKING:
     from .fields import Field
@@ -333,7 +334,10 @@ def _leaf(model: BaseModel, table: sa.FromClause, leaf: tuple[Any, str, Any]) ->
             raise _not_relational(operator, field)
         matched = table.c.id.in_(_matching_ids(model, value, active_test=False))
         return matched if operator == "any" else sa.not_(matched)
-    return _compare(model, field, table.c[field.column_name], operator, value)
+    column: sa.ColumnElement = table.c[field.column_name]
+    if getattr(field, "translate", False):
+        column = translations.text_expression(column, model.env.lang, model.env.connection.dialect.name)
+    return _compare(model, field, column, operator, value)
 
 
 def _not_relational(operator: str, field: Field) -> ValidationError:
