@@ -77,7 +77,7 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
         raise BadRequest("context must be a dictionary", code="CONTEXT_INVALID")
     if context:
         if "lang" in context:
-            env.kernel.translations.check_lang(context["lang"])
+            env.services.translations.check_lang(context["lang"])
         model = model.with_context({**env.context, **context})
     function = getattr(type(model), method, None)
     if not callable(function) or isinstance(function, type):

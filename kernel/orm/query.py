@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..exceptions import MissingError, ValidationError
-from . import arguments
+from . import arguments, translations
 from .domain import as_domain, check_size, compile_domain, mentions_field
 from .fields import Field
 
@@ -79,6 +79,8 @@ class QueryMixin:
                 descending = not descending
                 nulls = {"first": "last", "last": "first"}.get(nulls or "")
             column = table.c[field.column_name]
+            if getattr(field, "translate", False):
+                column = translations.text_expression(column, self.env.lang, self.env.connection.dialect.name)
             if field.type != "many2one":
                 result.append((column, descending, nulls))
                 continue
