@@ -43,6 +43,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import Grouping
 
 from ..exceptions import KernelError, ValidationError
+from . import translations
 
 if TYPE_CHECKING:
     from .fields import Field
@@ -154,7 +155,7 @@ def mentions_field(domain: Sequence[Any], name: str) -> bool:
 
 def max_terms(model: BaseModel) -> int:
     """The ``[orm] domain_max_terms`` setting: how many leaves one domain may have."""
-    value = model.env.transaction.kernel.settings.section("orm").get("domain_max_terms", DEFAULT_MAX_TERMS)
+    value = model.env.services.settings.section("orm").get("domain_max_terms", DEFAULT_MAX_TERMS)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise KernelError(f"configuration [orm] domain_max_terms: expected a positive integer, got {value!r}")
     return value
@@ -337,7 +338,10 @@ def _leaf(model: BaseModel, table: sa.FromClause, leaf: tuple[Any, str, Any]) ->
             raise _not_relational(operator, field)
         matched = table.c.id.in_(_matching_ids(model, value, active_test=False))
         return matched if operator == "any" else sa.not_(matched)
-    return _compare(model, field, table.c[field.column_name], operator, value)
+    column: sa.ColumnElement = table.c[field.column_name]
+    if getattr(field, "translate", False):
+        column = translations.text_expression(column, model.env.lang, model.env.connection.dialect.name)
+    return _compare(model, field, column, operator, value)
 
 
 def _not_relational(operator: str, field: Field) -> ValidationError:
