@@ -4,7 +4,8 @@ A request goes through :meth:`Application.dispatch`: the kernel's routes are
 matched first, then those the installed addons of the request's database
 return from ``kernel_routes``.  Routes with ``auth`` ``public`` or ``user``
 run in one transaction, committed when the endpoint returns and rolled back
-when anything raises.  Errors become each format's envelope; a traceback
+when anything raises.  Its database work is limited to ``[web] request_timeout``
+seconds (:func:`kernel.db.request_deadline`).  Errors become each format's envelope; a traceback
 reaches the client only with ``[web] debug = true``.
 """
 
@@ -23,13 +24,13 @@ from werkzeug.utils import send_from_directory
 from werkzeug.wrappers import Response
 
 from ..config import Settings, load_settings
-from ..db import writing
+from ..db import request_deadline, writing
 from ..exceptions import AccessError
 from ..manifest import discover
 from ..orm.env import SUPERUSER_ID
 from . import jsonrpc, rest, xmlrpc
 from .concurrency import request_may_write, run_retrying
-from .errors import AccessDenied, NotFound, SessionExpired, jsonrpc_error, report, rest_error
+from .errors import AccessDenied, BadRequest, NotFound, SessionExpired, jsonrpc_error, report, rest_error
 from .marshal import to_wire
 from ..models.http import current_session_id
 from .request import ANONYMOUS_CSRF_COOKIE, Databases, Request, WebSettings
@@ -178,7 +179,8 @@ class Application:
         request.max_content_length = self.web.max_request_size
         started = time.perf_counter()
         try:
-            response = self.dispatch(request)
+            with request_deadline(self.web.request_timeout):
+                response = self.dispatch(request)
         finally:
             request.close()  # uploaded files are temporary files: closed once the endpoint is done
         self.finish(request, response)
@@ -224,6 +226,8 @@ class Application:
                 body = request.json_body()
                 request.params = body.get("params") or {} if isinstance(body, dict) else {}
                 request.rpc_id = body.get("id") if isinstance(body, dict) else None
+                if not isinstance(request.params, dict):
+                    raise BadRequest("'params' must be a JSON object", code="PARAMS_INVALID")
             else:
                 request.params, request.rpc_id = {}, None
             if route.auth == "none":

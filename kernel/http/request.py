@@ -19,7 +19,7 @@ from ..config import Settings
 from ..db import transaction
 from ..exceptions import KernelError, UserError
 from ..kernel import Kernel
-from ..orm.env import SUPERUSER_ID, Environment, Transaction
+from ..orm.env import SUPERUSER_ID, Environment
 from .errors import BadRequest, NotFound
 from .sessions import COOKIE_NAME, Session, parse_cookie
 
@@ -47,6 +47,8 @@ class WebSettings:
     secure_cookies: bool = False
     login_max_failures: int = 5
     login_failure_window: int = 300
+    request_timeout: int = 60  # seconds a request may work on the database; 0: no limit
+    import_max_rows: int = 5000  # rows one file import may hold (until imports run as background jobs)
     trusted_proxies: tuple[str, ...] = ()  # addresses or networks of reverse proxies whose X-Forwarded-For is believed
 
     @classmethod
@@ -62,6 +64,9 @@ class WebSettings:
             expected = type(getattr(cls, name))
             if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
                 raise KernelError(f"configuration [web] {name}: expected {expected.__name__}, got {value!r}")
+        for name, least in (("request_timeout", 0), ("import_max_rows", 1)):
+            if section.get(name, least) < least:
+                raise KernelError(f"configuration [web] {name}: expected {least} or more, got {section[name]!r}")
         for proxy in section.get("trusted_proxies", ()):
             try:
                 ipaddress.ip_network(proxy, strict=False)
@@ -121,8 +126,7 @@ class Databases:
         """An environment in a new transaction: committed when the block succeeds, rolled back otherwise."""
         kernel = self.kernel(alias)
         with transaction(kernel.engine) as connection:
-            registry = kernel.current_registry(connection)  # another process may have installed or removed addons
-            yield Environment(Transaction(kernel, connection, registry), uid, context, su=uid == SUPERUSER_ID)
+            yield kernel.environment(connection, uid, context)  # the registry of the database's addons now
 
     def close(self) -> None:
         for kernel in self._kernels.values():
