@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db import utcnow
 from ..exceptions import MissingError, UserError, ValidationError
-from . import arguments, integrity
+from . import arguments, integrity, translations
 from .compute import ComputeMixin, Targets
 from .relations import RelationsMixin
 
@@ -81,9 +81,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         if self._abstract:
             raise ValidationError(f"{self._name} is abstract: it has no records", code="MODEL_ABSTRACT")
         single = isinstance(vals_list, Mapping)
-        if not single and (isinstance(vals_list, (str, bytes)) or not isinstance(vals_list, Sequence)):
-            arguments.field_values("create", vals_list)  # neither one dict nor a list of them: refused
-        vals_list = [dict(vals_list)] if single else [dict(arguments.field_values("create", vals)) for vals in vals_list]
+        vals_list = arguments.values_list("create", vals_list)
         if not vals_list:
             return self.browse()
         self.env.policy.check_create(self, vals_list)
@@ -312,6 +310,10 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             values["write_date"] = utcnow()
             if "write_uid" in self._fields:
                 values["write_uid"] = self.env.uid
+        dialect = self.env.connection.dialect.name
+        translated = [name for name, value in columns.items() if isinstance(value, translations.OneLanguage)]
+        for name in translated:  # the user's language set, the others kept
+            values[name] = translations.merge_expression(table.c[self._fields[name].column_name], columns[name], dialect)
         ids = list(dict.fromkeys(self._ids))
         guarded = bool(self._unique) or any(name in _unique_keys(type(self)) or self._fields[name].type == "many2one"
                                             for name in columns)
@@ -332,7 +334,10 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             missing = sorted(set(ids) - set(self.exists()._ids))
             raise MissingError(f"{self._name} records {missing[:10]} do not exist (any more)")
         transaction = self.env.transaction
+        transaction.invalidate([self._fields[name] for name in translated], ids)
         for name, value in values.items():
+            if name in translated:
+                continue
             field = self._fields[name]
             cache = transaction.cache_for(field)
             cached = field.convert_to_cache(value)
@@ -410,6 +415,8 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             if field.compute and not field.store or field.related:
                 continue
             value = self[name]
+            if getattr(field, "translate", False):  # every language, not only the reader's
+                value = self.env.transaction.cache_for(field).get(self._ids[0]) or False
             if field.type == "many2many":
                 values[name] = [(6, 0, value.ids)]
             elif field.type == "one2many":
