@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -167,6 +167,12 @@ class Environment:
         return text % params if params else text
 
     # -- external ids --------------------------------------------------------
+
+    @overload
+    def ref(self, xmlid: str, raise_if_not_found: Literal[True] = True) -> BaseModel: ...
+
+    @overload
+    def ref(self, xmlid: str, raise_if_not_found: bool) -> BaseModel | None: ...
 
     def ref(self, xmlid: str, raise_if_not_found: bool = True) -> BaseModel | None:
         """The record of external id ``module.name``; an unknown id raises :class:`MissingError`."""

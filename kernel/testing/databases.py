@@ -61,7 +61,7 @@ def clone_database(url: str, folder: Path) -> str:
     try:
         with engine.connect() as connection:
             quote = engine.dialect.identifier_preparer.quote
-            connection.exec_driver_sql(f"CREATE DATABASE {quote(clone.database)} TEMPLATE {quote(parsed.database)}")
+            connection.exec_driver_sql(f"CREATE DATABASE {quote(str(clone.database))} TEMPLATE {quote(str(parsed.database))}")
     finally:
         engine.dispose()
     return clone.render_as_string(hide_password=False)

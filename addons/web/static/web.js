@@ -1,4 +1,4 @@
-// The web client's only script: tabs, autocompletion, modifiers, kanban drag and drop,
+// The web client's only script: tabs, autocompletion, modifiers, onchange, kanban drag and drop,
 // unsaved-changes warning, list selection and keyboard shortcuts. No framework, no build step.
 
 import { evaluateCondition } from "./conditions.js";
@@ -111,7 +111,7 @@ function setupAutocomplete(widget, multiple) {
       input.value = name;
     }
     close();
-    widget.closest("form")?.dispatchEvent(new Event("change", { bubbles: true }));
+    (multiple ? widget : hidden).dispatchEvent(new Event("change", { bubbles: true }));
   };
   const option = (label, onPick, extra = "") => {
     const item = document.createElement("li");
@@ -149,7 +149,10 @@ function setupAutocomplete(widget, multiple) {
     input.setAttribute("aria-expanded", String(!list.hidden));
   };
   input.addEventListener("input", () => {
-    if (!multiple && !input.value) hidden.value = "";
+    if (!multiple && !input.value && hidden.value) {
+      hidden.value = "";
+      hidden.dispatchEvent(new Event("change", { bubbles: true }));
+    }
     clearTimeout(timer);
     timer = setTimeout(search, 150);
   });
@@ -167,7 +170,7 @@ function setupAutocomplete(widget, multiple) {
     const remove = event.target.closest(".tag-remove");
     if (remove) {
       remove.closest(".tag").remove();
-      widget.closest("form")?.dispatchEvent(new Event("change", { bubbles: true }));
+      widget.dispatchEvent(new Event("change", { bubbles: true }));
     }
   });
 }
@@ -295,7 +298,12 @@ function setupForm(form) {
   let dirty = false;
   const guard = { saved: () => { dirty = false; } };
   form.addEventListener("input", () => { dirty = true; applyModifiers(form); });
-  form.addEventListener("change", () => { dirty = true; applyModifiers(form); });
+  form.addEventListener("change", (event) => {
+    dirty = true;
+    applyModifiers(form);
+    const field = onchangeField(form, event.target);
+    if (field) runOnchange(form, field);
+  });
   window.addEventListener("beforeunload", (event) => {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
   });
@@ -311,6 +319,85 @@ function setupForm(form) {
   focusFirstError(form);
 }
 
+// -- onchange: the server answers what follows from the field the user changed -------------------------
+function onchangeField(form, target) {
+  const fields = (form.dataset.onchangeFields || "").split(" ").filter(Boolean);
+  // a many2one's text input only searches: its hidden input (or the many2many widget) tells the choice
+  if (!fields.length || !(target instanceof Element) || target.matches("[data-m2o-input], [data-m2m-input]")) return null;
+  const name = target.getAttribute("name") || target.closest("[data-field]")?.dataset.field || "";
+  return fields.find((field) => name === field || name.startsWith(`${field}.`)) || null;
+}
+
+// Sets a control to the server's value, unless the user changed it since the values were sent.
+function setControl(scope, name, value, sent) {
+  const inputs = [...scope.querySelectorAll(`[name="${CSS.escape(name)}"]`)];
+  const first = inputs[0];
+  if (!first) return false;
+  if (sent.has(name) && first.type !== "checkbox" && first.type !== "radio" && first.value !== sent.get(name)) return true;
+  const widget = first.closest(".m2o");
+  if (widget && Array.isArray(value)) {
+    first.value = value[0] || "";
+    const text = widget.querySelector("[data-m2o-input]");
+    if (text) text.value = value[1] || "";
+  } else if (first.type === "checkbox") {
+    first.checked = Boolean(value);
+  } else if (first.type === "radio") {
+    for (const input of inputs) input.checked = input.value === value;
+  } else {
+    first.value = value === false || value === null ? "" : value;
+  }
+  return true;
+}
+
+function showWarning(form, warning) {
+  document.querySelector("dialog.onchange-warning")?.close();
+  const dialog = document.createElement("dialog");
+  dialog.className = "onchange-warning";
+  dialog.setAttribute("role", "alertdialog");
+  dialog.setAttribute("aria-labelledby", "onchange-warning-title");
+  const title = Object.assign(document.createElement("h2"), { id: "onchange-warning-title", textContent: warning.title || "" });
+  const message = Object.assign(document.createElement("p"), { textContent: warning.message || "" });
+  const ok = Object.assign(document.createElement("button"), { type: "button", className: "primary", textContent: form.dataset.okLabel || "OK" });
+  ok.addEventListener("click", () => dialog.close());
+  dialog.addEventListener("close", () => dialog.remove());
+  dialog.append(title, message, ok);
+  document.body.append(dialog);
+  dialog.showModal();
+  ok.focus();
+}
+
+async function runOnchange(form, field) {
+  const ticket = (form.onchangeTicket = (form.onchangeTicket || 0) + 1);
+  const entries = [...new FormData(form)].filter(([, value]) => typeof value === "string");
+  let result;
+  try {
+    result = await rpc(form.dataset.onchange, { entries, changed: field });
+  } catch (error) {
+    notify(error.message, "error");
+    return;
+  }
+  if (ticket !== form.onchangeTicket) return; // a later change is on its way
+  const sent = new Map(entries);
+  for (const [name, value] of Object.entries(result.values || {})) setControl(form, name, value, sent);
+  for (const [name, rows] of Object.entries(result.lines || {})) {
+    for (const [index, cells] of Object.entries(rows)) {
+      for (const [column, cell] of Object.entries(cells)) {
+        const key = `${name}.${index}.${column}`;
+        if (!setControl(form, key, cell.input, sent)) {
+          const shown = form.querySelector(`[data-cell="${CSS.escape(key)}"]`);
+          if (shown) shown.textContent = cell.text;
+        }
+      }
+    }
+  }
+  for (const [name, domain] of Object.entries(result.domains || {})) {
+    const widget = form.querySelector(`.m2o[data-field="${CSS.escape(name)}"]`);
+    if (widget) widget.dataset.domain = domain;
+  }
+  applyModifiers(form);
+  if (result.warning) showWarning(form, result.warning);
+}
+
 // -- one2many lines: a new row from the template, with the next row number --------------------------------
 function setupLines(lines) {
   const template = lines.querySelector("template[data-line-template]");
@@ -318,8 +405,8 @@ function setupLines(lines) {
     const index = Number(lines.dataset.nextIndex);
     lines.dataset.nextIndex = String(index + 1);
     const row = template.content.firstElementChild.cloneNode(true);
-    for (const node of row.querySelectorAll("[name], [data-field]")) {
-      for (const attribute of ["name", "data-field"]) {
+    for (const node of row.querySelectorAll("[name], [data-field], [data-cell]")) {
+      for (const attribute of ["name", "data-field", "data-cell"]) {
         const value = node.getAttribute(attribute);
         if (value) node.setAttribute(attribute, value.replace("__index__", String(index)));
       }
@@ -423,7 +510,7 @@ function setupShortcuts() {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "Escape") {
       // an autocompletion's Escape closes its dropdown only
-      if (dialog?.open || event.defaultPrevented || event.target.closest?.(".m2o, .m2m")) return;
+      if (document.querySelector("dialog[open]") || event.defaultPrevented || event.target.closest?.(".m2o, .m2m")) return;
       const cancel = document.querySelector("[data-cancel]");
       if (cancel) { event.preventDefault(); cancel.click(); }
       return;
