@@ -78,7 +78,7 @@ def list_view(request: Request, action_id: int) -> Response:
     columns = listing.list_columns(screen.views["list"]["arch"], screen.fields)
     try:
         order = listing.order_clause(screen.fields, request.args.get("order"))
-    except UserError as exc:  # the list in its own order, the reason on top
+    except UserError as exc:  # refused (HTTP 400), but the list still shows, in its own order, the reason on top
         order, context["alert"] = None, str(exc)
     try:
         page_number = max(1, int(request.args.get("page", "1")))
@@ -95,7 +95,7 @@ def list_view(request: Request, action_id: int) -> Response:
     else:
         data["rows"] = listing.rows(env, model, screen.domain, columns, screen.fields,
                                     (page_number - 1) * limit, limit, order)
-    return page("list.html", **context, **data)
+    return page("list.html", status=400 if context.get("alert") else 200, **context, **data)
 
 
 def kanban_data(request: Request, screen: Screen) -> dict[str, Any]:
