@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..exceptions import UserError, ValidationError
+from ..security import guards
 
 if TYPE_CHECKING:
     from .models import BaseModel
@@ -45,9 +46,18 @@ def _is_foreign_key(exc: IntegrityError) -> bool:
     return sqlstate == "23503" or "FOREIGN KEY constraint failed" in str(exc.orig)
 
 
+def holder_text(holder: BaseModel) -> str:
+    """How an error names the record already holding a value: its name and id when the user may read it,
+    otherwise only that a record they cannot see holds it (nothing of another company leaks)."""
+    record_id = holder.id
+    if guards.readable_ids(holder):
+        return f"{holder.sudo()._display_names()[record_id]!r} (id {record_id})"
+    return "a record you cannot see"
+
+
 def duplicate_error(model: BaseModel, columns: list[str], rows: Sequence[Mapping[str, Any]],
                     exclude_ids: Sequence[int] = ()) -> ValidationError:
-    """Name the field, the value and the record already holding it."""
+    """Name the field, the value and the record already holding it (see :func:`holder_text`)."""
     by_column = {f.column_name: f for f in model._fields.values() if f.column_name}
     fields = [by_column[c] for c in columns if c in by_column]
     labels = ", ".join(f.string for f in fields) or ", ".join(columns)
@@ -63,11 +73,9 @@ def duplicate_error(model: BaseModel, columns: list[str], rows: Sequence[Mapping
         holder = model.env.execute(sa.select(table.c.id).where(condition).limit(1)).scalar()
         value = ", ".join(str(v) for v in key)
         if holder is not None:
-            name = model.sudo().browse(holder)._display_names().get(holder, "")
-            return ValidationError(
-                f"{model._description}: {labels} {value!r} is already used by {name!r} (id {holder})",
-                code=model._duplicate_code, status=DUPLICATE_STATUS,
-            )
+            return ValidationError(f"{model._description}: {labels} {value!r} is already used by "
+                                   f"{holder_text(model.browse(holder))}",
+                                   code=model._duplicate_code, status=DUPLICATE_STATUS)
         if key in seen:
             return ValidationError(
                 f"{model._description}: {labels} {value!r} is given to more than one record",

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
 
-from ..exceptions import MissingError, ModelDefinitionError, ValidationError
-from ..security import access
+from ..exceptions import ModelDefinitionError, ValidationError
+from ..security import access, rules
+from ..security.rules import unavailable
 from . import api
 from . import fields as F
 from .query import QueryMixin
@@ -46,6 +47,7 @@ class BaseModel(QueryMixin, WriteMixin):
     _log_access: ClassVar[bool] = True
     _unique: ClassVar[tuple[tuple[str, ...], ...]] = ()
     _active_rule: ClassVar[bool | None] = None
+    _company_rule: ClassVar[bool] = True  # False: no company rule although the model has a company_id
     _duplicate_code: ClassVar[str] = "DUPLICATE_VALUE"
 
     # set on composed classes by the registry
@@ -171,7 +173,8 @@ class BaseModel(QueryMixin, WriteMixin):
         return access.has_access(self, operation)
 
     def exists(self) -> Any:
-        """The records of this set that are still in the database."""
+        """The records of this set that are still in the database; for a user, only those within their
+        read rules (a hidden record looks missing)."""
         if not self._ids:
             return self
         table = self._sql
@@ -180,6 +183,8 @@ class BaseModel(QueryMixin, WriteMixin):
         for start in range(0, len(ids), PREFETCH_MAX):
             chunk = ids[start:start + PREFETCH_MAX]
             found.update(self.env.execute(sa.select(table.c.id).where(table.c.id.in_(chunk))).scalars())
+        if not self.env.su and found:
+            found = rules.allowed_among(self, list(found), "read")
         return self._browse(tuple(i for i in self._ids if i in found), self._prefetch_ids)
 
     def mapped(self, path: str | Callable[[Any], Any]) -> Any:
@@ -258,7 +263,7 @@ class BaseModel(QueryMixin, WriteMixin):
         else:
             self._fetch_many2many(field, ids)
         if self._ids[0] not in self.env.transaction.cache_for(field):
-            raise MissingError(f"{self._name} record {self._ids[0]} does not exist (any more)")
+            raise unavailable(self, self._ids[:1])
 
     def _ids_to_fetch(self, field: F.Field) -> list[int]:
         cached = self.env.transaction.cache_for(field)

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..db import utcnow
-from ..exceptions import MissingError, ValidationError
+from ..exceptions import ValidationError
 from ..security import guards
+from ..security.rules import unavailable
 from . import integrity
 from .compute import ComputeMixin, Targets
 from .relations import RelationsMixin
@@ -316,7 +317,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                 raise integrity.translate(self, exc, [columns], exclude_ids=chunk) from None
         if updated < len(ids):
             missing = sorted(set(ids) - set(self.exists()._ids))
-            raise MissingError(f"{self._name} records {missing[:10]} do not exist (any more)")
+            raise unavailable(self, missing)
         transaction = self.env.transaction
         for name, value in values.items():
             field = self._fields[name]

@@ -64,11 +64,38 @@ def field_visible(model: BaseModel, field: Field) -> bool:
 
 
 def check_read(records: BaseModel) -> None:
-    """``read()``: read access and the records within the read rules."""
+    """``read()``, and a public method called by a client: read access, and every record existing and
+    within the read rules (a hidden id gets the error of a missing one)."""
     if records.env.su:
         return
     access.check_access(records, "read")
-    rules.check_records(records, "read")
+    ids = list(dict.fromkeys(records._ids))
+    if rules.rule_domain(records, "read") is None:
+        return
+    readable = rules.allowed_among(records, ids, "read")  # existing and within the rules
+    if len(readable) != len(ids):
+        raise rules.unavailable(records, [i for i in ids if i not in readable])
+
+
+def check_callable(records: BaseModel) -> None:
+    """Before a client calls a public method on records: the user must be able to read every one of them
+    (the method may run as superuser inside); a hidden id gets the error of a missing one."""
+    check_read(records)
+    present = set(records.exists()._ids)
+    absent = [i for i in dict.fromkeys(records._ids) if i not in present]
+    if absent:
+        raise rules.unavailable(records, absent)
+
+
+def readable_ids(records: BaseModel) -> set[int]:
+    """Which of the records the user may read (model access and read rules; missing ids included when
+    the model has no rules); all of them for the superuser."""
+    ids = set(records._ids)
+    if records.env.su or not ids:
+        return ids
+    if not access.has_access(records, "read"):
+        return set()
+    return rules.allowed_among(records, list(ids), "read")
 
 
 def check_field_read(record: BaseModel, field: Field) -> None:
@@ -96,8 +123,8 @@ def check_field_read(record: BaseModel, field: Field) -> None:
     others = (i for i in record._prefetch_ids if i != record_id and i not in allowed)
     ids = [record_id, *islice(others, PREFETCH_CHECK - 1)]
     allowed.update(rules.allowed_among(record, ids, "read"))
-    if record_id not in allowed and record.sudo().exists():
-        raise rules.refuse(record, "read")
+    if record_id not in allowed:
+        raise rules.unavailable(record, [record_id])
 
 
 def check_field_names(model: BaseModel, specs: Iterable[str]) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..exceptions import AccessError
+from ..exceptions import AccessError, MissingError
 from ..orm import domain as orm_domain
 from .access import VERBS, cached, user_groups
 from .companies import auto_rule_domains
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ..orm.models import BaseModel
 
 CHUNK = 1000
+RESTRICTED = "Restricted"  # what a relational value shows instead of the name of a record the user may not read
 
 
 def scope_key(env: Environment) -> tuple[Any, ...]:
@@ -125,12 +126,27 @@ def refuse(model: BaseModel, operation: str) -> AccessError:
     )
 
 
+def unavailable(model: BaseModel, ids: Sequence[int]) -> MissingError:
+    """The error for ids that do not exist *or* that the user may not read: the same text for both, so
+    that nobody learns which ids exist in a company they cannot see."""
+    shown = sorted(ids)[:10]
+    return MissingError(f"{model._description} ({model._name}): records {shown} do not exist or you may not "
+                        f"see them")
+
+
 def check_records(records: BaseModel, operation: str) -> None:
-    """Raise :class:`AccessError` if a record of the set that still exists is outside the user's rules."""
+    """Refuse a set holding records the user cannot read (as if they did not exist: :func:`unavailable`),
+    or records that they can read but that are outside the rules of ``operation`` (:class:`AccessError`)."""
     if records.env.su or not records._ids:
         return
     ids = list(dict.fromkeys(records._ids))
+    readable = allowed_among(records, ids, "read")
+    hidden = [i for i in ids if i not in readable]
+    if hidden and records.sudo().browse(hidden).exists():
+        raise unavailable(records, hidden)
+    if operation == "read":
+        return
     allowed = allowed_among(records, ids, operation)
-    forbidden = [i for i in ids if i not in allowed]
+    forbidden = [i for i in ids if i not in allowed and i not in hidden]
     if forbidden and records.sudo().browse(forbidden).exists():
         raise refuse(records, operation)

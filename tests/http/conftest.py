@@ -1,7 +1,7 @@
 """A real ``erp serve`` (gunicorn, two workers) on a throwaway database, once per backend and module.
 
 The database is built through the kernel (``installed_kernel``) with the
-fixture addon ``http_items`` and a user ``tester`` (password ``pw``); a
+fixture addon ``http_items`` (or the module's ``INSTALL`` list) and a user ``tester`` (password ``pw``); a
 configuration file names it under the alias ``default``.
 """
 
@@ -60,7 +60,8 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     """``erp serve --workers 2`` on a fresh database of each backend; stopped after the module."""
     folder = tmp_path_factory.mktemp(f"serve-{request.param}")
     web = getattr(request.module, "WEB_SETTINGS", {})
-    with installed_kernel(request.param, folder, ADDONS_PATH, ["http_items"]) as kernel:
+    addons = getattr(request.module, "INSTALL", ["http_items"])
+    with installed_kernel(request.param, folder, ADDONS_PATH, addons) as kernel:
         with kernel.env() as env:
             uid = env["res.users"].create({"name": "Tester", "login": LOGIN, "password": PASSWORD,
                                          "group_ids": [(6, 0, [env.ref("base.group_user").id])]}).id

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from kernel.db import utcnow
 from kernel.exceptions import ValidationError
 from kernel.orm import integrity
+from kernel.orm.integrity import holder_text
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def check_single_internal(partners: Any, flag_field: str, label: str) -> None:
         if len(holders) > 1:
             existing = min(holders, key=lambda p: p.id)
             raise ValidationError(
-                f"Only one internal {label} is allowed per company: {existing.name!r} (id {existing.id}) is already "
-                f"the internal {label} of {existing.company_id.name!r}",
+                f"Only one internal {label} is allowed per company: {holder_text(partners.browse(existing.id))} is "
+                f"already the internal {label} of {existing.company_id.name!r}",
                 code="PARTY_INTERNAL_DUPLICATE", status=409,
             )
