@@ -85,8 +85,8 @@ class CustomerPartner(Model):
         if holder:
             node = holder[field_name]
             raise ValidationError(
-                f"{LEAF_FIELDS[field_name]} {node.name!r} cannot become a group node: customer {holder_text(self.browse(holder.id))} "
-                f"is assigned to it",
+                f"{LEAF_FIELDS[field_name]} {node.name!r} cannot become a group node: customer "
+                f"{holder_text(self.browse(holder.id))} is assigned to it",
                 code=GROUP_ASSIGNMENT, status=422,
             )
 
