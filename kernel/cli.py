@@ -19,7 +19,6 @@ from .archives import DeletedData, archive_folder
 from .config import load_settings
 from .exceptions import KernelError, UserError
 from .kernel import Kernel
-from .orm.migrations import write_revision
 from .security import audit_cli
 
 log = logging.getLogger("kernel.cli")
@@ -183,6 +182,8 @@ def _addons(kernel: Kernel, args: argparse.Namespace) -> int:
 
 def _revision(kernel: Kernel, args: argparse.Namespace) -> int:
     with kernel.engine.connect() as connection:
+        from .orm.migrations import write_revision
+
         path = write_revision(connection, kernel.registry.metadata, kernel.manifests, args.addon, args.message)
     print(f"wrote {path}")
     return 0

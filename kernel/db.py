@@ -8,18 +8,31 @@ changes roll back with its data, on SQLite as on PostgreSQL.  Since it emits
 switches between transactions: on by default, off on request for a
 transaction that must rebuild tables (:func:`sqlite_foreign_keys_off`).
 Each SQLite connection also gets a Unicode ``lower()`` (:func:`sqlite_lower`).
+
+Concurrent writers: a SQLite file is opened in WAL mode (readers never wait
+for the writer) with a busy timeout, and a transaction that may write starts
+with ``BEGIN IMMEDIATE`` (:func:`writing`, :func:`transaction`), so that writers queue for the
+write lock instead of failing half-way.  What still fails only because of
+another transaction ("database is locked", a PostgreSQL serialisation failure
+or deadlock) is :func:`retryable`: the web layer runs the request again.  On
+PostgreSQL the pool tests a connection before lending it (``pool_pre_ping``),
+so that the first request after a database restart does not fail; while the
+database cannot be reached, :func:`unavailable` recognises the error.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from .exceptions import DatabaseError, SchemaError
 
@@ -76,6 +89,14 @@ def safe_url(url: str | URL) -> str:
 # statements that cannot change the database: a transaction that ran only these may be restarted
 _READ_ONLY = re.compile(r"\s*(SELECT\b|PRAGMA\s+[\w.]+\s*(\(|;|$))", re.IGNORECASE)
 _SQLITE_STATE = "erp_sqlite"
+# seconds a SQLite connection waits for another's write lock (the URL's ``?timeout=`` overrides it)
+SQLITE_BUSY_TIMEOUT = 30.0
+# SQLite: whether transactions begun in this context may write (``BEGIN IMMEDIATE``)
+_writing: ContextVar[bool] = ContextVar("erp_writing", default=False)
+_WRITER_OPTION = "erp_writer"
+# the errors that say "another transaction was in the way": running the work again may succeed
+_SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
+_PG_RETRYABLE = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 
 
 @dataclass
@@ -101,6 +122,7 @@ def _sqlite_transactions(engine: Engine) -> None:
         dbapi_connection.create_function("lower", 1, sqlite_lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")  # a memory database stays "memory"
         cursor.close()
         record.info[_SQLITE_STATE] = _SqliteState()
 
@@ -110,7 +132,7 @@ def _sqlite_transactions(engine: Engine) -> None:
         if not state.foreign_keys:
             connection.exec_driver_sql("PRAGMA foreign_keys = ON")
             state.foreign_keys = True
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql(_begin_statement(connection))
         state.wrote = False
 
     @sa.event.listens_for(engine, "before_cursor_execute")
@@ -123,6 +145,60 @@ def _sqlite_transactions(engine: Engine) -> None:
     def _commit(connection):  # noqa: ANN001
         if not connection.info[_SQLITE_STATE].foreign_keys:
             _check_foreign_keys(connection)
+
+
+def _begin_statement(connection: sa.Connection) -> str:
+    return "BEGIN IMMEDIATE" if connection.get_execution_options().get(_WRITER_OPTION) else "BEGIN"
+
+
+@contextlib.contextmanager
+def writing(may_write: bool = True) -> Iterator[None]:
+    """The :func:`transaction` opened inside this block (in this thread) may write.
+
+    On SQLite it then takes the write lock when it begins (``BEGIN
+    IMMEDIATE``), so that two writers queue instead of one failing when it
+    upgrades its read lock; ``may_write=False`` keeps readers that never wait.
+    """
+    token = _writing.set(may_write)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+@contextlib.contextmanager
+def transaction(engine: Engine) -> Iterator[sa.Connection]:
+    """``engine.begin()``, as a writer inside :func:`writing` (other connections the work opens stay readers)."""
+    with engine.connect() as connection:
+        if _writing.get():
+            connection.execution_options(**{_WRITER_OPTION: True})
+        with connection.begin():
+            yield connection
+
+
+def retryable(exc: BaseException) -> bool:
+    """Whether ``exc`` only says that a concurrent transaction was in the way (nothing was changed)."""
+    if not isinstance(exc, OperationalError | DBAPIError) or getattr(exc, "connection_invalidated", False):
+        return False
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None), "sqlstate", None)
+    if sqlstate in _PG_RETRYABLE:
+        return True
+    return type(orig).__module__.startswith("sqlite3") and str(orig).lower().startswith(_SQLITE_BUSY)
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached (down, restarting, connection lost)."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None), "sqlstate", None)
+    if sqlstate is not None:
+        # connection exceptions, and the server shutting down or starting up
+        return sqlstate.startswith("08") or sqlstate in ("57P01", "57P02", "57P03")
+    return type(orig).__module__.startswith("psycopg") and isinstance(exc, OperationalError)
 
 
 def sqlite_foreign_keys_off(connection: sa.Connection) -> bool:
@@ -140,7 +216,7 @@ def sqlite_foreign_keys_off(connection: sa.Connection) -> bool:
         return True
     if state.wrote or connection.in_nested_transaction():
         return False
-    for statement in ("COMMIT", "PRAGMA foreign_keys = OFF", "BEGIN"):
+    for statement in ("COMMIT", "PRAGMA foreign_keys = OFF", _begin_statement(connection)):
         connection.exec_driver_sql(statement)
     state.foreign_keys, state.wrote = False, False
     return True
@@ -164,8 +240,14 @@ def create_engine(url: str | URL) -> Engine:
     parsed = parse_url(url)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
+    options: dict = {}
+    if parsed.get_backend_name() == "sqlite":
+        if "timeout" not in parsed.query:
+            options["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT}
+    else:
+        options["pool_pre_ping"] = True
     try:
-        engine = sa.create_engine(parsed)
+        engine = sa.create_engine(parsed, **options)
     except (ArgumentError, NoSuchModuleError) as exc:
         raise DatabaseError(f"unsupported database URL {safe_url(url)}: {exc}") from None
     if engine.dialect.name == "sqlite":

@@ -21,13 +21,15 @@ from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po, write_po
 from lxml import etree
 
-from .exceptions import KernelError
+from .exceptions import KernelError, ValidationError
 from .manifest import Manifest
 
 if TYPE_CHECKING:
     from .orm.registry import Registry
 
 DEFAULT_LANG = "en_US"
+# offered for dates and numbers even where no addon ships a catalog
+FORMAT_LOCALES = ("en_US", "en_GB", "fr_FR", "de_DE", "id_ID")
 TRANSLATABLE_ATTRIBUTES = ("string", "help", "placeholder", "sum", "confirm", "title", "alt", "aria-label")
 
 
@@ -37,13 +39,33 @@ class Translations:
     def __init__(self, manifests: Iterable[Manifest]):
         self.manifests = list(manifests)
         self._catalogs: dict[str, dict[str, str]] = {}
+        found = {path.stem for m in self.manifests for path in (m.path / "i18n").glob("*.po")}
+        self._languages = [DEFAULT_LANG, *sorted(found - {DEFAULT_LANG})]
+        self._installed = frozenset([*self._languages, *FORMAT_LOCALES])
 
     def languages(self) -> list[str]:
         """Every language some addon ships a catalog for, plus the default one."""
-        found = {path.stem for m in self.manifests for path in (m.path / "i18n").glob("*.po")}
-        return [DEFAULT_LANG, *sorted(found - {DEFAULT_LANG})]
+        return list(self._languages)
+
+    def installed(self) -> list[str]:
+        """The language codes a context or a user may name: the catalogs' and the format locales."""
+        return sorted(self._installed)
+
+    def check_lang(self, lang: object) -> None:
+        """Refuse a language that is not installed (empty means the default one).
+
+        The code names catalog files and is a cache key: only the installed
+        codes ever get that far.
+        """
+        if lang is None or lang is False or lang == "" or (isinstance(lang, str) and lang in self._installed):
+            return
+        shown = repr(lang) if len(repr(lang)) <= 40 else repr(lang)[:37] + "..."
+        raise ValidationError(f"unknown language {shown}: use one of {', '.join(self.installed())}",
+                              code="LANG_UNKNOWN", status=400)
 
     def catalog(self, lang: str) -> dict[str, str]:
+        if not isinstance(lang, str) or lang not in self._installed:
+            return {}  # never a file path, never a cache entry
         if lang not in self._catalogs:
             merged: dict[str, str] = {}
             for candidate in _fallbacks(lang):

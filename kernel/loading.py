@@ -36,7 +36,6 @@ from .data import load_files, remove_addon_data, remove_vanished
 from .db import ir_config_parameter, ir_module, utcnow
 from .exceptions import AddonStepError, KernelError, UserError
 from .manifest import Manifest
-from .orm import migrations
 from .orm.env import SUPERUSER_ID, Environment, Transaction
 from .orm.ownership import check_hidden_type_changes, model_digests, owned_by, stale_tables, sync_model_records
 from .orm.column_defaults import fill_defaults
@@ -203,6 +202,8 @@ class PlanRunner:
         sync_model_records(env, digests)
 
     def _migrations(self, env: Environment, manifest: Manifest) -> None:
+        from .orm import migrations  # Alembic's scripts: loaded only when an addon's state changes
+
         run = {
             PENDING_STATE["install"]: migrations.stamp,
             PENDING_STATE["upgrade"]: migrations.upgrade,

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, UnsupportedMediaType
 from werkzeug.routing import Map
 from werkzeug.utils import send_from_directory
 from werkzeug.wrappers import Response
@@ -27,6 +27,7 @@ from ..exceptions import AccessError
 from ..manifest import discover
 from ..orm.env import SUPERUSER_ID
 from . import jsonrpc, rest, xmlrpc
+from .concurrency import request_may_write, run_retrying
 from .errors import AccessDenied, NotFound, SessionExpired, jsonrpc_error, report, rest_error
 from .marshal import to_wire
 from .request import Databases, Request, WebSettings
@@ -39,6 +40,15 @@ log = logging.getLogger("kernel.http")
 
 def json_response(body: Any, status: int = 200) -> Response:
     return Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
+
+
+def require_json(request: Request) -> None:
+    """JSON routes take only ``application/json`` bodies: a cross-site form or ``text/plain`` post, which a
+    browser sends with the user's cookies, cannot set that type, so it cannot change anything."""
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType(
+            f"this route takes a JSON body: send it with 'Content-Type: application/json' "
+            f"(got {request.mimetype or 'no content type'!r})")
 
 
 class Application:
@@ -203,15 +213,17 @@ class Application:
                 raise RequestEntityTooLarge()
             route, values = self.match(request)
             if route.kind == "json" and request.method == "POST":
+                require_json(request)
                 body = request.json_body()
                 request.params = body.get("params") or {} if isinstance(body, dict) else {}
                 request.rpc_id = body.get("id") if isinstance(body, dict) else None
             else:
                 request.params, request.rpc_id = {}, None
             if route.auth == "none":
-                result = route.endpoint(request, **values)
+                work = lambda: route.endpoint(request, **values)  # noqa: E731
             else:
-                result = self.run_in_transaction(request, route, values)
+                work = lambda: self.run_in_transaction(request, route, values)  # noqa: E731
+            result = run_retrying(work, request_may_write(request), request)
             return self.render(route, request, result)
         except HTTPException as exc:
             return self.http_error(request, route, exc)
@@ -248,7 +260,7 @@ class Application:
             log.exception("%s %s failed", request.method, request.path)
         if route is not None and route.kind == "json":
             body = {"jsonrpc": "2.0", "id": getattr(request, "rpc_id", None), "error": jsonrpc_error(exc, self.web.debug)}
-            return json_response(body, 200 if request.method == "POST" else reported.status)
+            return json_response(body, 200 if request.method == "POST" and reported.status != 503 else reported.status)
         if route is not None and route.endpoint.__module__ == rest.__name__:
             body, status = rest_error(exc, self.web.debug)
             return json_response(body, status)

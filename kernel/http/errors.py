@@ -1,7 +1,8 @@
 """Exceptions of the web layer and how each wire format reports an error.
 
 One classification serves every format: a :class:`~kernel.exceptions.UserError`
-reaches the client with its message, stable ``code`` and HTTP ``status``; any
+reaches the client with its message, stable ``code`` and HTTP ``status``; a
+database that cannot be reached is :class:`DatabaseUnavailable` (503); any
 other exception is logged with its traceback and reported as an internal
 error whose details reach the client only in debug mode.
 """
@@ -13,6 +14,7 @@ import xmlrpc.client
 from dataclasses import dataclass
 from typing import Any
 
+from ..db import unavailable
 from ..exceptions import AccessError, MissingError, UserError, ValidationError
 
 # Odoo's XML-RPC fault codes (``/xmlrpc/2``): clients compare against them.
@@ -53,8 +55,15 @@ class NotFound(UserError):
     status = 404
 
 
-# client mistakes raised by Python itself while calling a method (wrong arguments)
-CLIENT_MISTAKES = (TypeError, ValueError, KeyError)
+class DatabaseUnavailable(UserError):
+    """The database cannot be reached (down or restarting): the client may try again later."""
+
+    code = "DATABASE_UNAVAILABLE"
+    status = 503
+
+    def __init__(self, message: str = "The database is unavailable (it may be restarting); try again in a moment"):
+        super().__init__(message)
+
 
 # the Odoo exception class each of ours is reported as
 ODOO_NAMES: tuple[tuple[type[BaseException], str], ...] = (
@@ -80,14 +89,17 @@ class Reported:
 
 
 def report(exc: BaseException, debug: bool) -> Reported:
-    """Classify an exception; the traceback is included only in ``debug`` mode."""
+    """Classify an exception; the traceback is included only in ``debug`` mode.
+
+    Only the kernel's typed errors are the client's fault: a ``TypeError`` or
+    ``KeyError`` raised by an addon's bug is a 500 like any other.
+    """
     trace = "".join(traceback.format_exception(exc)) if debug else ""
+    if unavailable(exc):
+        exc = DatabaseUnavailable()
     if isinstance(exc, UserError):
         name = next(odoo for cls, odoo in ODOO_NAMES if isinstance(exc, cls))
         return Reported(name, exc.message, exc.code, exc.status, trace, True)
-    if isinstance(exc, CLIENT_MISTAKES):
-        name = f"builtins.{type(exc).__name__}"
-        return Reported(name, str(exc), "BAD_REQUEST", 400, trace, True)
     message = f"{type(exc).__name__}: {exc}" if debug else "Internal server error"
     return Reported("builtins.Exception", message, "INTERNAL_ERROR", 500, trace, False)
 
@@ -105,6 +117,7 @@ def jsonrpc_error(exc: BaseException, debug: bool, context: dict[str, Any] | Non
             "message": reported.message,
             "arguments": [reported.message],
             "context": context or {},
+            "field": exc.field if isinstance(exc, UserError) else None,
         },
     }
 

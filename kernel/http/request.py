@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.wrappers import Request as WerkzeugRequest
 
 from ..config import Settings
+from ..db import transaction
 from ..exceptions import KernelError, UserError
 from ..kernel import Kernel
 from ..orm.env import SUPERUSER_ID, Environment, Transaction
@@ -94,7 +95,7 @@ class Databases:
     def env(self, alias: str, uid: int = SUPERUSER_ID, context: Mapping[str, Any] | None = None) -> Iterator[Environment]:
         """An environment in a new transaction: committed when the block succeeds, rolled back otherwise."""
         kernel = self.kernel(alias)
-        with kernel.engine.begin() as connection:
+        with transaction(kernel.engine) as connection:
             registry = kernel.current_registry(connection)  # another process may have installed or removed addons
             yield Environment(Transaction(kernel, connection, registry), uid, context, su=uid == SUPERUSER_ID)
 
@@ -149,6 +150,11 @@ class Request(WerkzeugRequest):
         self.session = session
         self.cookie_to_set = session.cookie_value
         self.cookie_cleared = False
+
+    def reset_for_retry(self) -> None:
+        """Forget what a rolled-back attempt found (session, environment, cookie) before running it again."""
+        self.session, self.env = None, None
+        self.cookie_to_set, self.cookie_cleared = None, False
 
     def end_session(self) -> None:
         self.session = None

@@ -10,6 +10,7 @@ the arguments, once the user is known to be able to read those records.  Names s
 from __future__ import annotations
 
 import hashlib
+import inspect
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -71,13 +72,19 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
     kwargs = dict(kwargs)
     context = kwargs.pop("context", None)
     model = env[model_name]
-    if isinstance(context, Mapping):
+    if context is not None and not isinstance(context, Mapping):
+        raise BadRequest("context must be a dictionary", code="CONTEXT_INVALID")
+    if context:
+        if "lang" in context:
+            env.kernel.translations.check_lang(context["lang"])
         model = model.with_context({**env.context, **context})
     function = getattr(type(model), method, None)
     if not callable(function) or isinstance(function, type):
         raise NotFound(f"The method '{method}' does not exist on the model '{model_name}'", code="METHOD_UNKNOWN")
     if getattr(function, "_api_model", False) or method in MODEL_METHODS:
-        result = getattr(model, method)(*args, **kwargs)
+        bound = getattr(model, method)
+        check_arguments(f"{model_name}.{method}", bound, args, kwargs)
+        result = bound(*args, **kwargs)
         if method == "create" and args and isinstance(args[0], Mapping):
             return result.id  # Odoo answers one id for one dict, a list for a list
     else:
@@ -86,10 +93,24 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
         ids, *rest = args
         records = model.browse(ids)
         guards.check_callable(records)
-        result = getattr(records, method)(*rest, **kwargs)
+        bound = getattr(records, method)
+        check_arguments(f"{model_name}.{method}", bound, rest, kwargs)
+        result = bound(*rest, **kwargs)
         if method == "copy":
             return result.id
     return result
+
+
+def check_arguments(name: str, function: Callable[..., Any], args: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
+    """Refuse arguments the method's signature does not accept before calling it.
+
+    A ``TypeError`` raised inside the method is a bug (HTTP 500); a call that
+    does not match the signature is the client's mistake, said here.
+    """
+    try:
+        inspect.signature(function).bind(*args, **kwargs)
+    except TypeError as exc:
+        raise BadRequest(f"{name}: wrong arguments: {exc}", code="ARGUMENTS_INVALID") from None
 
 
 class Services:
@@ -113,12 +134,8 @@ class Services:
             raise NotFound(f"unknown RPC method {service!r}.{method!r}", code="RPC_METHOD_UNKNOWN")
         if not isinstance(params, (list, tuple)):
             raise BadRequest("RPC arguments must be a list")
-        try:
-            return handler(address, *params)
-        except TypeError as exc:
-            if exc.__traceback__ is not None and exc.__traceback__.tb_next is None:
-                raise BadRequest(f"{service}.{method}: wrong arguments: {exc}") from None
-            raise
+        check_arguments(f"{service}.{method}", handler, [address, *params], {})
+        return handler(address, *params)
 
     # -- common ------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Response
 
+from .concurrency import rpc_may_write, run_retrying
 from .errors import BadRequest, report, xmlrpc_fault
 from .routing import Route
 
@@ -56,12 +57,16 @@ def _serve(request: Request, service: str, string_codes: bool) -> Response:
             raise BadRequest(f"invalid XML-RPC request: {exc}") from None
         if service not in SERVICES:
             raise BadRequest(f"unknown XML-RPC service {service!r}; known: {', '.join(SERVICES)}")
-        result = request.app.services.dispatch(service, method, params, request.client_address)
+        result = run_retrying(lambda: request.app.services.dispatch(service, method, params, request.client_address),
+                              rpc_may_write(service, method, params))
         body = dumps((_none_to_false(result),))
     except Exception as exc:  # noqa: BLE001 - every failure becomes a fault
-        if not report(exc, debug).user_error:
+        reported = report(exc, debug)
+        if not reported.user_error:
             log.exception("XML-RPC %s failed", service)
-        body = dumps(xmlrpc_fault(exc, debug, string_codes))
+        # an outage is HTTP 503 (as on JSON-RPC and REST); any other fault travels in a 200 answer
+        return Response(dumps(xmlrpc_fault(exc, debug, string_codes)), status=503 if reported.status == 503 else 200,
+                        mimetype="text/xml")
     return Response(body, mimetype="text/xml")
 
 

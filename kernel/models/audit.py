@@ -15,14 +15,13 @@ from typing import Any
 from ..exceptions import AccessError
 from ..orm import api, fields
 from ..orm.models import Model
+from ..security.spreadsheet import text_cell
 
 OPERATIONS = [("create", "Created"), ("write", "Updated"), ("unlink", "Deleted")]
 CSV_COLUMNS = [
     ("timestamp", "Timestamp"), ("user_id", "User"), ("operation", "Action"), ("model", "Model"),
     ("res_id", "Record"), ("field", "Field Changed"), ("old_value", "Old Value"), ("new_value", "New Value"),
 ]
-# a cell starting with one of these is a formula to spreadsheets: it is exported as text
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _immutable() -> AccessError:
@@ -69,10 +68,6 @@ class AuditLog(Model):
                 "user_id": row["user_id"][1] if row["user_id"] else "",
                 "operation": labels.get(row["operation"], row["operation"]),
             }
-            writer.writerow([_cell(cells[name]) for name in names])
+            writer.writerow([text_cell(cells[name]) for name in names])
         return buffer.getvalue()
 
-
-def _cell(value: Any) -> str:
-    text = "" if value is False or value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text

@@ -88,10 +88,15 @@ class ResUsers(SecurityData, Model):
 
     def create(self, vals_list: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> "ResUsers":
         many = [vals_list] if isinstance(vals_list, Mapping) else list(vals_list)
+        for vals in many:
+            if isinstance(vals, Mapping) and "lang" in vals:
+                self.env.kernel.translations.check_lang(vals["lang"])
         return super().create([_allow_current(_hash_password(vals)) for vals in many])
 
     def write(self, vals: Mapping[str, Any]) -> bool:
         """Users may change their own preferences (current company and branch, language, time zone)."""
+        if isinstance(vals, Mapping) and "lang" in vals:
+            self.env.kernel.translations.check_lang(vals["lang"])
         if not self.env.su and self._ids == (self.env.uid,) and set(vals) <= SELF_WRITEABLE:
             self._check_switch(vals)
             return super(ResUsers, self.sudo()).write(vals)

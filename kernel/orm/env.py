@@ -35,6 +35,7 @@ class Transaction:
         self.registry = registry
         self.cache: dict[Field, dict[int, Any]] = {}
         self.computing: dict[Field, set[int]] = {}
+        self.new_ids: list[Any] = []  # ids of the records in memory only (kernel.orm.new_records)
         self.xmlid_cache: dict[str, tuple[str, int]] = {}
         self.access_cache: dict[tuple[Any, ...], Any] = {}  # kernel.security's decisions
 

@@ -61,6 +61,7 @@ def duplicate_error(model: BaseModel, columns: list[str], rows: Sequence[Mapping
     by_column = {f.column_name: f for f in model._fields.values() if f.column_name}
     fields = [by_column[c] for c in columns if c in by_column]
     labels = ", ".join(f.string for f in fields) or ", ".join(columns)
+    about = fields[0].name if fields else None  # the first field of the key: where a form shows the message
     table = model._sql
     seen: dict[tuple, int] = {}
     for position, row in enumerate(rows):
@@ -75,15 +76,15 @@ def duplicate_error(model: BaseModel, columns: list[str], rows: Sequence[Mapping
         if holder is not None:
             return ValidationError(f"{model._description}: {labels} {value!r} is already used by "
                                    f"{holder_text(model.browse(holder))}",
-                                   code=model._duplicate_code, status=DUPLICATE_STATUS)
+                                   code=model._duplicate_code, status=DUPLICATE_STATUS, field=about)
         if key in seen:
             return ValidationError(
                 f"{model._description}: {labels} {value!r} is given to more than one record",
-                code=model._duplicate_code, status=DUPLICATE_STATUS,
+                code=model._duplicate_code, status=DUPLICATE_STATUS, field=about,
             )
         seen[key] = position
     return ValidationError(f"{model._description}: {labels} must be unique", code=model._duplicate_code,
-                           status=DUPLICATE_STATUS)
+                           status=DUPLICATE_STATUS, field=about)
 
 
 def translate(model: BaseModel, exc: IntegrityError, rows: Sequence[Mapping[str, Any]],

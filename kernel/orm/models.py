@@ -9,6 +9,7 @@ reading in bulk live in :mod:`.write` and :mod:`.query`.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -19,6 +20,9 @@ from ..security import access, rules
 from ..security.rules import unavailable
 from . import api
 from . import fields as F
+from .new_records import NewRecordsMixin
+from .newid import NewId
+from .onchange import OnchangeMixin
 from .query import QueryMixin
 from .write import WriteMixin
 
@@ -29,7 +33,7 @@ if TYPE_CHECKING:
 PREFETCH_MAX = 1000
 
 
-class BaseModel(QueryMixin, WriteMixin):
+class BaseModel(QueryMixin, WriteMixin, NewRecordsMixin, OnchangeMixin):
     """What every model shares; addons subclass :class:`Model` or :class:`AbstractModel`."""
 
     _name: ClassVar[str | None] = None
@@ -56,6 +60,7 @@ class BaseModel(QueryMixin, WriteMixin):
     _layers: ClassVar[tuple[str, ...]] = ()
     _sql: ClassVar[sa.Table]
     _constraint_methods: ClassVar[tuple[Callable, ...]] = ()
+    _onchange_methods: ClassVar[dict[str, tuple[Callable, ...]]] = {}
 
     env: Environment
     _ids: tuple[int, ...]
@@ -83,7 +88,7 @@ class BaseModel(QueryMixin, WriteMixin):
         else:
             ids = tuple(ids)
         for record_id in ids:
-            if isinstance(record_id, bool) or not isinstance(record_id, int):
+            if (isinstance(record_id, bool) or not isinstance(record_id, int)) and type(record_id) is not NewId:
                 raise ValidationError(f"{self._name}: record ids are integers, got {record_id!r}")
         return self._browse(ids)
 
@@ -252,6 +257,9 @@ class BaseModel(QueryMixin, WriteMixin):
 
     def _fetch(self, field: F.Field) -> None:
         """Load ``field`` for this record and the records prefetched with it."""
+        if type(self._ids[0]) is NewId:
+            self._fetch_new(field)
+            return
         if not field.store:
             self._compute_into_cache(field)
             return
@@ -271,7 +279,7 @@ class BaseModel(QueryMixin, WriteMixin):
         ids = [own]
         seen = {own}
         for record_id in self._prefetch_ids:
-            if record_id not in seen and record_id not in cached:
+            if record_id not in seen and record_id not in cached and type(record_id) is int:
                 seen.add(record_id)
                 ids.append(record_id)
                 if len(ids) >= PREFETCH_MAX:
@@ -398,16 +406,37 @@ class BaseModel(QueryMixin, WriteMixin):
                     if name.split(".")[0] not in cls._fields:
                         raise ModelDefinitionError(
                             f"addon {cls._addon!r}, model {cls._name!r}, field {name!r}: "
-                            f"@constrains of {attr} names an unknown field"
+                            f"@constrains of {attr} names an unknown field{_close_hint(name.split('.')[0], cls._fields)}"
                         )
                 constraints.append(method)
         cls._constraint_methods = tuple(constraints)
+        cls._onchange_methods = cls._collect_onchange_methods()
+
+    @classmethod
+    def _collect_onchange_methods(cls) -> dict[str, tuple[Callable, ...]]:
+        """``{field: (method, ...)}`` from ``@api.onchange``; a name that is no field is refused."""
+        methods: dict[str, list[Callable]] = {}
+        for attr in dir(cls):
+            method = getattr(cls, attr, None)
+            for name in getattr(method, "_onchange", ()) if callable(method) else ():
+                if name not in cls._fields:
+                    raise ModelDefinitionError(
+                        f"addon {cls._addon!r}, model {cls._name!r}, field {name!r}: "
+                        f"@onchange of {attr} names an unknown field{_close_hint(name, cls._fields)}"
+                    )
+                methods.setdefault(name, []).append(method)
+        return {name: tuple(found) for name, found in methods.items()}
 
     def _compute_display_name(self) -> None:
         rec_name = self._rec_name
         for record in self:
             value = record[rec_name] if rec_name else None
             record.display_name = str(value) if value not in (None, False, "") else f"{self._description},{record.id}"
+
+
+def _close_hint(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class Model(BaseModel):

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from ..exceptions import ValidationError
 from ..security import guards
 from ..security.rules import RESTRICTED, unavailable
+from . import arguments
 from .domain import as_domain, compile_domain, mentions_field
 from .fields import Field
 
@@ -99,6 +100,7 @@ class QueryMixin:
 
     def _search_query(self: BaseModel, domain: Sequence[Any] | None, offset: int = 0, limit: int | None = None,
                       order: str | None = None) -> sa.Select:
+        offset, limit = arguments.whole_number("offset", offset), arguments.whole_number("limit", limit)
         table = self._sql
         query = sa.select(table.c.id)
         where = self._where(domain)
@@ -118,6 +120,7 @@ class QueryMixin:
         return self._browse(ids)
 
     def search_count(self: BaseModel, domain: Sequence[Any] | None = None, limit: int | None = None) -> int:
+        limit = arguments.whole_number("limit", limit)
         table = self._sql
         inner = sa.select(table.c.id)
         where = self._where(domain)
@@ -260,7 +263,8 @@ class QueryMixin:
     def fields_get(self: BaseModel, allfields: Sequence[str] | None = None,
                    attributes: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
         """Field descriptions as Odoo clients expect them."""
-        wanted = attributes or FIELD_ATTRIBUTES
+        allfields = arguments.names("allfields", allfields)
+        wanted = arguments.names("attributes", attributes) or FIELD_ATTRIBUTES
         translate = self.env._
         result: dict[str, dict[str, Any]] = {}
         for name, field in self._fields.items():

@@ -33,6 +33,7 @@ import babel.dates
 import sqlalchemy as sa
 
 from ..exceptions import ValidationError
+from . import arguments
 from .domain import as_domain, normalize
 
 if TYPE_CHECKING:
@@ -388,6 +389,7 @@ def read_group(model: BaseModel, domain: Sequence[Any] | None, fields: Sequence[
     One SQL query groups and aggregates; many2one group names are then read in
     one batch per comodel.  ``offset``, ``limit`` and ``orderby`` apply to groups.
     """
+    offset, limit = arguments.whole_number("offset", offset) or 0, arguments.whole_number("limit", limit)
     dialect = model.env.connection.dialect.name
     requested = [groupby] if isinstance(groupby, str) else list(dict.fromkeys(groupby or ()))
     specs = [_parse_groupby(model, spec, dialect) for spec in requested]  # every level is checked, even lazily

@@ -31,6 +31,7 @@ from typing import Any
 from ..exceptions import ModelDefinitionError
 from . import fields as F
 from .dependencies import build_triggers, resolve_dependencies
+from .fields.base import definition_file
 from .models import BaseModel
 from .tables import build_metadata
 
@@ -207,24 +208,25 @@ class Registry:
         return value
 
     def _merge_fields(self, spec: ModelSpec, parents: list[type[BaseModel]]) -> dict[str, F.Field]:
-        merged: dict[str, tuple[F.Field, str]] = {}
+        merged: dict[str, tuple[F.Field, str, str]] = {}  # name -> (field, owning addon, defining file)
         for parent in parents:
             for name, parent_field in parent._fields.items():
                 if name not in merged and not getattr(parent_field, "magic", False):
-                    merged[name] = (parent_field, parent_field.addon or spec.addon)
+                    merged[name] = (parent_field, parent_field.addon or spec.addon, parent_field.source)
         for addon, cls in spec.definitions:
             for name, value in vars(cls).items():
                 if not isinstance(value, F.Field):
                     continue
+                value.check_arguments(addon, spec.name, name, cls)
                 if name in merged:
-                    previous, owner = merged[name]
+                    previous, owner, source = merged[name]
                     if previous.type != value.type:
                         raise ModelDefinitionError(
-                            f"addon {addon!r}, model {spec.name!r}, field {name!r}: redefined as "
-                            f"{type(value).__name__}, but it is a {type(previous).__name__} "
+                            f"addon {addon!r}, model {spec.name!r}, field {name!r} ({definition_file(cls)}): "
+                            f"redefined as {type(value).__name__}, but it is a {type(previous).__name__} "
                             f"(defined by addon {owner!r})"
                         )
-                    merged[name] = (previous.merged(value), owner)
+                    merged[name] = (previous.merged(value), owner, source)
                 else:
-                    merged[name] = (value, addon)
-        return {name: fld.bind(spec.name, name, owner) for name, (fld, owner) in merged.items()}
+                    merged[name] = (value, addon, definition_file(cls))
+        return {name: fld.bind(spec.name, name, owner, source) for name, (fld, owner, source) in merged.items()}

@@ -35,18 +35,19 @@ import hashlib
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from alembic.operations import Operations
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from ..db import NAMING_CONVENTION, sqlite_foreign_keys_off
 from ..exceptions import SchemaError
 from .sql_views import create_views, drop_views, view_queries
+
+if TYPE_CHECKING:  # Alembic is imported only when a schema is compared or changed
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
 
 Diff = tuple[Any, ...]
 
@@ -157,6 +158,9 @@ def compare_schema(connection: Connection, metadata: sa.MetaData, only: Collecti
     diffs: list[Diff] = [("add_table", table) for name, table in tables.items() if name not in existing]
     present = {name for name in tables if name in existing and (only is None or name in only)}
     if present:
+        from alembic.autogenerate import compare_metadata
+        from alembic.migration import MigrationContext
+
         context = MigrationContext.configure(connection, opts=comparison_options(connection, metadata, present))
         for diff in compare_metadata(context, metadata):
             diffs.extend(diff if isinstance(diff, list) else [diff])
@@ -250,6 +254,9 @@ def plan_schema(diffs: Iterable[Diff]) -> SchemaPlan:
 
 def operations(connection: Connection) -> Operations:
     """Alembic operations on the addon's connection (inside its transaction)."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
     return Operations(MigrationContext.configure(connection))
 
 

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..db import utcnow
-from ..exceptions import ValidationError
+from ..exceptions import UserError, ValidationError
 from ..security import guards
 from ..security.rules import unavailable
-from . import integrity
+from . import arguments, integrity
 from .compute import ComputeMixin, Targets
 from .relations import RelationsMixin
 
@@ -41,7 +41,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         """Default values: ``default_<field>`` context keys first, then the fields' defaults."""
         result: dict[str, Any] = {}
         context = self.env.context
-        for name in fields_list:
+        for name in arguments.names("fields_list", fields_list) or ():
             field = self._fields.get(name)
             if field is None:
                 continue
@@ -82,7 +82,9 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         if self._abstract:
             raise ValidationError(f"{self._name} is abstract: it has no records", code="MODEL_ABSTRACT")
         single = isinstance(vals_list, Mapping)
-        vals_list = [dict(vals_list)] if single else [dict(vals) for vals in vals_list]
+        if not single and (isinstance(vals_list, (str, bytes)) or not isinstance(vals_list, Sequence)):
+            arguments.field_values("create", vals_list)  # neither one dict nor a list of them: refused
+        vals_list = [dict(vals_list)] if single else [dict(arguments.field_values("create", vals)) for vals in vals_list]
         if not vals_list:
             return self.browse()
         guards.check_create(self, vals_list)
@@ -206,8 +208,8 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                 continue
             if field.name not in keys or any(row[field.name] is None for row in rows):
                 raise ValidationError(
-                    f"{self._description}: {field.string} ({field.name}) is required", code="FIELD_REQUIRED"
-                )
+                    f"{self._description}: {field.string} ({field.name}) is required", code="FIELD_REQUIRED",
+                    field=field.name)
 
     def _insert_rows(self: BaseModel, rows: list[dict[str, Any]]) -> list[int]:
         """Insert the rows in batches and return their ids, in order."""
@@ -249,6 +251,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
 
     def write(self: BaseModel, vals: Mapping[str, Any]) -> bool:
         """Set the same values on every record: one UPDATE for all of them."""
+        arguments.field_values("write", vals)
         if not self._ids:
             return True
         audit_before = guards.check_write(self, vals)
@@ -265,7 +268,8 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             if field.column_name and not (field.compute and not field.inverse) and not field.related:
                 converted = field.convert_to_column(value, self)
                 if converted is None and field.required:
-                    raise ValidationError(f"{self._description}: {field.string} ({name}) is required", code="FIELD_REQUIRED")
+                    raise ValidationError(f"{self._description}: {field.string} ({name}) is required", code="FIELD_REQUIRED",
+                                          field=name)
                 columns[name] = converted
                 written.append(field)
             elif field.store and field.type in ("one2many", "many2many"):
@@ -425,9 +429,16 @@ class WriteMixin(ComputeMixin, RelationsMixin):
     # -- constraints and trees -----------------------------------------------------------------
 
     def _validate_constraints(self: BaseModel, names: set[str]) -> None:
+        """Run the constraints on ``names``; an error of a constraint on one field is about that field."""
         for method in self._constraint_methods:
-            if names.intersection(n.split(".")[0] for n in method._constrains):
-                method(self)
+            watched = list(dict.fromkeys(n.split(".")[0] for n in method._constrains))
+            if names.intersection(watched):
+                try:
+                    method(self)
+                except UserError as exc:
+                    if exc.field is None and len(watched) == 1:
+                        exc.field = watched[0]
+                    raise
 
     def _update_parent_path(self: BaseModel) -> None:
         """Recompute ``parent_path`` ("1/4/9/") of these records and their descendants; refuse cycles."""

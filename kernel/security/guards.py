@@ -118,6 +118,8 @@ def check_field_read(record: BaseModel, field: Field) -> None:
     if allowed is True:
         return
     record_id = record._ids[0]
+    if type(record_id) is not int:  # a record in memory only: its origin was read under the rules
+        return
     if record_id in allowed:
         return
     others = (i for i in record._prefetch_ids if i != record_id and i not in allowed)

@@ -20,6 +20,7 @@ from ..orm.env import Environment
 from ..orm.registry import Registry
 from .combine import combined_arch, primary_of, view_label, view_xmlid
 from .groups import group_refs
+from .legacy import refusal
 
 
 def arch_nodes(registry: Registry, model_name: str, node: etree._Element) -> Iterator[tuple[str, etree._Element]]:
@@ -51,6 +52,9 @@ def check_arch(registry: Registry, model_name: str, arch: etree._Element) -> Non
     for owner, node in arch_nodes(registry, model_name, arch):
         model = registry[owner]
         name = node.get("name") or ""
+        legacy = refusal(node)
+        if legacy:
+            raise ViewError(f"<{node.tag}{f' name={name!r}' if name else ''}>: {legacy} (arch line {node.sourceline})")
         if node.tag == "field":
             if not name:
                 raise ViewError(f"a <field> without a name (arch line {node.sourceline})")

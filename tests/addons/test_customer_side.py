@@ -168,6 +168,22 @@ def test_frozen_customers_get_no_new_sales_orders(env, types, company):
     assert order.state == "draft"
 
 
+def test_the_quotation_form_fills_customer_defaults_and_warns_about_a_frozen_customer(env, types):
+    """``sale.order``'s onchange on the customer, in the user's language (the warning is translated)."""
+    pricelist = env["sale.pricelist"].create({"name": "Grosir", "currency": "IDR"})
+    regular = customer(env, types, default_price_list=pricelist.id)
+    frozen = customer(env, types, name="Beku", customer_is_frozen=True, default_currency="USD")
+    spec = {"partner_id": "1", "pricelist_id": "", "currency": ""}
+    result = env["sale.order"].onchange({"partner_id": regular.id}, "partner_id", spec)
+    assert result["value"]["pricelist_id"] == (pricelist.id, "Grosir")
+    assert result["value"]["currency"] == "IDR", "the price list's currency when the customer has none"
+    assert "warning" not in result
+    indonesian = env["sale.order"].with_context(lang="id").onchange({"partner_id": frozen.id}, "partner_id", spec)
+    assert indonesian["value"]["currency"] == "USD"
+    assert indonesian["warning"]["title"] == "Pelanggan dibekukan"
+    assert indonesian["warning"]["message"].startswith("Pelanggan Beku dibekukan")
+
+
 def test_one_internal_customer_per_company(env, types, company, refused):
     first = customer(env, types, name="Us", company_id=company.id, is_internal_customer=True)
     error = refused(lambda: customer(env, types, name="Us Again", company_id=company.id, is_internal_customer=True),

@@ -1,8 +1,9 @@
 """A real ``erp serve`` (gunicorn, two workers) on a throwaway database, once per backend and module.
 
 The database is built through the kernel (``installed_kernel``) with the
-fixture addon ``http_items`` (or the module's ``INSTALL`` list) and a user ``tester`` (password ``pw``); a
-configuration file names it under the alias ``default``.
+fixture addon ``http_items`` and a user ``tester`` (password ``pw``); a
+configuration file names it under the alias ``default``; a test module may
+install other addons by naming them in ``INSTALL``.
 """
 
 from __future__ import annotations

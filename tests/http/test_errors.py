@@ -25,7 +25,7 @@ def error_data(answer: dict) -> dict:
     assert answer["jsonrpc"] == "2.0" and answer["id"] == 7 and "result" not in answer
     error = answer["error"]
     assert error["code"] == 200 and error["message"] == "Odoo Server Error"
-    assert set(error["data"]) == {"name", "message", "arguments", "context", "debug"}
+    assert set(error["data"]) == {"name", "message", "arguments", "context", "debug", "field"}
     assert error["data"]["arguments"] == [error["data"]["message"]]
     return error["data"]
 
@@ -146,3 +146,38 @@ def test_a_user_cannot_read_another_companys_partner_through_any_api(server, pro
     assert listing.status_code == 200 and "Rival" not in listing.text
     with server.kernel.env() as env:
         assert env["basepartner"].browse(hidden).city is False, "nothing was written"
+
+
+@pytest.mark.parametrize("kind", ["type", "value", "key"])
+def test_an_addons_python_error_is_a_500_without_details(server, proxy, kind: str) -> None:
+    """A TypeError, ValueError or KeyError raised by an addon's bug is not the client's fault (issue 12, point 26)."""
+    item = execute_kw(server, "test.item", "create", [{"name": f"bug {kind}"}])["result"]
+    data = error_data(execute_kw(server, "test.item", "addon_bug", [[item], kind]))
+    assert (data["name"], data["message"], data["debug"]) == ("builtins.Exception", "Internal server error", "")
+    assert "secret" not in str(data)
+    fault = _fault(proxy, "/xmlrpc/2/object", "execute_kw", server.db, server.uid, server.password, "test.item",
+                   "addon_bug", [[item], kind])
+    assert fault.faultCode == 1 and "secret" not in fault.faultString
+    session = requests.Session()
+    jsonrpc(server, "/web/session/authenticate", {"db": server.db, "login": server.login, "password": server.password}, session)
+    call = {"model": "test.item", "method": "addon_bug", "args": [[item], kind], "kwargs": {}}
+    assert error_data(jsonrpc(server, "/web/dataset/call_kw", call, session).json())["message"] == "Internal server error"
+    assert f"secret {kind} detail" in server.log_text()  # the traceback is logged for the operator
+
+
+@pytest.mark.parametrize(("method", "args", "kwargs", "expected"), [
+    ("action_double", [[1], 5, 6], {}, "test.item.action_double: wrong arguments"),
+    ("search", [[]], {"no_such_option": 1}, "test.item.search: wrong arguments"),
+    ("search", [[]], {"limit": "ten"}, "limit must be a whole number"),
+    ("search", [[]], {"offset": -1}, "offset must be a whole number"),
+    ("create", ["not a dict"], {}, "create takes a dictionary of field values"),
+    ("create", [[1, 2]], {}, "create takes a dictionary of field values"),
+    ("write", [[1], "not a dict"], {}, "write takes a dictionary of field values"),
+    ("fields_get", [], {"attributes": 5}, "attributes must be a list of names"),
+    ("default_get", [5], {}, "fields_list must be a list of names"),
+])
+def test_the_kernels_own_checks_still_answer_the_client(server, method: str, args: list, kwargs: dict, expected: str) -> None:
+    """Bad arguments found by the kernel are typed errors with a clear message, not 500s."""
+    data = error_data(execute_kw(server, "test.item", method, args, kwargs))
+    assert data["name"] in ("odoo.exceptions.UserError", "odoo.exceptions.ValidationError"), data
+    assert expected in data["message"]

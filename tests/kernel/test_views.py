@@ -189,6 +189,10 @@ def test_combined_arch_is_public_and_takes_a_view_record(shelves):
         ("<form><button type='object' name='_restock_quietly'/></form>", "no public method of model 'shelf.item'"),
         ("<form><button type='object' name='code'/></form>", "button calls 'code'"),
         ("<form><field string='x'/></form>", "a <field> without a name"),
+        ("<form><field name='code' attrs=\"{'invisible': [('name', '=', False)]}\"/></form>",
+         r"attrs= is Odoo 16's form.*invisible=\"not name\""),
+        ("<form><button type='object' name='restock' states='draft,sent'/></form>",
+         r"states= is Odoo 16's form.*invisible=\"state not in \('draft', 'sent'\)\""),
     ],
 )
 def test_check_arch_refuses_unknown_fields_and_private_buttons(shelves, arch, message):

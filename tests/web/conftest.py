@@ -7,6 +7,7 @@ internal group only. Screenshots go to ``test-artifacts/web/`` (git-ignored).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -104,11 +105,10 @@ class Server:
 
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``erp serve`` (gunicorn, two workers) on a fresh SQLite database; stopped after the module."""
-    folder = tmp_path_factory.mktemp("web-serve")
-    with installed_kernel("sqlite", folder, [ADDONS], ["web", "core_purchase"]) as kernel:
+@contextlib.contextmanager
+def serving(folder: Path, addons: list[str]) -> Iterator[Server]:
+    """``erp serve`` (gunicorn, two workers) on a fresh SQLite database holding ``addons``; ``admin``/``admin``."""
+    with installed_kernel("sqlite", folder, [ADDONS], addons) as kernel:
         with kernel.env() as env:
             env["res.users"].search([("login", "=", "admin")]).password = "admin"
         config = folder / "erp.toml"
@@ -132,6 +132,28 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server with ``web`` and ``core_purchase``, stopped after the module."""
+    with serving(tmp_path_factory.mktemp("web-serve"), ["web", "core_purchase"]) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def sales_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server with ``web``, ``core_purchase`` and ``master_sale``, stopped after the module."""
+    with serving(tmp_path_factory.mktemp("web-sales"), ["web", "core_purchase", "master_sale"]) as running:
+        yield running
+
+
+def log_in(page: Any, url: str, login: str = "admin", password: str = "admin") -> None:
+    page.goto(f"{url}/web/login")
+    page.get_by_label("Login").fill(login)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/web$"))
 
 
 @pytest.fixture(scope="module")

@@ -84,7 +84,7 @@ def test_saving_without_csrf_token_is_refused_and_writes_nothing(admin: WebClien
 def test_a_form_error_is_shown_on_its_field_and_keeps_the_input(admin: WebClient, web_kernel: Kernel) -> None:
     admin.post(f"{CONTACTS}/new", {"name": "Holder", "email": "same@example.com", "entity_type": "individual"})
     response = admin.post(f"{CONTACTS}/new", {"name": "Second", "email": "same@example.com", "entity_type": "company"})
-    assert response.status_code == 422
+    assert response.status_code == 409  # the duplicate's own status
     assert re.search(r'data-field="email".*?class="field-error"[^>]*>Partner: Email', response.text, re.S)
     assert 'value="Second"' in response.text
     bad_date = admin.post(f"{CONTACTS}/new", {"name": "Third", "entity_type": "individual", "on_hold": "1",
@@ -307,3 +307,31 @@ def test_conditionally_required_fields_are_checked_on_the_submitted_values(admin
     free = admin.post(f"{CONTACTS}/new", {"name": "Free", "entity_type": "individual"})
     assert free.status_code == 303
     assert count(web_kernel, "basepartner", [("name", "=", "Free")]) == 1
+
+
+def test_a_save_based_on_an_old_version_is_refused_until_overwritten(admin: WebClient, web_kernel: Kernel) -> None:
+    """The row is locked and its ``write_date`` compared in the saving transaction (on both databases)."""
+    with web_kernel.env() as env:
+        partner = env["basepartner"].create({"name": "Versioned", "email": "v1@example.com"})
+    page = admin.get(f"{CONTACTS}/{partner.id}").text
+    loaded = html.unescape(re.search(r'name="__write_date" value="([^"]+)"', page).group(1))
+    with web_kernel.env() as env:
+        env["basepartner"].browse(partner.id).email = "v2@example.com"
+    stale = {"__partial": "1", "__fields": "name", "name": "Versioned Again", "__write_date": loaded,
+             "__loaded": '[["name", "Versioned"], ["email", "v1@example.com"]]'}
+    refused = admin.post(f"{CONTACTS}/{partner.id}", stale, headers={"Accept": "application/json"})
+    assert refused.status_code == 409
+    assert refused.get_json()["code"] == "WRITE_CONFLICT" and refused.get_json()["changed"] == ["Email"]
+    assert count(web_kernel, "basepartner", [("name", "=", "Versioned")]) == 1
+    saved = admin.post(f"{CONTACTS}/{partner.id}", {**stale, "__overwrite": "1"}, headers={"Accept": "application/json"})
+    assert saved.status_code == 200 and "notice=Saved" in saved.get_json()["redirect"]
+    with web_kernel.env() as env:
+        assert env["basepartner"].browse(partner.id).read(["name", "email"])[0] == {
+            "id": partner.id, "name": "Versioned Again", "email": "v2@example.com"}
+
+
+def test_json_rpc_errors_name_the_field_they_are_about(admin: WebClient) -> None:
+    answer = admin.json("/web/dataset/call_kw", {"model": "basepartner", "method": "create", "args": [
+        {"name": "Bad Phone", "mobile_number": "12ab"}], "kwargs": {}})
+    assert answer["error"]["data"]["field"] == "mobile_number"
+    assert "'12ab' is not a phone number" in answer["error"]["data"]["message"]

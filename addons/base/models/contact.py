@@ -26,7 +26,8 @@ def normalise_email(value: Any) -> Any:
     try:
         result = validate_email(value.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise ValidationError(f"Partner: Email {value!r} is not a valid address: {exc}", code="PARTY_EMAIL_INVALID") from None
+        raise ValidationError(f"Partner: Email {value!r} is not a valid address: {exc}", code="PARTY_EMAIL_INVALID",
+                              field="email") from None
     return result.normalized.lower()
 
 
@@ -40,10 +41,11 @@ def normalise_phone(field: str, value: Any, region: str | None) -> Any:
     except phonenumbers.NumberParseException as exc:
         hint = "" if region else " (no country known: write it with its +country prefix)"
         raise ValidationError(f"Partner: {label} {value!r} is not a phone number: {exc}{hint}",
-                              code="PARTY_PHONE_INVALID") from None
+                              code="PARTY_PHONE_INVALID", field=field) from None
     if not phonenumbers.is_valid_number(number):
         where = f" for region {region}" if region and not value.strip().startswith("+") else ""
-        raise ValidationError(f"Partner: {label} {value!r} is not a valid phone number{where}", code="PARTY_PHONE_INVALID")
+        raise ValidationError(f"Partner: {label} {value!r} is not a valid phone number{where}", code="PARTY_PHONE_INVALID",
+                              field=field)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -46,11 +46,31 @@ class SaleOrder(Model):
     order_line = fields.One2many("sale.order.line", "order_id", "Order Lines")
     amount_total = fields.Monetary("Total", compute="_compute_amount_total", store=True)
     is_paid = fields.Boolean("Paid", copy=False, help="Paid orders no longer count against the credit limit")
+    pricelist_id = fields.Many2one("sale.pricelist", "Price List", ondelete="restrict",
+                                   help="The customer's default price list when chosen")
+    currency = fields.Char("Currency", size=3, help="ISO 4217 code; the customer's default currency when chosen")
 
     @api.depends("order_line.price_subtotal")
     def _compute_amount_total(self) -> None:
         for order in self:
             order.amount_total = sum((line.price_subtotal for line in order.order_line), start=Decimal(0))
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self) -> dict[str, Any] | None:
+        """Fill the customer's price list and currency; warn at once when the customer is frozen (saving
+        would be refused)."""
+        partner = self.partner_id
+        if not partner:
+            return None
+        self.pricelist_id = partner.default_price_list
+        self.currency = partner.default_currency or partner.default_price_list.currency or False
+        if partner.customer_is_frozen:
+            return {"warning": {
+                "title": self.env._("Customer frozen"),
+                "message": self.env._("Customer %(name)s is frozen: this quotation cannot be saved for them.",
+                                      name=partner.name),
+            }}
+        return None
 
     def create(self, vals_list: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Any:
         many = [dict(vals) for vals in ([vals_list] if isinstance(vals_list, Mapping) else vals_list)]

@@ -12,12 +12,20 @@ from babel import Locale
 from werkzeug.wrappers import Response
 
 from kernel.exceptions import UserError
+from kernel.i18n import FORMAT_LOCALES
 from kernel.http.request import Request
 from kernel.orm.env import Environment
 
 from ..render.templating import page, redirect
 
-LOCALES = ("en_US", "en_GB", "fr_FR", "de_DE", "id_ID")
+# the texts the client's script writes itself, sent translated with every page
+CLIENT_STRINGS = (
+    "The server failed (error %(status)s): your changes were not saved. They are still in the form; try again.",
+    "Discard your changes?",
+    "Moved",
+    "Load more",
+    "%(count)s selected",
+)
 Handler = Callable[..., Response]
 
 
@@ -56,7 +64,7 @@ def savepoint(env: Environment) -> Iterator[None]:
 
 def languages(env: Environment) -> list[tuple[str, str]]:
     """``(code, name)`` of the languages a user may pick: shipped catalogs and the locales offered for formats."""
-    codes = dict.fromkeys([*env.kernel.translations.languages(), *LOCALES])
+    codes = dict.fromkeys([*env.kernel.translations.languages(), *FORMAT_LOCALES])
     return [(code, Locale.parse(code).get_display_name(code) or code) for code in codes]
 
 
@@ -78,6 +86,7 @@ def shell(request: Request, **context: Any) -> dict[str, Any]:
         "notice": request.args.get("notice", ""),
         "path": request.full_path.rstrip("?"),
         "_": env._,
+        "client_strings": {text: env._(text) for text in CLIENT_STRINGS},
         **context,
     }
 

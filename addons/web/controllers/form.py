@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
+from urllib.parse import quote
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
@@ -14,8 +16,9 @@ from kernel.http.routing import Route
 
 from ..render.form import FormRenderer
 from ..render.one2many import line_commands, parse_value
-from ..render.templating import page, redirect
+from ..render.templating import page, redirect, secure
 from .actions import Screen, load_screen
+from .changes import changed_values, check_not_changed_since, stored_write_date
 from .common import login_required, savepoint, shell
 
 
@@ -64,10 +67,14 @@ def command_ids(value: list[Any]) -> list[int]:
     return list(dict.fromkeys(ids))
 
 
-def parse_submission(request: Request, screen: Screen, renderer: FormRenderer) -> tuple[dict[str, Any], dict[str, str]]:
-    """Write values from the posted form for the fields the form lets the user edit, and per-field input errors."""
-    form, vals, errors = request.form, {}, {}
+def parse_submission(form: MultiDict, files: Any, screen: Screen, renderer: FormRenderer,
+                     only: set[str] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+    """Write values from the posted form for the fields the form lets the user edit (those of ``only``
+    when the client says which ones it sends), and per-field input errors."""
+    vals, errors = {}, {}
     for name in renderer.editable:
+        if only is not None and name not in only:
+            continue
         description = screen.fields[name]
         kind = description["type"]
         try:
@@ -77,7 +84,7 @@ def parse_submission(request: Request, screen: Screen, renderer: FormRenderer) -
                 if name in renderer.line_columns:
                     vals[name] = line_commands(form, name, renderer.line_columns[name], renderer.subfields[name])
             elif kind == "binary":
-                upload = request.files.get(name)
+                upload = files.get(name)
                 if upload is not None and upload.filename:
                     vals[name] = base64.b64encode(upload.read()).decode()
             else:
@@ -87,6 +94,27 @@ def parse_submission(request: Request, screen: Screen, renderer: FormRenderer) -
     return vals, errors
 
 
+def sent_fields(form: MultiDict) -> set[str] | None:
+    """With ``__partial``, the client sends only the fields named by ``__fields`` (none when nothing
+    changed); ``None``: a plain form post, every editable field."""
+    return set(form.getlist("__fields")) if form.get("__partial") else None
+
+
+def loaded_values(form: MultiDict, screen: Screen, renderer: FormRenderer) -> dict[str, Any]:
+    """The values the form was loaded with (``__loaded``, the client's JSON list of its inputs' first
+    values), parsed like a submission; empty when the client did not send them."""
+    try:
+        pairs = json.loads(form.get("__loaded") or "[]")
+        loaded = MultiDict([(str(key), str(value)) for key, value in pairs])
+    except (ValueError, TypeError):
+        raise UserError("__loaded must be a JSON list of [name, value] pairs", code="BAD_REQUEST") from None
+    if not loaded:
+        return {}
+    names = {key for key in loaded if "." not in key}
+    vals, _errors = parse_submission(loaded, {}, screen, renderer, names | set(form.getlist("__fields")))
+    return {name: value for name, value in vals.items() if name not in _errors}
+
+
 def missing_required(env: Any, screen: Screen, record: Any, values: dict[str, Any], errors: dict[str, str]) -> dict[str, str]:
     """Fields the view requires (``required="on_hold"`` evaluated on the submitted values) left empty."""
     renderer = form_renderer(env, screen, record, values, {})
@@ -94,17 +122,6 @@ def missing_required(env: Any, screen: Screen, record: Any, values: dict[str, An
     return {name: f"{screen.fields[name].get('string') or name}: a value is required"
             for name in sorted(renderer.required) if name not in errors
             and values.get(name) in (False, None, "", []) and screen.fields[name]["type"] not in ("integer", "float", "monetary", "decimal")}
-
-
-def error_field(exc: UserError, fields: dict[str, dict[str, Any]], editable: dict[str, str]) -> str | None:
-    """The field an error message names (its label or its name), longest label first; ``None`` when none does."""
-    message = str(exc)
-    candidates = sorted(editable, key=lambda n: -len(fields[n].get("string") or n))
-    for name in candidates:
-        label = fields[name].get("string") or name
-        if f"{label} " in message or f"{label}:" in message or f"'{name}'" in message or f" {name} " in message:
-            return name
-    return None
 
 
 def form_renderer(env: Any, screen: Screen, record: Any, values: dict[str, Any], errors: dict[str, str],
@@ -134,14 +151,18 @@ def submitted_lines(env: Any, renderer: FormRenderer, name: str, commands: list[
 
 
 def render_form(request: Request, screen: Screen, record: Any, values: dict[str, Any], errors: dict[str, str],
-                status: int = 200, general_error: str = "", lines: dict[str, list[dict[str, Any]]] | None = None) -> Response:
+                status: int = 200, general_error: str = "", lines: dict[str, list[dict[str, Any]]] | None = None,
+                write_date: str | None = None) -> Response:
+    """The form page; ``write_date`` is the version the user's input is based on (the stored one by default)."""
     renderer = form_renderer(request.env, screen, record, values, errors, lines)
     body = renderer.render(screen.views["form"]["arch"])
-    name = record.display_name if record else "New"
+    name = record.display_name if record else request.env._("New")
     action_url = screen.url(f"/{record.id}" if record else "/new")
+    if record and write_date is None and "write_date" in record._fields:
+        write_date = stored_write_date(request.env, record)
     return page("form.html", status=status, **shell(
         request, title=f"{name} · {screen.action['name']}", screen=screen, record=record, body=body,
-        form_action=action_url, general_error=general_error,
+        form_action=action_url, general_error=general_error, write_date=write_date or "",
         breadcrumbs=[(screen.action["name"], screen.url()), (name, None)]))
 
 
@@ -163,42 +184,68 @@ def form_view(request: Request, action_id: int, record_id: int | None = None) ->
 
 @login_required
 def form_save(request: Request, action_id: int, record_id: int | None = None) -> Response:
-    """Save the posted values (then call the button clicked, if any); errors re-show the form with the input kept."""
+    """Save the changed values (then call the button clicked, if any); a refused save shows the form again
+    with the input kept and the message on the field the error names, else on top of the form.
+
+    A client asking for JSON (``Accept: application/json``) gets ``{"redirect"}`` or the errors
+    (``{"message", "errors": {field: message}, "code", "changed"}``) instead of a page.
+    """
     screen = load_screen(request, action_id, MultiDict())
     env = request.env
+    form = request.form
     record = _record(request, screen, record_id)
     current = record_values(screen, env, record, list(screen.fields))
     probe = form_renderer(env, screen, record, current, {})
     probe.render(screen.views["form"]["arch"])
-    vals, errors = parse_submission(request, screen, probe)
+    vals, errors = parse_submission(form, request.files, screen, probe, sent_fields(form))
+    if record:
+        vals = changed_values(screen.fields, current, vals)
     errors.update(missing_required(env, screen, record, {**current, **resolve_names(env, screen.fields, vals)}, errors))
-    method = request.form.get("__call")
+    method = form.get("__call")
     if method and (method not in probe.buttons or method.startswith("_")):
         raise UserError(f"{method!r} is not a button of this form", code="BUTTON_UNKNOWN", status=403)
-    general = ""
+    refused: UserError | None = None
     if not errors:
         try:
             with savepoint(env):
                 model = env[screen.model].with_context(**screen.action["context"])
                 if record:
-                    record.write(vals)
+                    if form.get("__write_date") and not form.get("__overwrite"):
+                        check_not_changed_since(env, record, form["__write_date"], screen.fields,
+                                                loaded_values(form, screen, probe))
+                    if vals:
+                        record.write(vals)
                 else:
                     record = model.create(vals)
                 if method:
                     getattr(record, method)()
         except UserError as exc:
             record = _record(request, screen, record_id)
-            target = error_field(exc, screen.fields, probe.editable)
-            if target:
-                errors[target] = str(exc)
-            general = str(exc)
-    if errors:
+            refused = exc
+            if exc.field in screen.fields:
+                errors[exc.field] = str(exc)
+    if errors or refused:
+        message = str(refused) if refused else env._("Some fields are not valid.")
+        status = refused.status if refused else 422
+        if wants_json(request):
+            return json_answer({"message": message, "errors": errors, "code": refused.code if refused else "FORM_INVALID",
+                                "changed": getattr(refused, "changed", [])}, status)
         shown = {**current, **resolve_names(env, screen.fields, {k: v for k, v in vals.items()
                                                                  if screen.fields[k]["type"] != "one2many"})}
         lines = {name: submitted_lines(env, probe, name, vals.get(name) or []) for name in probe.line_columns}
-        return render_form(request, screen, record, shown, errors, status=422, lines=lines,
-                           general_error=general or "Some fields are not valid.")
-    return redirect(screen.url(f"/{record.id}?notice=Saved"))
+        return render_form(request, screen, record, shown, errors, status=status, lines=lines,
+                           general_error=message, write_date=form.get("__write_date"))
+    target = screen.url(f"/{record.id}?notice=" + quote(env._("Saved")))
+    return json_answer({"redirect": target}, 200) if wants_json(request) else redirect(target)
+
+
+def wants_json(request: Request) -> bool:
+    """The client's script saves with ``fetch`` and asks for JSON; a form posted without script gets pages."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def json_answer(body: dict[str, Any], status: int) -> Response:
+    return secure(Response(json.dumps(body), status=status, mimetype="application/json"))
 
 
 def routes() -> list[Route]:

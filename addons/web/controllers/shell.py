@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 from werkzeug.wrappers import Response
 
@@ -19,10 +20,19 @@ GENERIC_LOGIN_ERROR = "Wrong login or password."
 
 
 def safe_target(target: str | None) -> str:
-    """Only a path of this site may be the target after login (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/web"
+    """Only a path of this site may be the target after login (no open redirect).
+
+    Browsers drop tabs, newlines and other control characters from a URL and
+    read ``\\`` as ``/``, so ``/\t/evil.com`` means ``//evil.com`` to them: the
+    target is normalised the way they do, then anything that is not a plain
+    path of this site (a scheme, a host, ``//``, ``\\``, dot segments) falls back to ``/web``.
+    """
+    cleaned = "".join(ch for ch in target or "" if ch.isprintable() and not ch.isspace())
+    path = unquote(cleaned.partition("?")[0].partition("#")[0])
+    if (not path.startswith("/") or "//" in path or "\\" in cleaned or "\\" in path
+            or any(segment in (".", "..") for segment in path.split("/"))):
+        return "/web"
+    return cleaned
 
 
 def login_form(request: Request) -> Response:

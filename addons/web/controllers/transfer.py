@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from kernel.exceptions import UserError
 from kernel.http.request import Request
 from kernel.http.routing import Route
+from kernel.security.spreadsheet import text_cell
 
 from ..render import listing
 from ..render.templating import page, secure
@@ -41,7 +42,7 @@ def export(request: Request, action_id: int) -> Response:
     ids = record_ids(request.form.getlist("ids"))
     domain = [("id", "in", ids)] if ids else screen.domain
     rows = listing.rows(request.env, screen.model, domain, columns, screen.fields)
-    header = [column.label for column in columns]
+    header = [text_cell(column.label) for column in columns]
     table = [[_cell(column, row["raw"].get(column.name), text)
               for column, (text, _) in zip(columns, row["cells"], strict=True)] for row in rows]
     filename = screen.model.replace(".", "_")
@@ -67,10 +68,10 @@ def export(request: Request, action_id: int) -> Response:
 
 
 def _cell(column: listing.Column, raw: Any, text: str) -> Any:
-    """Numbers stay numbers in a spreadsheet; everything else is the text the list shows."""
+    """Numbers stay numbers in a spreadsheet; everything else is the text the list shows, never a formula."""
     if column.kind in ("integer", "float", "monetary") and raw not in (None, False):
         return raw
-    return text
+    return text_cell(text)
 
 
 @login_required

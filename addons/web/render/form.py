@@ -2,8 +2,9 @@
 
 ``invisible``, ``readonly`` and ``required`` are literal (``"1"``) or
 expressions on the record's values (``"not is_vendor"``), evaluated here by the
-safe evaluator; conditional ones also go to the page as ``data-*`` attributes
-so that the script re-evaluates them while the user edits.
+safe evaluator; conditional ones also go to the page, compiled into a JSON tree
+(:mod:`.conditions`), as ``data-*`` attributes that the script re-evaluates
+while the user edits.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from markupsafe import Markup, escape
 from kernel.data.safe_eval import UnsafeExpression, safe_eval
 from kernel.exceptions import UserError
 
+from .conditions import condition_json
 from .one2many import editable_columns, render_lines
 from .values import image_src, input_value
 
@@ -112,7 +114,7 @@ class FormRenderer:
         if expression is None or is_literal(expression):
             return html
         hidden = " hidden" if evaluate_modifier(expression, self.names) else ""
-        return Markup('<div class="modifier" data-invisible="%s"%s>%s</div>') % (expression, Markup(hidden), html)
+        return Markup('<div class="modifier" data-invisible="%s"%s>%s</div>') % (condition_json(expression), Markup(hidden), html)
 
     def group(self, node: Any) -> Markup:
         title = Markup("<h3>%s</h3>") % node.get("string") if node.get("string") else Markup("")
@@ -179,7 +181,7 @@ class FormRenderer:
         data = Markup("")
         for modifier in ("readonly", "required"):
             if not is_literal(node.get(modifier)):
-                data += Markup(' data-%s="%s"') % (modifier, node.get(modifier))
+                data += Markup(' data-%s="%s"') % (modifier, condition_json(node.get(modifier)))
         css = f"field field-{description['type']} {node.get('class') or ''}" + (" has-error" if error else "")
         return self.wrap(node, Markup('<div class="%s" data-field="%s"%s>%s<div class="control">%s%s</div></div>')
                          % (css, name, data, label, control, message))

@@ -1,7 +1,12 @@
 // The web client's only script: tabs, autocompletion, modifiers, kanban drag and drop,
 // unsaved-changes warning, list selection and keyboard shortcuts. No framework, no build step.
 
+import { evaluateCondition } from "./conditions.js";
+
 const csrf = () => document.body.dataset.csrf || "";
+const strings = JSON.parse(document.body.dataset.strings || "{}");
+// the user's language for the texts the script writes (the server sends them translated)
+const t = (text, params = {}) => (strings[text] || text).replace(/%\((\w+)\)s/g, (_, key) => String(params[key] ?? ""));
 
 async function rpc(url, params) {
   const response = await fetch(url, {
@@ -49,73 +54,30 @@ function setupTabs(root) {
   }
 }
 
-// -- modifiers (a small evaluator of the expressions views use) -------------------------------
-function tokenize(text) {
-  const pattern = /\s*(==|!=|>=|<=|[()[\],<>]|'[^']*'|"[^"]*"|-?\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*)/gy;
-  const tokens = [];
-  let match;
-  while (pattern.lastIndex < text.length && (match = pattern.exec(text))) tokens.push(match[1]);
-  return tokens;
-}
-
-function evaluate(expression, values) {
-  const tokens = tokenize(expression);
-  let position = 0;
-  const peek = () => tokens[position];
-  const next = () => tokens[position++];
-  const atom = () => {
-    const token = next();
-    if (token === "(") { const value = or(); next(); return value; }
-    if (token === "[") {
-      const items = [];
-      while (peek() !== "]") { items.push(or()); if (peek() === ",") next(); }
-      next();
-      return items;
-    }
-    if (token === "True") return true;
-    if (token === "False" || token === "None") return false;
-    if (/^['"]/.test(token)) return token.slice(1, -1);
-    if (/^-?\d/.test(token)) return Number(token);
-    return values(token);
-  };
-  const comparison = () => {
-    const left = atom();
-    const operator = peek();
-    const pairs = { "==": (a, b) => a === b, "!=": (a, b) => a !== b, ">": (a, b) => a > b, "<": (a, b) => a < b,
-      ">=": (a, b) => a >= b, "<=": (a, b) => a <= b };
-    if (pairs[operator]) { next(); return pairs[operator](left, atom()); }
-    if (operator === "in") { next(); return atom().includes(left); }
-    if (operator === "not" && tokens[position + 1] === "in") { position += 2; return !atom().includes(left); }
-    return left;
-  };
-  const not = () => (peek() === "not" ? (next(), !truthy(not())) : comparison());
-  const and = () => { let value = not(); while (peek() === "and") { next(); const right = not(); value = truthy(value) ? right : value; } return value; };
-  const or = () => { let value = and(); while (peek() === "or") { next(); const right = and(); value = truthy(value) ? value : right; } return value; };
-  return truthy(or());
-}
-
-const truthy = (value) => (Array.isArray(value) ? value.length > 0 : Boolean(value) && value !== "");
-
+// -- modifiers: conditions compiled by the server, read by conditions.js ---------------------------
+// a field's value as the server's conditions see it: ids for relations, numbers, False when empty
 function fieldValue(form, name) {
-  const holder = form.querySelector(`[data-field="${CSS.escape(name)}"]`);
-  if (!holder) return false;
+  const holder = form.querySelector(`.field[data-field="${CSS.escape(name)}"]`);
+  if (!holder) return undefined;
   const inputs = [...holder.querySelectorAll(`[name="${CSS.escape(name)}"]`)];
+  if (holder.querySelector(".m2m")) return inputs.map((input) => Number(input.value));
   if (!inputs.length) return false;
   const first = inputs[0];
   if (first.type === "checkbox") return first.checked;
   if (first.type === "radio") return inputs.find((input) => input.checked)?.value || false;
-  if (holder.querySelector(".m2m")) return inputs.map((input) => Number(input.value));
   if (holder.querySelector(".m2o")) return first.value ? Number(first.value) : false;
-  return first.value;
+  if (first.type === "number") return first.value === "" ? 0 : Number(first.value);
+  return first.value === "" ? false : first.value;
 }
 
 function applyModifiers(form) {
   const values = (name) => fieldValue(form, name);
+  const holds = (text) => evaluateCondition(JSON.parse(text), values);
   for (const node of form.querySelectorAll("[data-invisible]")) {
-    try { node.hidden = evaluate(node.dataset.invisible, values); } catch { /* the server decides on save */ }
+    try { node.hidden = holds(node.dataset.invisible); } catch { /* the server decides on save */ }
   }
   for (const node of form.querySelectorAll("[data-required]")) {
-    try { node.classList.toggle("is-required", evaluate(node.dataset.required, values)); } catch { /* idem */ }
+    try { node.classList.toggle("is-required", holds(node.dataset.required)); } catch { /* idem */ }
   }
 }
 
@@ -198,30 +160,143 @@ function setupAutocomplete(widget, multiple) {
   });
 }
 
-// -- forms: dirty guard, modifiers ---------------------------------------------------------------
+// -- forms: dirty guard, modifiers, saving ---------------------------------------------------------
+
+// the posted values of a form grouped by field (a one2many's rows under its field), files by name and size
+function formValues(data) {
+  const values = new Map();
+  for (const [name, value] of data.entries()) {
+    if (name.startsWith("__") || name === "csrf_token") continue;
+    const field = name.split(".")[0];
+    const shown = value instanceof File ? `${value.name}:${value.size}` : value;
+    values.set(field, [...(values.get(field) || []), [name, shown]]);
+  }
+  return values;
+}
+
+function changedFields(before, after) {
+  const names = new Set([...before.keys(), ...after.keys()]);
+  return [...names].filter((name) => JSON.stringify(before.get(name) || []) !== JSON.stringify(after.get(name) || []));
+}
+
+function clearErrors(form) {
+  for (const message of form.querySelectorAll(".field-error")) message.remove();
+  for (const holder of form.querySelectorAll(".has-error")) holder.classList.remove("has-error");
+  for (const input of form.querySelectorAll("[aria-invalid=true]")) { input.removeAttribute("aria-invalid"); input.removeAttribute("aria-describedby"); }
+  form.querySelector("#form-error").hidden = true;
+  form.querySelector("#form-conflict").hidden = true;
+}
+
+function showFieldError(form, name, message) {
+  const holder = form.querySelector(`.field[data-field="${CSS.escape(name)}"]`);
+  if (!holder) return false;
+  holder.classList.add("has-error");
+  const line = Object.assign(document.createElement("p"), { className: "field-error", id: `error-${name}`, textContent: message });
+  line.setAttribute("role", "alert");
+  holder.querySelector(".control")?.append(line);
+  const input = holder.querySelector(`#field-${CSS.escape(name)}`);
+  input?.setAttribute("aria-invalid", "true");
+  input?.setAttribute("aria-describedby", line.id);
+  return true;
+}
+
+function focusFirstError(form) {
+  const invalid = form.querySelector("[aria-invalid=true]");
+  if (!invalid) return;
+  const panel = invalid.closest("[role=tabpanel]");
+  if (panel) document.getElementById(panel.getAttribute("aria-labelledby"))?.click();
+  invalid.focus();
+}
+
+function showBanner(form, message) {
+  const banner = form.querySelector("#form-error");
+  banner.textContent = message;
+  banner.hidden = false;
+  banner.scrollIntoView({ block: "nearest" });
+}
+
+// Save with fetch: only the changed fields of a stored record, the version it was loaded at, and the
+// answer shown on the form (field messages, a banner, a conflict); the page changes only once saved.
+function setupSaving(form, guard) {
+  const initial = formValues(new FormData(form));
+  const isNew = !form.querySelector("input[name=__write_date]");
+  let overwrite = false;
+  let submitter = null;
+  const save = async () => {
+    const data = new FormData(form, submitter);
+    const current = formValues(data);
+    const body = new FormData();
+    for (const name of ["csrf_token", "__write_date", "__call"]) if (data.has(name)) body.append(name, data.get(name));
+    if (overwrite) body.append("__overwrite", "1");
+    const sent = isNew ? [...current.keys()] : changedFields(initial, current);
+    if (!isNew) {
+      body.append("__partial", "1");
+      for (const name of sent) body.append("__fields", name);
+      const loaded = [...initial.values()].flat().filter(([name]) => !name.includes("."));
+      body.append("__loaded", JSON.stringify(loaded));
+    }
+    for (const name of sent) {
+      for (const key of new Set((current.get(name) || []).map(([each]) => each))) {
+        for (const value of data.getAll(key)) body.append(key, value);
+      }
+    }
+    let response;
+    let answer = null;
+    try {
+      response = await fetch(form.action, { method: "POST", body, credentials: "same-origin", headers: { Accept: "application/json" } });
+      answer = await response.json();
+    } catch {
+      answer = null;
+    }
+    if (response?.ok && answer?.redirect) {
+      guard.saved();
+      window.location.assign(answer.redirect);
+      return;
+    }
+    clearErrors(form);
+    if (!answer?.message) {
+      const status = response ? response.status : 0;
+      showBanner(form, t("The server failed (error %(status)s): your changes were not saved. They are still in the form; try again.", { status }));
+      return;
+    }
+    if (answer.code === "WRITE_CONFLICT") {
+      const conflict = form.querySelector("#form-conflict");
+      conflict.querySelector("[data-conflict-message]").textContent = answer.message;
+      conflict.hidden = false;
+      conflict.querySelector("[data-conflict-overwrite]").focus();
+      return;
+    }
+    showBanner(form, answer.message);
+    for (const [name, message] of Object.entries(answer.errors || {})) showFieldError(form, name, message);
+    focusFirstError(form);
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitter = event.submitter;
+    save();
+  });
+  form.querySelector("[data-conflict-overwrite]")?.addEventListener("click", () => { overwrite = true; save(); });
+  form.querySelector("[data-conflict-reload]")?.addEventListener("click", () => { guard.saved(); window.location.reload(); });
+}
+
 function setupForm(form) {
   let dirty = false;
-  let submitting = false;
+  const guard = { saved: () => { dirty = false; } };
   form.addEventListener("input", () => { dirty = true; applyModifiers(form); });
   form.addEventListener("change", () => { dirty = true; applyModifiers(form); });
-  form.addEventListener("submit", () => { submitting = true; });
   window.addEventListener("beforeunload", (event) => {
-    if (dirty && !submitting) { event.preventDefault(); event.returnValue = ""; }
+    if (dirty) { event.preventDefault(); event.returnValue = ""; }
   });
   for (const widget of form.querySelectorAll(".m2o")) setupAutocomplete(widget, false);
   for (const lines of form.querySelectorAll("[data-o2m]")) setupLines(lines);
   for (const widget of form.querySelectorAll(".m2m")) setupAutocomplete(widget, true);
   form.querySelector("[data-cancel]")?.addEventListener("click", (event) => {
-    if (dirty && !window.confirm("Discard your changes?")) event.preventDefault();
+    if (dirty && !window.confirm(t("Discard your changes?"))) event.preventDefault();
     else dirty = false;
   });
   applyModifiers(form);
-  const invalid = form.querySelector("[aria-invalid=true]");
-  if (invalid) {
-    const panel = invalid.closest("[role=tabpanel]");
-    if (panel) document.getElementById(panel.getAttribute("aria-labelledby"))?.click();
-    invalid.focus();
-  }
+  setupSaving(form, guard);
+  focusFirstError(form);
 }
 
 // -- one2many lines: a new row from the template, with the next row number --------------------------------
@@ -251,7 +326,7 @@ function setupList() {
   const refresh = () => {
     const count = boxes().filter((box) => box.checked).length;
     const label = document.querySelector("[data-selected-count]");
-    if (label) label.textContent = `${count} selected`;
+    if (label) label.textContent = t("%(count)s selected", { count });
     for (const button of document.querySelectorAll("[data-needs-selection]")) button.disabled = count === 0;
   };
   all?.addEventListener("change", () => { for (const box of boxes()) box.checked = all.checked; refresh(); });
@@ -287,7 +362,7 @@ function setupKanban(board) {
     try {
       await rpc("/web/json/kanban_move", { model: board.dataset.model, id: Number(dragged.dataset.id), field, value: column.dataset.value || false });
       for (const each of [origin, column]) each.querySelector(".count").textContent = each.querySelectorAll(".card").length;
-      notify("Moved");
+      notify(t("Moved"));
     } catch (error) {
       origin.querySelector(".cards").append(dragged);
       notify(error.message, "error");

@@ -10,6 +10,8 @@ through the transaction's cache.
 
 from __future__ import annotations
 
+import difflib
+import inspect
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -17,6 +19,7 @@ import sqlalchemy as sa
 
 from ...exceptions import ModelDefinitionError, ValidationError
 from ...security import guards
+from ..newid import NewId
 
 if TYPE_CHECKING:
     from ..models import BaseModel
@@ -49,13 +52,24 @@ class Field:
         args = dict(kwargs)
         if string is not None:
             args["string"] = string
-        unknown = set(args) - COMMON_ARGS - self.extra_args
-        if unknown:
-            raise ModelDefinitionError(
-                f"{type(self).__name__} does not accept argument(s): {', '.join(sorted(unknown))}"
-            )
         self.args = args
         self.name = ""
+        self.source = ""
+
+    def check_arguments(self, addon: str, model_name: str, name: str, definition: type) -> None:
+        """Refuse, at registry build, arguments this field type does not know or that would do nothing;
+        the error names the addon, model, field and the file of the definition that passed them."""
+        where = f"addon {addon!r}, model {model_name!r}, field {name!r} ({definition_file(definition)})"
+        allowed = COMMON_ARGS | self.extra_args
+        for unknown in sorted(set(self.args) - allowed):
+            close = difflib.get_close_matches(unknown, sorted(allowed), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; it accepts {', '.join(sorted(allowed))}"
+            raise ModelDefinitionError(f"{where}: {type(self).__name__} does not accept argument {unknown!r}{hint}")
+        if self.args.get("tracking"):
+            raise ModelDefinitionError(
+                f"{where}: tracking= logs changes in a record's chatter, which the mail addon does not provide yet; "
+                f"remove the argument until the mail addon gives it meaning (accepted, it would do nothing)"
+            )
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
@@ -73,13 +87,14 @@ class Field:
         field.name = other.name or self.name
         return field
 
-    def bind(self, model_name: str, name: str, addon: str | None) -> Field:
-        """A copy of this field attached to a composed model."""
+    def bind(self, model_name: str, name: str, addon: str | None, source: str = "") -> Field:
+        """A copy of this field attached to a composed model (``source``: the file defining it)."""
         field = type(self).__new__(type(self))
         field.args = dict(self.args)
         field.name = name
         field.model_name = model_name
         field.addon = addon
+        field.source = source or getattr(self, "source", "")
         field._init_attributes()
         return field
 
@@ -108,7 +123,10 @@ class Field:
         """Resolve what needs the whole registry (comodels, related paths)."""
 
     def model_error(self, message: str) -> ModelDefinitionError:
-        return ModelDefinitionError(f"addon {self.addon!r}, model {self.model_name!r}, field {self.name!r}: {message}")
+        where = f" ({self.source})" if self.source else ""
+        return ModelDefinitionError(
+            f"addon {self.addon!r}, model {self.model_name!r}, field {self.name!r}{where}: {message}"
+        )
 
     # -- storage -----------------------------------------------------------
 
@@ -190,6 +208,9 @@ class Field:
             for record_id in record._ids:
                 cache[record_id] = converted
             return
+        if len(record._ids) == 1 and type(record._ids[0]) is NewId:
+            record._set_new(self, value)
+            return
         record.write({self.name: value})
 
     # -- defaults ----------------------------------------------------------
@@ -197,6 +218,16 @@ class Field:
     def default_value(self, model: BaseModel) -> Any:
         default = self.default
         return default(model) if callable(default) else default
+
+
+def definition_file(definition: type) -> str:
+    """The source file of a model definition class, as short as the addons path allows."""
+    try:
+        path = inspect.getsourcefile(definition) or definition.__module__
+    except TypeError:
+        return definition.__module__
+    parts = path.replace("\\", "/").split("/")
+    return "/".join(parts[-3:]) if len(parts) > 3 else path
 
 
 def selection_values(selection: Sequence[tuple[str, str]]) -> list[str]:

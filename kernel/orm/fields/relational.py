@@ -37,7 +37,7 @@ class LazyPrefetch:
             value = cache.get(source_id)
             if not value:
                 continue
-            for target in (value,) if isinstance(value, int) else value:
+            for target in value if isinstance(value, tuple) else (value,):
                 if target not in seen:
                     seen.add(target)
                     yield target
@@ -67,7 +67,7 @@ class _Relational(Field):
 
     def convert_to_record(self, value: Any, record: BaseModel) -> Any:
         comodel = record.env[self.comodel_name]
-        ids = () if value is None else ((value,) if isinstance(value, int) else tuple(value))
+        ids = () if value is None else (tuple(value) if isinstance(value, tuple) else (value,))
         prefetch = LazyPrefetch(self, record._prefetch_ids, record.env.transaction.cache_for(self))
         return comodel._browse(ids, prefetch)
 

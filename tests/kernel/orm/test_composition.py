@@ -170,3 +170,25 @@ def test_a_later_addon_extends_a_selection(layered):
     with rollback_env(layered) as env:
         with pytest.raises(ValidationError, match="one of 'small', 'large'"):
             env["test.thing"].create({"name": "big", "kind": "huge"})
+
+
+def test_tracking_is_refused_until_the_mail_addon_gives_it_meaning():
+    class Tracked(Model):
+        _name = "test.tracked"
+        name = fields.Char(tracking=True)
+
+    with pytest.raises(ModelDefinitionError,
+                       match=r"addon 'extra', model 'test.tracked', field 'name' \(.*test_composition.py\): "
+                             r"tracking=.*until the mail addon gives it meaning"):
+        _registry(Tracked)
+
+
+def test_an_unknown_field_argument_names_model_field_file_and_the_close_argument():
+    class Typo(Model):
+        _name = "test.typo"
+        name = fields.Char(requierd=True)
+
+    with pytest.raises(ModelDefinitionError, match=r"addon 'extra', model 'test.typo', field 'name' "
+                                                   r"\(.*test_composition.py\): Char does not accept argument "
+                                                   r"'requierd'; did you mean 'required'\?"):
+        _registry(Typo)

@@ -1,0 +1,38 @@
+"""Checks of the arguments the ORM's public methods receive from clients.
+
+A wrong type sent over RPC must be a :class:`ValidationError` naming the
+argument, not a ``TypeError`` deep in the ORM (which the web layer reports as
+the server's fault).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..exceptions import ValidationError
+
+
+def whole_number(name: str, value: Any) -> int | None:
+    """``offset`` or ``limit``: ``None``/``False`` or an integer of at least 0."""
+    if value is None or value is False:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError(f"{name} must be a whole number (0 or more), got {value!r}", code="ARGUMENT_INVALID")
+    return value
+
+
+def names(name: str, value: Any) -> Sequence[str] | None:
+    """A list of field or attribute names (or nothing)."""
+    if value is None or value is False:
+        return None
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(f"{name} must be a list of names, got {value!r}", code="ARGUMENT_INVALID")
+    return value
+
+
+def field_values(method: str, value: Any) -> Mapping[str, Any]:
+    """The values of one record for ``create`` or ``write``."""
+    if not isinstance(value, Mapping):
+        raise ValidationError(f"{method} takes a dictionary of field values, got {value!r}", code="ARGUMENT_INVALID")
+    return value
