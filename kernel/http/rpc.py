@@ -92,9 +92,9 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
             raise BadRequest(f"{model_name}.{method} works on records: pass their ids as the first argument")
         ids, *rest = args
         records = model.browse(ids)
-        guards.check_callable(records)
         bound = getattr(records, method)
         check_arguments(f"{model_name}.{method}", bound, rest, kwargs)
+        guards.check_callable(records)
         result = bound(*rest, **kwargs)
         if method == "copy":
             return result.id
