@@ -18,9 +18,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-
 from .exceptions import DatabaseError, KernelError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +59,9 @@ class Settings:
 
 def _resolve_url(url: str, base: Path) -> str:
     """Make a relative SQLite file path absolute against ``base``."""
+    from sqlalchemy.engine import make_url  # here, so that reading settings loads no database library
+    from sqlalchemy.exc import ArgumentError
+
     try:
         parsed = make_url(url)
     except ArgumentError as exc:

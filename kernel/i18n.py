@@ -23,6 +23,7 @@ from lxml import etree
 
 from .exceptions import KernelError, ValidationError
 from .manifest import Manifest
+from .safe_xml import parse_xml
 
 if TYPE_CHECKING:
     from .orm.registry import Registry
@@ -183,8 +184,7 @@ def extract(manifest: Manifest, registry: Registry) -> Catalog:
 
 
 def _extract_xml(catalog: Catalog, path: Path, relative: str) -> None:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True)
-    root = etree.parse(str(path), parser).getroot()
+    root = parse_xml(path.read_bytes(), remove_comments=True)
     for node in root.iter():
         if not isinstance(node.tag, str):
             continue

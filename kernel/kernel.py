@@ -23,6 +23,7 @@ from .db import (
     ir_module,
     kernel_metadata,
     safe_url,
+    transaction,
     utcnow,
 )
 from .exceptions import DatabaseError, DependencyError, ManifestError
@@ -35,6 +36,7 @@ from .models import CORE_MODELS
 from .orm.env import SUPERUSER_ID, Environment, Transaction
 from .orm.registry import Registry
 from .plugins import AddonPluginManager
+from .security import guards
 from .security.active_rule import with_active_rule
 from .security.setup import set_admin_password, warn_unprotected_models
 
@@ -232,7 +234,7 @@ class Kernel:
         implementations = {impl.plugin_name: impl for impl in self.plugins.hook.kernel_models.get_hookimpls()}
         for name in self.graph.order(implementations):
             layers.append((name, with_active_rule(self.manifests[name], implementations[name].function() or [])))
-        self._registry = Registry(layers)
+        self._registry = Registry(layers, policy=guards)
         return self._registry
 
     @property
@@ -339,7 +341,7 @@ class Kernel:
                 PlanRunner(self).run(plan)
                 if plan.action == "install":
                     with self.env() as env:
-                        warn_unprotected_models(env, plan.addons)
+                        warn_unprotected_models(env, plan.addons, exempt=[cls._name for cls in CORE_MODELS])
         return list(plan.addons)
 
     # -- environments ----------------------------------------------------------
@@ -351,7 +353,7 @@ class Kernel:
         Without ``login`` it is the superuser's; with one, that user's.
         """
         self._require_initialised()
-        with self.engine.begin() as connection:
+        with transaction(self.engine) as connection:  # a writer inside kernel.db.writing()
             registry = self.current_registry(connection)
             env = Environment(Transaction(self, connection, registry), SUPERUSER_ID, context)
             if login is not None:

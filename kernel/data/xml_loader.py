@@ -17,6 +17,7 @@ from typing import Any
 
 from lxml import etree
 
+from ..safe_xml import UnsafeXMLError, parse_xml
 from ..views.inheritance import parse_arch
 from .records import LoadContext
 
@@ -25,23 +26,20 @@ TRUE_TEXT = {"1", "true", "True"}
 FALSE_TEXT = {"0", "false", "False", ""}
 
 
-def parse_xml(ctx: LoadContext, path: Path) -> etree._Element:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True,
-                             huge_tree=False)
+def read_data_file(ctx: LoadContext, path: Path) -> etree._Element:
     try:
-        tree = etree.parse(str(path), parser)
+        root = parse_xml(path.read_bytes(), remove_comments=True)
     except etree.XMLSyntaxError as exc:
         raise ctx.error(f"invalid XML: {exc.msg}", exc.lineno) from None
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise ctx.error("DTDs and entities are not allowed in data files", 1)
-    root = tree.getroot()
+    except UnsafeXMLError:
+        raise ctx.error("DTDs and entities are not allowed in data files", 1) from None
     if root.tag not in ROOT_TAGS:
         raise ctx.error(f"the root element must be <odoo>, not <{root.tag}>", root.sourceline)
     return root
 
 
 def load_xml(ctx: LoadContext, path: Path) -> None:
-    root = parse_xml(ctx, path)
+    root = read_data_file(ctx, path)
     _load_children(ctx, root, noupdate=_flag(root.get("noupdate")))
 
 

@@ -5,9 +5,7 @@ request, errors, logging, static files), :mod:`.routing` (the ``Route`` addons
 return from ``kernel_routes``), :mod:`.request`, :mod:`.sessions` (database
 sessions, CSRF, login throttling), :mod:`.rpc` (Odoo's external API services),
 :mod:`.jsonrpc` and :mod:`.xmlrpc` (their wire formats), :mod:`.rest` and
-:mod:`.openapi` (the REST API), :mod:`.models` (sessions, API keys, login
-attempts), :mod:`.server` (``erp serve`` through gunicorn).
-
-This package imports nothing at load time so that :mod:`kernel.models` can
-register :mod:`.models` without pulling werkzeug in.
+:mod:`.openapi` (the REST API), :mod:`.server` (``erp serve`` through
+gunicorn).  What it keeps in the database (sessions, API keys, login attempts)
+are core models: :mod:`kernel.models.http`.
 """

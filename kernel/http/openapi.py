@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..exceptions import ValidationError
-from .models import WEB_INTERNAL_MODELS
+from ..models.http import WEB_INTERNAL_MODELS
 
 if TYPE_CHECKING:
     from ..orm.fields import Field

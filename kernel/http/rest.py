@@ -19,7 +19,7 @@ from ..exceptions import MissingError, ValidationError
 from ..orm.env import Environment
 from .errors import AccessDenied, BadRequest, NotFound
 from .marshal import to_wire
-from .models import WEB_INTERNAL_MODELS
+from ..models.http import WEB_INTERNAL_MODELS
 from .openapi import MAX_LIMIT, PREFIX, check_values, openapi_document
 from .routing import Route
 from .sessions import load_session

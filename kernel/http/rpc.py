@@ -22,7 +22,7 @@ from ..orm.env import Environment
 from ..security import guards
 from .errors import AccessDenied, BadRequest, NotFound
 from .marshal import to_wire
-from .models import WEB_INTERNAL_MODELS
+from ..models.http import WEB_INTERNAL_MODELS
 
 if TYPE_CHECKING:
     from .app import Application

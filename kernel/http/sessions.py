@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from ..db import utcnow
 from ..orm.env import Environment
 from .errors import AccessDenied
-from .models import token_digest
+from ..models.http import token_digest
 
 COOKIE_NAME = "session_id"
 THROTTLED_MESSAGE = "Too many login failures, please wait a bit before trying again."

@@ -4,10 +4,10 @@ They are the first layer of every registry, attributed to ``base``; the
 ``base`` addon and others extend them like any model.
 """
 
-from ..http.models import HTTP_MODELS
 from ..orm.sequence import IrSequence
 from .access import IrModelAccess, IrRule
 from .audit import AuditLog
+from .http import HTTP_MODELS
 from .ir_model import IrConfigParameter, IrModel, IrModelData, IrModelFields, IrModule
 from .ir_ui import IrActionsWindow, IrUiMenu, IrUiView
 from .res import ResBranch, ResCompany, ResGroups, ResUsers

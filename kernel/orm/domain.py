@@ -39,7 +39,6 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import Grouping
 
 from ..exceptions import ValidationError
-from ..security import guards
 
 if TYPE_CHECKING:
     from .fields import Field
@@ -225,7 +224,7 @@ def _leaf(model: BaseModel, table: sa.FromClause, leaf: tuple[Any, str, Any]) ->
     field = model._fields.get(name)
     if field is None:
         raise ValidationError(f"unknown field {name!r} on {model._name} in domain leaf {leaf!r}", code="FIELD_UNKNOWN")
-    guards.check_search_field(model, field)
+    model.env.policy.check_search_field(model, field)
     if not field.store:
         target = field.related or (model._rec_name if name == "display_name" and model._rec_name != name else None)
         if not target:
@@ -272,7 +271,7 @@ def _matching_ids(model: BaseModel, domain: Sequence[Any], active_test: bool) ->
     query = sa.select(target.c.id)
     if active_test and "active" in model._fields and not mentions_field(domain, "active"):
         query = query.where(target.c.active.is_(True))
-    if (rules := guards.subquery_where(model, target)) is not None:
+    if (rules := model.env.policy.subquery_where(model, target)) is not None:
         query = query.where(rules)
     return query.where(compile_domain(model, domain, target)) if domain else query
 

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..exceptions import MissingError, ValidationError
-from ..security import companies as company_scope
 
 if TYPE_CHECKING:
     from ..kernel import Kernel
     from .fields import Field
     from .models import BaseModel
+    from .policy import AccessPolicy
     from .registry import Registry
 
 SUPERUSER_ID = 1
@@ -94,6 +94,11 @@ class Environment:
         return self.transaction.kernel
 
     @property
+    def policy(self) -> AccessPolicy:
+        """The registry's access policy (see :mod:`kernel.orm.policy`)."""
+        return self.transaction.registry.policy
+
+    @property
     def connection(self) -> Connection:
         return self.transaction.connection
 
@@ -133,20 +138,20 @@ class Environment:
     @property
     def company(self) -> BaseModel:
         """The current company: the first of the context's ``allowed_company_ids``, else the user's."""
-        return company_scope.current_records(self, "company")
+        return self.policy.current_records(self, "company")
 
     @property
     def companies(self) -> BaseModel:
         """The companies the environment works in (checked against the user's allowed ones)."""
-        return company_scope.allowed_records(self, "company")
+        return self.policy.allowed_records(self, "company")
 
     @property
     def branch(self) -> BaseModel:
-        return company_scope.current_records(self, "branch")
+        return self.policy.current_records(self, "branch")
 
     @property
     def branches(self) -> BaseModel:
-        return company_scope.allowed_records(self, "branch")
+        return self.policy.allowed_records(self, "branch")
 
     @property
     def lang(self) -> str | None:
@@ -162,6 +167,12 @@ class Environment:
         return text % params if params else text
 
     # -- external ids --------------------------------------------------------
+
+    @overload
+    def ref(self, xmlid: str, raise_if_not_found: Literal[True] = True) -> BaseModel: ...
+
+    @overload
+    def ref(self, xmlid: str, raise_if_not_found: bool) -> BaseModel | None: ...
 
     def ref(self, xmlid: str, raise_if_not_found: bool = True) -> BaseModel | None:
         """The record of external id ``module.name``; an unknown id raises :class:`MissingError`."""

@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..exceptions import UserError, ValidationError
-from ..security import guards
 
 if TYPE_CHECKING:
     from .models import BaseModel
@@ -50,7 +49,8 @@ def holder_text(holder: BaseModel) -> str:
     """How an error names the record already holding a value: its name and id when the user may read it,
     otherwise only that a record they cannot see holds it (nothing of another company leaks)."""
     record_id = holder.id
-    if guards.readable_ids(holder):
+    policy = holder.env.policy
+    if holder.env.su or (policy.has_access(holder, "read") and policy.within_read_rules(holder)):
         return f"{holder.sudo()._display_names()[record_id]!r} (id {record_id})"
     return "a record you cannot see"
 
@@ -74,6 +74,9 @@ def duplicate_error(model: BaseModel, columns: list[str], rows: Sequence[Mapping
         holder = model.env.execute(sa.select(table.c.id).where(condition).limit(1)).scalar()
         value = ", ".join(str(v) for v in key)
         if holder is not None:
+            worded = model._duplicate_error(columns, model.browse(holder))  # the user's: see holder_text
+            if worded is not None:
+                return worded
             return ValidationError(f"{model._description}: {labels} {value!r} is already used by "
                                    f"{holder_text(model.browse(holder))}",
                                    code=model._duplicate_code, status=DUPLICATE_STATUS, field=about)
@@ -87,12 +90,24 @@ def duplicate_error(model: BaseModel, columns: list[str], rows: Sequence[Mapping
                            status=DUPLICATE_STATUS, field=about)
 
 
+def _with_current_values(model: BaseModel, columns: list[str], rows: Sequence[Mapping[str, Any]],
+                         written_ids: Sequence[int]) -> Sequence[Mapping[str, Any]]:
+    """For a write, one row per written record: its stored values of ``columns`` the write left unchanged
+    (a write of the flag alone is refused because of the company the record already has)."""
+    missing = [column for column in columns if any(column not in row for row in rows)]
+    if not written_ids or not missing or len(rows) != 1:
+        return rows
+    table = model._sql
+    query = sa.select(table.c.id, *(table.c[column] for column in missing)).where(table.c.id.in_(list(written_ids)))
+    return [{**dict(zip(missing, values)), **rows[0]} for _id, *values in model.env.execute(query)]
+
+
 def translate(model: BaseModel, exc: IntegrityError, rows: Sequence[Mapping[str, Any]],
               exclude_ids: Sequence[int] = ()) -> UserError:
     """The user error for an integrity error raised while writing ``rows`` to ``model``'s table."""
     columns = _unique_columns(model, exc)
     if columns:
-        return duplicate_error(model, columns, rows, exclude_ids)
+        return duplicate_error(model, columns, _with_current_values(model, columns, rows, exclude_ids), exclude_ids)
     if _is_foreign_key(exc):
         return ValidationError(
             f"{model._description}: a value refers to a record that does not exist", code="REFERENCE_MISSING"

@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import sqlalchemy as sa
 
 from ..exceptions import ModelDefinitionError, ValidationError
-from ..security import access, rules
-from ..security.rules import unavailable
 from . import api
 from . import fields as F
 from .new_records import NewRecordsMixin
 from .newid import NewId
 from .onchange import OnchangeMixin
+from .policy import OPERATIONS, unavailable
 from .query import QueryMixin
 from .write import WriteMixin
 
@@ -65,6 +64,14 @@ class BaseModel(QueryMixin, WriteMixin, NewRecordsMixin, OnchangeMixin):
     env: Environment
     _ids: tuple[int, ...]
     _prefetch_ids: Iterable[int]
+
+    if TYPE_CHECKING:
+        # The typing story of records: fields are descriptors the registry adds to composed
+        # classes, so a type checker sees them as ``Any`` (``record.name``, ``record.partner_id.id``)
+        # unless a definition annotates them; methods and ORM attributes keep their real types.
+        id: int
+
+        def __getattr__(self, name: str) -> Any: ...
 
     # -- construction ----------------------------------------------------------
 
@@ -170,12 +177,12 @@ class BaseModel(QueryMixin, WriteMixin, NewRecordsMixin, OnchangeMixin):
     def check_access_rights(self, operation: str, raise_exception: bool = True) -> bool:
         """Whether the user may ``operation`` (read, write, create, unlink) records of this model, as Odoo's
         clients ask it; raises :class:`AccessError` instead of answering ``False`` unless told not to."""
-        if operation not in access.OPERATIONS:
-            raise ValidationError(f"unknown operation {operation!r}: use one of {', '.join(access.OPERATIONS)}")
+        if operation not in OPERATIONS:
+            raise ValidationError(f"unknown operation {operation!r}: use one of {', '.join(OPERATIONS)}")
         if raise_exception:
-            access.check_access(self, operation)
+            self.env.policy.check_access(self, operation)
             return True
-        return access.has_access(self, operation)
+        return self.env.policy.has_access(self, operation)
 
     def exists(self) -> Any:
         """The records of this set that are still in the database; for a user, only those within their
@@ -189,7 +196,7 @@ class BaseModel(QueryMixin, WriteMixin, NewRecordsMixin, OnchangeMixin):
             chunk = ids[start:start + PREFETCH_MAX]
             found.update(self.env.execute(sa.select(table.c.id).where(table.c.id.in_(chunk))).scalars())
         if not self.env.su and found:
-            found = rules.allowed_among(self, list(found), "read")
+            found &= self.env.policy.within_read_rules(self._browse(tuple(found)))
         return self._browse(tuple(i for i in self._ids if i in found), self._prefetch_ids)
 
     def mapped(self, path: str | Callable[[Any], Any]) -> Any:

@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..exceptions import ValidationError
-from ..security import guards
-from ..security.rules import RESTRICTED, unavailable
 from . import arguments
 from .domain import as_domain, compile_domain, mentions_field
 from .fields import Field
+from .policy import RESTRICTED, unavailable
 
 if TYPE_CHECKING:
     from .models import BaseModel
@@ -37,7 +36,7 @@ class QueryMixin:
         domain = as_domain(domain)
         if "active" in self._fields and self.env.context.get("active_test", True) and not mentions_field(domain, "active"):
             domain = ["&", ("active", "=", True)] + domain if domain else [("active", "=", True)]
-        return guards.search_where(self, compile_domain(self, domain) if domain else None)
+        return self.env.policy.search_where(self, compile_domain(self, domain) if domain else None)
 
     def _order_by_clauses(self: BaseModel, order: str | None, table: sa.Table | None = None) -> list[sa.ColumnElement]:
         """``"name desc, id"`` as ORDER BY clauses, ending with ``id`` so that the order is total."""
@@ -66,7 +65,7 @@ class QueryMixin:
             field = self._fields.get(name)
             if field is None or not field.column_name:
                 raise ValidationError(f"cannot order {self._name} by {name!r}: no such stored field", code="ORDER_INVALID")
-            guards.check_search_field(self, field)
+            self.env.policy.check_search_field(self, field)
             terms.append((field, direction == "desc", nulls.lower() if nulls else None))
         return terms
 
@@ -148,8 +147,8 @@ class QueryMixin:
 
     def _readable_fields(self: BaseModel, names: Sequence[str] | None) -> list[Field]:
         if not names:
-            return [f for f in self._fields.values() if f.type != "binary" and guards.field_visible(self, f)]
-        guards.check_field_names(self, names)
+            return [f for f in self._fields.values() if f.type != "binary" and self.env.policy.field_visible(self, f)]
+        self.env.policy.check_field_names(self, names)
         result = []
         for name in dict.fromkeys(["id", *names]):
             field = self._fields.get(name)
@@ -171,7 +170,7 @@ class QueryMixin:
 
     def read(self: BaseModel, fields: Sequence[str] | None = None, load: str = "_classic_read") -> list[dict[str, Any]]:
         """The values of ``fields`` (all but binaries when omitted), one dict per record, in order."""
-        guards.check_read(self)
+        self.env.policy.check_read(self)
         wanted = self._readable_fields(fields)
         transaction = self.env.transaction
         columns = [f for f in wanted if f.column_name and f.name != "id"]
@@ -242,7 +241,8 @@ class QueryMixin:
             self.sudo()._browse(missing)._compute_into_cache(field)
         names = {i: cache.get(i) or "" for i in self._ids}
         if not self.env.su:
-            readable = guards.readable_ids(self)
+            policy = self.env.policy
+            readable = policy.within_read_rules(self) if policy.has_access(self, "read") else set()
             if len(readable) != len(names):
                 marker = self.env._(RESTRICTED)
                 names = {i: name if i in readable else marker for i, name in names.items()}
@@ -268,7 +268,7 @@ class QueryMixin:
         translate = self.env._
         result: dict[str, dict[str, Any]] = {}
         for name, field in self._fields.items():
-            if allfields and name not in allfields or not guards.field_visible(self, field):
+            if allfields and name not in allfields or not self.env.policy.field_visible(self, field):
                 continue
             description = {
                 "type": field.type,
@@ -309,5 +309,5 @@ class QueryMixin:
         """Aggregates per group, as Odoo's ``read_group`` (``date:month`` granularities included)."""
         from .read_group import read_group
 
-        guards.check_field_names(self, [*fields, *([groupby] if isinstance(groupby, str) else groupby), orderby or ""])
+        self.env.policy.check_field_names(self, [*fields, *([groupby] if isinstance(groupby, str) else groupby), orderby or ""])
         return read_group(self, domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)

@@ -33,6 +33,7 @@ from . import fields as F
 from .dependencies import build_triggers, resolve_dependencies
 from .fields.base import definition_file
 from .models import BaseModel
+from .policy import AccessPolicy, OpenPolicy
 from .tables import build_metadata
 
 # model attributes that a model inherits from the models it copies when it does not set them
@@ -63,8 +64,9 @@ def _as_list(value: Any) -> list[str]:
 class Registry:
     """The composed model classes of one set of installed addons."""
 
-    def __init__(self, layers: Iterable[tuple[str, Iterable[type]]]):
+    def __init__(self, layers: Iterable[tuple[str, Iterable[type]]], policy: AccessPolicy | None = None):
         started = time.perf_counter()
+        self.policy: AccessPolicy = policy if policy is not None else OpenPolicy()
         self.models: dict[str, type[BaseModel]] = {}
         specs = self._collect(layers)
         for name in self._composition_order(specs):

@@ -44,6 +44,12 @@ def _model_table(model: type[BaseModel], metadata: sa.MetaData) -> sa.Table:
             sa.Index(None, table.c[field.column_name], unique=True)
     for names in model._unique:
         sa.Index(None, *(table.c[model._fields[name].column_name] for name in names), unique=True)
+    for field in model._fields.values():
+        per: tuple[str, ...] = getattr(field, "unique_per", ())
+        if per:
+            flag = table.c[str(field.column_name)]
+            keys = [table.c[str(model._fields[name].column_name)] for name in per]
+            sa.Index(None, *keys, flag, unique=True, sqlite_where=flag.is_(True), postgresql_where=flag.is_(True))
     return table
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
 from itertools import chain
 from typing import TYPE_CHECKING, Any
@@ -11,10 +12,9 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db import utcnow
 from ..exceptions import UserError, ValidationError
-from ..security import guards
-from ..security.rules import unavailable
 from . import arguments, integrity
 from .compute import ComputeMixin, Targets
+from .policy import unavailable
 from .relations import RelationsMixin
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         vals_list = [dict(vals_list)] if single else [dict(arguments.field_values("create", vals)) for vals in vals_list]
         if not vals_list:
             return self.browse()
-        guards.check_create(self, vals_list)
+        self.env.policy.check_create(self, vals_list)
         vals_list = self._with_defaults(vals_list)
         vals_list = self._create_delegated_parents(vals_list)
         rows, x2many, inverses, written = self._split_create_values(vals_list)
@@ -106,7 +106,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         computed = records._compute_stored_on_create(written)
         records._recompute(records._modified(written + computed))
         records._validate_constraints({f.name for f in written})
-        guards.created(records, [f.name for f in written])
+        records.env.policy.created(records, [f.name for f in written])
         return records[0] if single else records
 
     def _create_delegated_parents(self: BaseModel, vals_list: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -254,7 +254,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         arguments.field_values("write", vals)
         if not self._ids:
             return True
-        audit_before = guards.check_write(self, vals)
+        audit_before = self.env.policy.check_write(self, vals)
         columns: dict[str, Any] = {}
         relational: list[tuple[Field, Any]] = []
         inverse: list[tuple[Field, Any]] = []
@@ -293,7 +293,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             targets.setdefault(field, set()).update(ids)
         self._recompute(targets)
         self._validate_constraints(set(vals))
-        guards.written(self, vals, audit_before)
+        self.env.policy.written(self, vals, audit_before)
         return True
 
     def _update_columns(self: BaseModel, columns: dict[str, Any]) -> None:
@@ -305,7 +305,8 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             if "write_uid" in self._fields:
                 values["write_uid"] = self.env.uid
         ids = list(dict.fromkeys(self._ids))
-        guarded = any(self._fields[name].unique or self._fields[name].type == "many2one" for name in columns) or self._unique
+        guarded = bool(self._unique) or any(name in _unique_keys(type(self)) or self._fields[name].type == "many2one"
+                                            for name in columns)
         connection = self.env.connection
         updated = 0
         for start in range(0, len(ids), WRITE_CHUNK):
@@ -361,7 +362,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         """Delete the records, applying each referring many2one's ``ondelete`` first."""
         if not self._ids:
             return True
-        guards.check_unlink(self)
+        self.env.policy.check_unlink(self)
         ids = list(dict.fromkeys(self._ids))
         watched = [f for f in self._fields.values() if f in self.env.registry.triggers]
         before: Targets = self._modified(watched) if watched else {}
@@ -398,7 +399,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         for name, field in self._fields.items():
             if name in default or not field.copy or getattr(field, "magic", False) or name == "id":
                 continue
-            if not guards.field_visible(self, field):  # a copy leaves out what its author may not see
+            if not self.env.policy.field_visible(self, field):  # a copy leaves out what its author may not see
                 continue
             if field.compute and not field.store or field.related:
                 continue
@@ -427,6 +428,12 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         return record.id, record.display_name
 
     # -- constraints and trees -----------------------------------------------------------------
+
+    def _duplicate_error(self, columns: list[str], holder: Any) -> UserError | None:
+        """The error for values the unique index on ``columns`` refused because ``holder`` has them;
+        ``None`` keeps the ORM's wording.  A model words it as its own rule's check does, naming the
+        holder with :func:`.integrity.holder_text` (``holder`` is in the user's environment)."""
+        return None
 
     def _validate_constraints(self: BaseModel, names: set[str]) -> None:
         """Run the constraints on ``names``; an error of a constraint on one field is about that field."""
@@ -461,6 +468,22 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                     .values(parent_path=sa.literal(new) + sa.func.substr(path, len(old) + 1))
                 )
             self.env.transaction.invalidate([self._fields["parent_path"]])
+
+
+_UNIQUE_KEYS: weakref.WeakKeyDictionary[type, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+def _unique_keys(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of a composed model that a unique index covers (``unique``, ``unique_per`` and what it names)."""
+    keys = _UNIQUE_KEYS.get(model)
+    if keys is None:
+        names: set[str] = set()
+        for name, field in model._fields.items():
+            per: tuple[str, ...] = getattr(field, "unique_per", ())
+            if field.unique or per:
+                names.update((name, *per))
+        keys = _UNIQUE_KEYS[model] = frozenset(names)
+    return keys
 
 
 def _shared_x2many(records: BaseModel, x2many: list[list[tuple[Field, Any]]]) -> list[tuple[BaseModel, list[tuple[Field, Any]]]]:

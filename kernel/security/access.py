@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..exceptions import AccessError
+from ..orm.policy import OPERATIONS
 
 if TYPE_CHECKING:
     from ..orm.env import Environment
     from ..orm.fields import Field
     from ..orm.models import BaseModel
 
-OPERATIONS = ("read", "write", "create", "unlink")
 VERBS = {"read": "read", "write": "modify", "create": "create", "unlink": "delete"}
 
 

@@ -1,7 +1,8 @@
-"""What the ORM calls at each entry point: one function per operation.
+"""The product's access policy: what the ORM calls at each entry point, one function per operation.
 
-The ORM stays ignorant of groups, rules and companies; it calls these
-functions and they decide.  For the superuser and ``sudo()`` environments they
+The ORM stays ignorant of groups, rules and companies; the kernel hands this
+module to each registry as its policy (:class:`kernel.orm.policy.AccessPolicy`),
+the ORM calls these functions and they decide.  For the superuser and ``sudo()`` environments they
 return at once (only company consistency and the audit trail still apply), so
 the kernel's own work pays nothing for security.
 """
@@ -15,7 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from . import access, audit, companies, rules  # modules, not names: the ORM imports this module early
+from ..orm.policy import unavailable
+from . import access, audit, companies, rules
+from .access import check_access, has_access
+from .companies import allowed_records, current_records
 
 if TYPE_CHECKING:
     from ..orm.fields import Field
@@ -74,7 +78,7 @@ def check_read(records: BaseModel) -> None:
         return
     readable = rules.allowed_among(records, ids, "read")  # existing and within the rules
     if len(readable) != len(ids):
-        raise rules.unavailable(records, [i for i in ids if i not in readable])
+        raise unavailable(records, [i for i in ids if i not in readable])
 
 
 def check_callable(records: BaseModel) -> None:
@@ -84,19 +88,16 @@ def check_callable(records: BaseModel) -> None:
     present = set(records.exists()._ids)
     absent = [i for i in dict.fromkeys(records._ids) if i not in present]
     if absent:
-        raise rules.unavailable(records, absent)
+        raise unavailable(records, absent)
 
 
-def readable_ids(records: BaseModel) -> set[int]:
-    """Which of the records the user may read (model access and read rules; missing ids included when
-    the model has no rules); all of them for the superuser."""
+def within_read_rules(records: BaseModel) -> set[int]:
+    """Which ids of the records the user's read rules let through (all of them for the superuser and
+    for models without rules, missing ids included)."""
     ids = set(records._ids)
     if records.env.su or not ids:
         return ids
-    if not access.has_access(records, "read"):
-        return set()
     return rules.allowed_among(records, list(ids), "read")
-
 
 def check_field_read(record: BaseModel, field: Field) -> None:
     """``record.field`` by a user: read access, field groups, and the record within the read rules.
@@ -126,7 +127,7 @@ def check_field_read(record: BaseModel, field: Field) -> None:
     ids = [record_id, *islice(others, PREFETCH_CHECK - 1)]
     allowed.update(rules.allowed_among(record, ids, "read"))
     if record_id not in allowed:
-        raise rules.unavailable(record, [record_id])
+        raise unavailable(record, [record_id])
 
 
 def check_field_names(model: BaseModel, specs: Iterable[str]) -> None:

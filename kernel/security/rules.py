@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..exceptions import AccessError, MissingError
+from ..exceptions import AccessError
 from ..orm import domain as orm_domain
+from ..orm.policy import unavailable
 from .access import VERBS, cached, user_groups
 from .companies import auto_rule_domains
 
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from ..orm.models import BaseModel
 
 CHUNK = 1000
-RESTRICTED = "Restricted"  # what a relational value shows instead of the name of a record the user may not read
 
 
 def scope_key(env: Environment) -> tuple[Any, ...]:
@@ -124,14 +124,6 @@ def refuse(model: BaseModel, operation: str) -> AccessError:
         f"they are outside your record rules.",
         code="ACCESS_RULE",
     )
-
-
-def unavailable(model: BaseModel, ids: Sequence[int]) -> MissingError:
-    """The error for ids that do not exist *or* that the user may not read: the same text for both, so
-    that nobody learns which ids exist in a company they cannot see."""
-    shown = sorted(ids)[:10]
-    return MissingError(f"{model._description} ({model._name}): records {shown} do not exist or you may not "
-                        f"see them")
 
 
 def check_records(records: BaseModel, operation: str) -> None:

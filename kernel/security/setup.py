@@ -22,15 +22,13 @@ def set_admin_password(env: Environment, password: str) -> None:
         admin.write({"password": password})
 
 
-def unprotected_models(env: Environment, addons: Iterable[str]) -> list[str]:
+def unprotected_models(env: Environment, addons: Iterable[str], exempt: Iterable[str] = ()) -> list[str]:
     """The concrete models defined by ``addons`` that have no access row: only the superuser reaches them.
 
-    The kernel's own models are left out: ``base`` ships their rows, and the
-    minimal ``base`` addons of test fixtures need none.
+    ``exempt`` models are left out: the kernel passes its own, whose rows
+    ``base`` ships (the minimal ``base`` addons of test fixtures need none).
     """
-    from ..models import CORE_MODELS
-
-    kernel_models = {cls._name for cls in CORE_MODELS}
+    kernel_models = set(exempt)
     addons = set(addons)
     registry = env.registry
     access, models = registry["ir.model.access"]._sql, registry["ir.model"]._sql
@@ -39,8 +37,8 @@ def unprotected_models(env: Environment, addons: Iterable[str]) -> list[str]:
                   if model._addon in addons and model._name not in covered | kernel_models)
 
 
-def warn_unprotected_models(env: Environment, addons: Iterable[str]) -> None:
+def warn_unprotected_models(env: Environment, addons: Iterable[str], exempt: Iterable[str] = ()) -> None:
     """Log a warning for each model of freshly installed ``addons`` that no user but the superuser can reach."""
-    for name in unprotected_models(env, addons):
+    for name in unprotected_models(env, addons, exempt):
         log.warning("model %s (addon %s) has no access rules (ir.model.access): only the superuser can use it",
                     name, env.registry[name]._addon)

@@ -35,6 +35,7 @@ from xml.sax.saxutils import quoteattr
 from lxml import etree
 
 from ..exceptions import ViewError
+from ..safe_xml import UnsafeXMLError, parse_xml
 
 #: What the public functions accept as an arch or a spec: XML text or a parsed element.
 ArchLike = str | bytes | etree._Element
@@ -59,66 +60,21 @@ _DESCRIPTION_LIMIT: Final = 200
 
 
 def parse_arch(text: str | bytes, *, keep_whitespace: bool = False) -> etree._Element:
-    """Parse an arch with a parser an attacker cannot turn against the server.
+    """Parse an arch with the kernel's safe parser (:func:`kernel.safe_xml.parse_xml`).
 
-    Views come from addons and users, so a DTD (the carrier of "billion
-    laughs" and external entities) is refused before the parser reads it,
-    entities are never expanded and nothing is fetched over the network.
     Whitespace-only text spanning lines (indentation) is dropped unless
     ``keep_whitespace`` or ``xml:space="preserve"`` says otherwise, so archs
     compare by structure.  Returns the root of a new tree.
     """
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    encoding = "utf-8" if isinstance(text, str) else None
     try:
-        _read(data, _safe_parser(encoding, target=_PrologGuard()))
-    except _PrologRead as read:
-        if read.doctype:
-            raise ViewError(f"arch refused: it declares a DTD ({read.doctype}); views may not "
-                            "declare DTDs or entities") from None
-    root = _read(data, _safe_parser(encoding))
-    docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or any(root.iter(etree.Entity)):
-        raise ViewError("arch refused: views may not declare DTDs or entities")
+        root = parse_xml(text)
+    except UnsafeXMLError as exc:
+        raise ViewError(f"arch refused: {exc}; views may not declare DTDs or entities") from None
+    except etree.XMLSyntaxError as exc:
+        raise ViewError(f"invalid arch: {exc}") from exc
     if not keep_whitespace:
         _drop_indentation(root)
     return root
-
-
-def _read(data: bytes, parser: etree.XMLParser) -> etree._Element:
-    try:
-        return etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        raise ViewError(f"invalid arch: {exc}") from exc
-
-
-def _safe_parser(encoding: str | None, target: object = None) -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=False, collect_ids=False, encoding=encoding, target=target,
-    )
-
-
-class _PrologRead(Exception):
-    """The prolog guard stopped: on a DOCTYPE (``doctype`` says which) or at the root."""
-
-    def __init__(self, doctype: str | None = None):
-        super().__init__(doctype)
-        self.doctype = doctype
-
-
-class _PrologGuard:
-    """Parser target reading the prolog only: it stops at a DOCTYPE, before its entities are
-    read, or at the root's start tag, after which no DOCTYPE may come."""
-
-    def doctype(self, name: str, public_id: str | None, system_url: str | None) -> None:
-        raise _PrologRead(f"<!DOCTYPE {name}{f' {system_url!r}' if system_url else ''} ...>")
-
-    def start(self, tag: str, attrib: object, nsmap: object = None) -> None:
-        raise _PrologRead()
-
-    def close(self) -> None:
-        return None
 
 
 def _drop_indentation(root: etree._Element) -> None:

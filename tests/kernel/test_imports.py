@@ -20,6 +20,7 @@ def loaded_after(statement: str) -> set[str]:
     "import kernel",
     "import kernel.graph",
     "import kernel.manifest",
+    "import kernel.config",
     "import kernel.exceptions",
     "import kernel.views.inheritance",
     "from kernel.views import apply_inheritance, locate_node",

@@ -144,13 +144,23 @@ class Partner(Model):
 
     @api.constrains("name")
     def _check_unique_name(self) -> None:
-        """With the ``base.partner_unique_names`` parameter on, a name may be used once (case and spaces aside)."""
+        """With the ``base.partner_unique_names`` parameter on, a name may be used once (case and spaces aside).
+
+        The rule follows a setting, so no unique index can carry it: on
+        PostgreSQL a transaction-scoped advisory lock per name makes a second
+        writer of the same name wait until the first commits, then see its
+        row (SQLite serialises writers).
+        """
         setting = self.env["ir.config_parameter"].sudo().get_param(UNIQUE_NAMES_PARAMETER, "")
         if (setting or "").strip().lower() not in ("1", "true", "yes"):
             return
         table = self._sql
         key = sa.func.lower(sa.func.trim(table.c.name))
         wanted = {partner.name.strip().lower(): partner for partner in self}
+        if self.env.connection.dialect.name == "postgresql":
+            lock = sa.text("SELECT pg_advisory_xact_lock(hashtext('basepartner.name'), hashtext(:name))")
+            for name in sorted(wanted):  # one order for every transaction: no deadlock between two batches
+                self.env.execute(lock, {"name": name})
         rows = self.env.execute(
             sa.select(table.c.id, table.c.name).where(key.in_(list(wanted))).order_by(table.c.id)).all()
         seen: dict[str, int] = {}

@@ -115,28 +115,24 @@ class PartnerRole:
             time_cache[record_id] = now
 
 
-def check_single_internal(partners: Any, flag_field: str, label: str) -> None:
-    """At most one internal party of a kind per company: refuse a second with PARTY_INTERNAL_DUPLICATE (409)."""
-    internal = partners.filtered(flag_field)
-    if not internal:
-        return
-    for partner in internal:
+def check_internal_company(partners: Any, flag_field: str, label: str) -> None:
+    """An internal party represents one of your companies: it must name it.
+
+    At most one per company is the database's rule (``unique_per`` on the
+    flag: a partial unique index), worded by :func:`internal_duplicate_error`.
+    """
+    for partner in partners.filtered(flag_field):
         if not partner.company_id:
             raise ValidationError(
                 f"Partner {partner.name!r}: an internal {label} represents one of your companies; set its company",
                 code="PARTY_INTERNAL_COMPANY",
             )
-    company_ids = list({partner.company_id.id for partner in internal})
-    found = partners.sudo().with_context(active_test=False).search(
-        [(flag_field, "=", True), ("company_id", "in", company_ids)])
-    by_company: dict[int, list[Any]] = {}
-    for partner in found:
-        by_company.setdefault(partner.company_id.id, []).append(partner)
-    for holders in by_company.values():
-        if len(holders) > 1:
-            existing = min(holders, key=lambda p: p.id)
-            raise ValidationError(
-                f"Only one internal {label} is allowed per company: {holder_text(partners.browse(existing.id))} is "
-                f"already the internal {label} of {existing.company_id.name!r}",
-                code="PARTY_INTERNAL_DUPLICATE", status=409,
-            )
+
+
+def internal_duplicate_error(existing: Any, label: str) -> ValidationError:
+    """PARTY_INTERNAL_DUPLICATE (409): ``existing`` already is the company's internal party of this kind."""
+    return ValidationError(
+        f"Only one internal {label} is allowed per company: {holder_text(existing)} is already the internal "
+        f"{label} of {existing.sudo().company_id.name!r}",
+        code="PARTY_INTERNAL_DUPLICATE", status=409,
+    )

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kernel.addons.base.models.roles import PartnerRole, check_single_internal
+from kernel.addons.base.models.roles import PartnerRole, check_internal_company, internal_duplicate_error
 from kernel.exceptions import UserError, ValidationError
 from kernel.orm import Model, api, fields
 
@@ -44,7 +44,7 @@ class VendorPartner(Model):
     warn_rfqs = fields.Boolean("Warn on RFQs")
     prevent_pos = fields.Boolean("Prevent Purchase Orders")
     warn_pos = fields.Boolean("Warn on Purchase Orders")
-    is_internal_supplier = fields.Boolean("Internal Supplier", copy=False,
+    is_internal_supplier = fields.Boolean("Internal Supplier", copy=False, unique_per=("company_id",),
                                           help="Represents one of your companies; one per company")
 
     @api.depends("partner_types")
@@ -85,7 +85,12 @@ class VendorPartner(Model):
 
     @api.constrains("is_internal_supplier", "company_id")
     def _check_internal_supplier(self) -> None:
-        check_single_internal(self, "is_internal_supplier", "supplier")
+        check_internal_company(self, "is_internal_supplier", "supplier")
+
+    def _duplicate_error(self, columns: list[str], holder: Any) -> Any:
+        if columns == ["company_id", "is_internal_supplier"]:
+            return internal_duplicate_error(holder, "supplier")
+        return super()._duplicate_error(columns, holder)
 
     # -- supplier controls ---------------------------------------------------------
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import pycountry
+import sqlalchemy as sa
 
 from kernel.exceptions import ValidationError
 from kernel.orm import Model, api, fields
@@ -24,10 +25,26 @@ def normalise_currency(model: str, value: Any) -> Any:
     return code
 
 
+def locked_group_flags(nodes: Any) -> dict[int, bool]:
+    """Each node's ``is_group`` as committed now, its row locked (``FOR SHARE``) until this transaction ends.
+
+    Putting a customer (or a child) under a node and turning that node into a
+    group (or a leaf) are checked in different transactions: the lock makes
+    the second wait for the first and then see its change, so that two
+    concurrent writers cannot each pass their check.  SQLite serialises writers.
+    """
+    if not nodes:
+        return {}
+    table = nodes._sql
+    query = sa.select(table.c.id, table.c.is_group).where(table.c.id.in_(nodes.ids)).with_for_update(read=True)
+    return {node_id: bool(is_group) for node_id, is_group in nodes.env.execute(query)}
+
+
 def check_tree_nodes(nodes: Any, label: str) -> None:
     """A node's parent must be a group node; a group node cannot hold customers; a node with children stays a group."""
+    parents_are_groups = locked_group_flags(nodes.mapped("parent_id"))
     for node in nodes:
-        if node.parent_id and not node.parent_id.is_group:
+        if node.parent_id and not parents_are_groups[node.parent_id.id]:
             raise ValidationError(
                 f"{label} {node.name!r}: its parent {node.parent_id.name!r} is not a group node; "
                 f"mark it as a group first",

@@ -9,12 +9,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from kernel.addons.base.models.roles import PartnerRole, check_single_internal
+from kernel.addons.base.models.roles import PartnerRole, check_internal_company, internal_duplicate_error
 from kernel.exceptions import ValidationError
 from kernel.orm import Model, api, fields
 from kernel.orm.integrity import holder_text
 
-from .masters import GROUP_ASSIGNMENT, check_account_currency, normalise_currency
+from .masters import GROUP_ASSIGNMENT, check_account_currency, locked_group_flags, normalise_currency
 
 CUSTOMER = PartnerRole(
     label="customer", type_xmlid="base.base_partner_type_customer", flag_field="is_customer",
@@ -33,7 +33,7 @@ class CustomerPartner(Model):
     customer_group = fields.Many2one("customer.group", "Customer Group", ondelete="restrict", index=True)
     territory = fields.Many2one("sales.territory", "Territory", ondelete="restrict", index=True)
     customer_is_frozen = fields.Boolean("Customer Frozen", copy=False, help="No new sales orders for this customer")
-    is_internal_customer = fields.Boolean("Internal Customer", copy=False,
+    is_internal_customer = fields.Boolean("Internal Customer", copy=False, unique_per=("company_id",),
                                           help="Represents one of your companies; one per company")
     default_currency = fields.Char("Default Currency", size=3, help="ISO 4217 code")
     default_price_list = fields.Many2one("sale.pricelist", "Default Price List", ondelete="set null")
@@ -66,10 +66,11 @@ class CustomerPartner(Model):
 
     @api.constrains("customer_group", "territory")
     def _check_leaf_nodes(self) -> None:
-        for partner in self:
-            for name, label in LEAF_FIELDS.items():
+        for name, label in LEAF_FIELDS.items():
+            is_group = locked_group_flags(self.mapped(name))
+            for partner in self:
                 node = partner[name]
-                if node and node.is_group:
+                if node and is_group[node.id]:
                     raise ValidationError(
                         f"Cannot assign a group node. Select a non-group (leaf) node: {label} {node.name!r} of "
                         f"{partner.name!r} is a group node",
@@ -92,7 +93,12 @@ class CustomerPartner(Model):
 
     @api.constrains("is_internal_customer", "company_id")
     def _check_internal_customer(self) -> None:
-        check_single_internal(self, "is_internal_customer", "customer")
+        check_internal_company(self, "is_internal_customer", "customer")
+
+    def _duplicate_error(self, columns: list[str], holder: Any) -> Any:
+        if columns == ["company_id", "is_internal_customer"]:
+            return internal_duplicate_error(holder, "customer")
+        return super()._duplicate_error(columns, holder)
 
     @api.constrains("default_currency")
     def _check_account_currencies(self) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from kernel.http.routing import Route
 
-from . import data, form, listing, shell, transfer
+from . import data, form, listing, onchange, shell, transfer
 
 
 def routes() -> list[Route]:
-    return [*shell.routes(), *listing.routes(), *form.routes(), *data.routes(), *transfer.routes()]
+    return [*shell.routes(), *listing.routes(), *form.routes(), *data.routes(), *transfer.routes(), *onchange.routes()]

@@ -24,6 +24,7 @@ CLIENT_STRINGS = (
     "Discard your changes?",
     "Moved",
     "Load more",
+    "Could not load more records (%(error)s).",
     "%(count)s selected",
 )
 Handler = Callable[..., Response]

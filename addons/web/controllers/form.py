@@ -20,6 +20,7 @@ from ..render.templating import page, redirect, secure
 from .actions import Screen, load_screen
 from .changes import changed_values, check_not_changed_since, stored_write_date
 from .common import login_required, savepoint, shell
+from .onchange import onchange_triggers
 
 
 def record_values(screen: Screen, env: Any, record: Any, names: list[str]) -> dict[str, Any]:
@@ -163,6 +164,7 @@ def render_form(request: Request, screen: Screen, record: Any, values: dict[str,
     return page("form.html", status=status, **shell(
         request, title=f"{name} · {screen.action['name']}", screen=screen, record=record, body=body,
         form_action=action_url, general_error=general_error, write_date=write_date or "",
+        onchange_fields=onchange_triggers(request.env, screen, renderer), onchange_url=f"{action_url}/onchange",
         breadcrumbs=[(screen.action["name"], screen.url()), (name, None)]))
 
 

@@ -20,6 +20,33 @@ from .common import login_required, shell
 PAGE_SIZE = 80
 
 
+def shown_limits(args: Any) -> dict[str, int]:
+    """How many records each group or column shows: ``shown=<value>:<count>`` (repeated), else one page."""
+    limits: dict[str, int] = {}
+    for item in args.getlist("shown"):
+        value, _, count = item.rpartition(":")
+        if not count.isdigit():
+            raise UserError(f"shown must be 'value:count', got {item!r}", code="BAD_REQUEST")
+        limits[value] = max(PAGE_SIZE, int(count))
+    return limits
+
+
+def grouped_rows(request: Request, screen: Screen, group: dict[str, Any], columns: list[Any],
+                 order: str | None = None) -> dict[str, Any]:
+    """One group or column: its true count, its first rows (a page, or more as asked) and the link to more."""
+    key = "" if group["value"] in (False, None) else str(group["value"])
+    limit = shown_limits(request.args).get(key, PAGE_SIZE)
+    domain = screen.domain + list(group["domain"])
+    count = group["count"] if group.get("count") is not None else request.env[screen.model].search_count(domain)
+    rows = listing.rows(request.env, screen.model, domain, columns, screen.fields, limit=limit, order=order) if count else []
+    others = [item for item in request.args.getlist("shown") if item.rpartition(":")[0] != key]
+    more = None
+    if count > len(rows):
+        more = screen.url("?" + urlencode([*((k, v) for k, v in request.args.items(multi=True) if k != "shown"),
+                                           *(("shown", item) for item in others), ("shown", f"{key}:{limit + PAGE_SIZE}")]))
+    return {**group, "value": key, "count": count, "rows": rows, "more": more}
+
+
 def _search_context(screen: Screen, request: Request) -> dict[str, Any]:
     args = request.args
     return {
@@ -60,11 +87,8 @@ def list_view(request: Request, action_id: int) -> Response:
                             "pages": max(1, -(-total // limit)), "order": request.args.get("order", ""),
                             "totals": listing.totals(env, model, screen.domain, columns, screen.fields)}
     if screen.search.group_by:
-        data["groups"] = [
-            {**group, "rows": listing.rows(env, model, screen.domain + group["domain"], columns, screen.fields,
-                                           limit=limit, order=order)}
-            for group in listing.groups(env, model, screen.domain, screen.search.group_by, screen.fields)
-        ]
+        data["groups"] = [grouped_rows(request, screen, group, columns, order)
+                          for group in listing.groups(env, model, screen.domain, screen.search.group_by, screen.fields)]
     else:
         data["rows"] = listing.rows(env, model, screen.domain, columns, screen.fields,
                                     (page_number - 1) * limit, limit, order)
@@ -77,20 +101,16 @@ def kanban_data(request: Request, screen: Screen) -> dict[str, Any]:
     cards, default_group = listing.card_fields(screen.views["kanban"]["arch"], screen.fields)
     group_by = screen.search.group_by or default_group
     if not group_by:
-        return {"cards": cards, "group_by": None,
-                "columns": [{"value": "", "label": screen.action["name"],
-                             "rows": listing.rows(env, model, screen.domain, cards, screen.fields, limit=PAGE_SIZE)}]}
+        whole = {"value": "", "label": screen.action["name"], "domain": [], "count": None}
+        return {"cards": cards, "group_by": None, "columns": [grouped_rows(request, screen, whole, cards)]}
     description = screen.fields.get(group_by, {})
     if description.get("type") not in ("many2one", "selection"):
         raise UserError(f"kanban columns need a many2one or selection field, not {group_by!r}", code="SEARCH_GROUP_UNKNOWN")
     found = {group["value"]: group for group in listing.groups(env, model, screen.domain, group_by, screen.fields)}
     if description["type"] == "selection":
-        found = {value: found.get(value, {"value": value, "label": label, "domain": [(group_by, "=", value)]})
+        found = {value: found.get(value, {"value": value, "label": label, "domain": [(group_by, "=", value)], "count": 0})
                  for value, label in description.get("selection") or []} | found
-    columns = [{"value": "" if value in (False, None) else value, "label": group["label"],
-                "rows": listing.rows(env, model, screen.domain + list(group["domain"]), cards, screen.fields,
-                                     limit=PAGE_SIZE)}
-               for value, group in found.items()]
+    columns = [grouped_rows(request, screen, group, cards) for group in found.values()]
     return {"cards": cards, "group_by": group_by, "columns": columns}
 
 

@@ -89,9 +89,9 @@ def render_lines(env: Any, name: str, node: Any, subfields: Mapping[str, Mapping
     def row(index: Any, line: Mapping[str, Any]) -> Markup:
         prefix = f"{name}.{index}"
         cells = Markup("").join(
-            Markup("<td>%s</td>") % (cell(prefix, c.get("name"), subfields[c.get("name")], line.get(c.get("name")))
-                                     if c.get("name") in editable else display(env, dict(subfields[c.get("name")]),
-                                                                               line.get(c.get("name"))))
+            Markup("<td>%s</td>") % cell(prefix, c.get("name"), subfields[c.get("name")], line.get(c.get("name")))
+            if c.get("name") in editable else Markup('<td data-cell="%s.%s">%s</td>') % (
+                prefix, c.get("name"), display(env, dict(subfields[c.get("name")]), line.get(c.get("name"))))
             for c in columns)
         if readonly:
             return Markup("<tr>%s</tr>") % cells

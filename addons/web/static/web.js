@@ -1,4 +1,4 @@
-// The web client's only script: tabs, autocompletion, modifiers, kanban drag and drop,
+// The web client's only script: tabs, autocompletion, modifiers, onchange, kanban drag and drop,
 // unsaved-changes warning, list selection and keyboard shortcuts. No framework, no build step.
 
 import { evaluateCondition } from "./conditions.js";
@@ -108,7 +108,7 @@ function setupAutocomplete(widget, multiple) {
       input.value = name;
     }
     close();
-    widget.closest("form")?.dispatchEvent(new Event("change", { bubbles: true }));
+    (multiple ? widget : hidden).dispatchEvent(new Event("change", { bubbles: true }));
   };
   const option = (label, onPick, extra = "") => {
     const item = document.createElement("li");
@@ -141,7 +141,10 @@ function setupAutocomplete(widget, multiple) {
     input.setAttribute("aria-expanded", String(!list.hidden));
   };
   input.addEventListener("input", () => {
-    if (!multiple && !input.value) hidden.value = "";
+    if (!multiple && !input.value && hidden.value) {
+      hidden.value = "";
+      hidden.dispatchEvent(new Event("change", { bubbles: true }));
+    }
     clearTimeout(timer);
     timer = setTimeout(search, 150);
   });
@@ -155,7 +158,7 @@ function setupAutocomplete(widget, multiple) {
     const remove = event.target.closest(".tag-remove");
     if (remove) {
       remove.closest(".tag").remove();
-      widget.closest("form")?.dispatchEvent(new Event("change", { bubbles: true }));
+      widget.dispatchEvent(new Event("change", { bubbles: true }));
     }
   });
 }
@@ -283,7 +286,12 @@ function setupForm(form) {
   let dirty = false;
   const guard = { saved: () => { dirty = false; } };
   form.addEventListener("input", () => { dirty = true; applyModifiers(form); });
-  form.addEventListener("change", () => { dirty = true; applyModifiers(form); });
+  form.addEventListener("change", (event) => {
+    dirty = true;
+    applyModifiers(form);
+    const field = onchangeField(form, event.target);
+    if (field) runOnchange(form, field);
+  });
   window.addEventListener("beforeunload", (event) => {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
   });
@@ -299,6 +307,85 @@ function setupForm(form) {
   focusFirstError(form);
 }
 
+// -- onchange: the server answers what follows from the field the user changed -------------------------
+function onchangeField(form, target) {
+  const fields = (form.dataset.onchangeFields || "").split(" ").filter(Boolean);
+  // a many2one's text input only searches: its hidden input (or the many2many widget) tells the choice
+  if (!fields.length || !(target instanceof Element) || target.matches("[data-m2o-input], [data-m2m-input]")) return null;
+  const name = target.getAttribute("name") || target.closest("[data-field]")?.dataset.field || "";
+  return fields.find((field) => name === field || name.startsWith(`${field}.`)) || null;
+}
+
+// Sets a control to the server's value, unless the user changed it since the values were sent.
+function setControl(scope, name, value, sent) {
+  const inputs = [...scope.querySelectorAll(`[name="${CSS.escape(name)}"]`)];
+  const first = inputs[0];
+  if (!first) return false;
+  if (sent.has(name) && first.type !== "checkbox" && first.type !== "radio" && first.value !== sent.get(name)) return true;
+  const widget = first.closest(".m2o");
+  if (widget && Array.isArray(value)) {
+    first.value = value[0] || "";
+    const text = widget.querySelector("[data-m2o-input]");
+    if (text) text.value = value[1] || "";
+  } else if (first.type === "checkbox") {
+    first.checked = Boolean(value);
+  } else if (first.type === "radio") {
+    for (const input of inputs) input.checked = input.value === value;
+  } else {
+    first.value = value === false || value === null ? "" : value;
+  }
+  return true;
+}
+
+function showWarning(form, warning) {
+  document.querySelector("dialog.onchange-warning")?.close();
+  const dialog = document.createElement("dialog");
+  dialog.className = "onchange-warning";
+  dialog.setAttribute("role", "alertdialog");
+  dialog.setAttribute("aria-labelledby", "onchange-warning-title");
+  const title = Object.assign(document.createElement("h2"), { id: "onchange-warning-title", textContent: warning.title || "" });
+  const message = Object.assign(document.createElement("p"), { textContent: warning.message || "" });
+  const ok = Object.assign(document.createElement("button"), { type: "button", className: "primary", textContent: form.dataset.okLabel || "OK" });
+  ok.addEventListener("click", () => dialog.close());
+  dialog.addEventListener("close", () => dialog.remove());
+  dialog.append(title, message, ok);
+  document.body.append(dialog);
+  dialog.showModal();
+  ok.focus();
+}
+
+async function runOnchange(form, field) {
+  const ticket = (form.onchangeTicket = (form.onchangeTicket || 0) + 1);
+  const entries = [...new FormData(form)].filter(([, value]) => typeof value === "string");
+  let result;
+  try {
+    result = await rpc(form.dataset.onchange, { entries, changed: field });
+  } catch (error) {
+    notify(error.message, "error");
+    return;
+  }
+  if (ticket !== form.onchangeTicket) return; // a later change is on its way
+  const sent = new Map(entries);
+  for (const [name, value] of Object.entries(result.values || {})) setControl(form, name, value, sent);
+  for (const [name, rows] of Object.entries(result.lines || {})) {
+    for (const [index, cells] of Object.entries(rows)) {
+      for (const [column, cell] of Object.entries(cells)) {
+        const key = `${name}.${index}.${column}`;
+        if (!setControl(form, key, cell.input, sent)) {
+          const shown = form.querySelector(`[data-cell="${CSS.escape(key)}"]`);
+          if (shown) shown.textContent = cell.text;
+        }
+      }
+    }
+  }
+  for (const [name, domain] of Object.entries(result.domains || {})) {
+    const widget = form.querySelector(`.m2o[data-field="${CSS.escape(name)}"]`);
+    if (widget) widget.dataset.domain = domain;
+  }
+  applyModifiers(form);
+  if (result.warning) showWarning(form, result.warning);
+}
+
 // -- one2many lines: a new row from the template, with the next row number --------------------------------
 function setupLines(lines) {
   const template = lines.querySelector("template[data-line-template]");
@@ -306,8 +393,8 @@ function setupLines(lines) {
     const index = Number(lines.dataset.nextIndex);
     lines.dataset.nextIndex = String(index + 1);
     const row = template.content.firstElementChild.cloneNode(true);
-    for (const node of row.querySelectorAll("[name], [data-field]")) {
-      for (const attribute of ["name", "data-field"]) {
+    for (const node of row.querySelectorAll("[name], [data-field], [data-cell]")) {
+      for (const attribute of ["name", "data-field", "data-cell"]) {
         const value = node.getAttribute(attribute);
         if (value) node.setAttribute(attribute, value.replace("__index__", String(index)));
       }
@@ -343,6 +430,29 @@ function setupList() {
   refresh();
 }
 
+// -- "Load more" in a kanban column or a list group: the next rows, the page's address kept in step ------------
+function setupLoadMore() {
+  document.addEventListener("click", async (event) => {
+    const link = event.target.closest("[data-load-more]");
+    if (!link) return;
+    event.preventDefault();
+    const holder = link.closest(".kanban-column, tbody.group-rows");
+    const selector = holder.matches(".kanban-column")
+      ? `.kanban-column[data-value="${CSS.escape(holder.dataset.value)}"]`
+      : `tbody.group-rows[data-group-value="${CSS.escape(holder.dataset.groupValue)}"]`;
+    try {
+      const response = await fetch(link.href, { credentials: "same-origin" });
+      if (!response.ok) throw new Error(String(response.status));
+      const fresh = new DOMParser().parseFromString(await response.text(), "text/html").querySelector(selector);
+      if (!fresh) throw new Error(String(response.status));
+      holder.replaceChildren(...fresh.childNodes);
+      history.replaceState(null, "", link.href);
+    } catch (error) {
+      notify(t("Could not load more records (%(error)s).", { error: error.message }), "error");
+    }
+  });
+}
+
 // -- kanban drag and drop ----------------------------------------------------------------------------
 function setupKanban(board) {
   const field = board.dataset.groupField;
@@ -361,7 +471,12 @@ function setupKanban(board) {
     column.querySelector(".cards").append(dragged);
     try {
       await rpc("/web/json/kanban_move", { model: board.dataset.model, id: Number(dragged.dataset.id), field, value: column.dataset.value || false });
-      for (const each of [origin, column]) each.querySelector(".count").textContent = each.querySelectorAll(".card").length;
+      if (origin !== column) {  // the counts are the columns' true totals, not the cards loaded
+        for (const [each, step] of [[origin, -1], [column, 1]]) {
+          const count = each.querySelector(".count");
+          count.textContent = String(Number(count.textContent) + step);
+        }
+      }
       notify(t("Moved"));
     } catch (error) {
       origin.querySelector(".cards").append(dragged);
@@ -382,7 +497,7 @@ function setupShortcuts() {
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "Escape") {
-      if (dialog?.open) return;
+      if (document.querySelector("dialog[open]")) return;
       const cancel = document.querySelector("[data-cancel]");
       if (cancel) { event.preventDefault(); cancel.click(); }
       return;
@@ -405,5 +520,6 @@ function setupShortcuts() {
 setupShortcuts();
 setupTabs(document);
 setupList();
+setupLoadMore();
 for (const form of document.querySelectorAll("form[data-dirty-guard]")) setupForm(form);
 for (const board of document.querySelectorAll(".kanban")) setupKanban(board);

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import sqlalchemy as sa
 
 from ...exceptions import ModelDefinitionError, ValidationError
-from ...security import guards
 from ..newid import NewId
 
 if TYPE_CHECKING:
@@ -191,7 +190,7 @@ class Field:
             raise ValueError(f"expected a single record of {record._name}, got {len(ids)}: {record}")
         record_id = ids[0]
         if not record.env.su:
-            guards.check_field_read(record, self)
+            record.env.policy.check_field_read(record, self)
         values = record.env.transaction.cache_for(self)
         try:
             value = values[record_id]

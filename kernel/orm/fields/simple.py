@@ -115,9 +115,27 @@ class Float(Field):
 
 
 class Boolean(Field):
-    """True or False; an empty value reads as False."""
+    """True or False; an empty value reads as False.
+
+    ``unique_per=("company_id",)``: at most one record per company has the
+    flag set.  A partial unique index decides, so that two concurrent
+    transactions cannot both set it; the model's :meth:`_duplicate_error`
+    words the refusal.
+    """
 
     type = "boolean"
+    extra_args = frozenset({"unique_per"})
+
+    def _init_attributes(self) -> None:
+        super()._init_attributes()
+        self.unique_per: tuple[str, ...] = tuple(self.args.get("unique_per", ()))
+
+    def setup(self, model: Any, registry: Registry) -> None:
+        super().setup(model, registry)
+        for name in self.unique_per:
+            other = model._fields.get(name)
+            if other is None or not other.column_name or not self.column_name:
+                raise self.model_error(f"unique_per names {name!r}, which is not a stored field of the model")
 
     def sql_type(self) -> sa.types.TypeEngine:
         return sa.Boolean(create_constraint=False)

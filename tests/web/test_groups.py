@@ -1,0 +1,69 @@
+"""Kanban columns and list groups: true counts, and every record reachable with "Load more" (issue 12, point 6)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from conftest import Server, log_in
+from playwright.sync_api import expect
+
+TIMEOUT = 15_000
+COMPANIES = 170  # more than two pages of 80
+
+
+@pytest.fixture(scope="module")
+def seeded(server: Server) -> Server:
+    with server.kernel.env() as env:
+        env["basepartner"].create([{"name": f"Company {n:03d}", "entity_type": "company"} for n in range(COMPANIES)])
+        env["basepartner"].create([{"name": f"Person {n}", "entity_type": "individual"} for n in range(3)])
+    return server
+
+
+@pytest.fixture
+def page(browser: Any, seeded: Server) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT)
+    page = context.new_page()
+    log_in(page, seeded.url)
+    yield page
+    context.close()
+
+
+def test_kanban_columns_count_everything_and_load_the_rest(page: Any, seeded: Server) -> None:
+    page.goto(f"{seeded.url}/web/action/1?view=kanban&g=entity_type")
+    column = page.locator(".kanban-column[data-value=company]")
+    expect(column.locator(".count")).to_have_text(str(COMPANIES))
+    expect(column.locator(".card")).to_have_count(80)
+    column.get_by_role("button", name="Load more").click()
+    expect(column.locator(".card")).to_have_count(160)
+    column.get_by_role("button", name="Load more").click()
+    expect(column.locator(".card")).to_have_count(COMPANIES)
+    expect(column.get_by_role("button", name="Load more")).to_have_count(0)
+    expect(column.locator(".card").last).to_contain_text(f"Company {COMPANIES - 1:03d}")
+    person = page.locator(".kanban-column[data-value=individual]")
+    expect(person.locator(".count")).to_have_text("3")
+    expect(person.get_by_role("button", name="Load more")).to_have_count(0)
+
+
+def test_ungrouped_kanban_counts_everything_and_loads_the_rest(page: Any, seeded: Server) -> None:
+    page.goto(f"{seeded.url}/web/action/1?view=kanban&f=companies")
+    column = page.locator(".kanban-column")
+    expect(column.locator(".count")).to_have_text(str(COMPANIES))
+    column.get_by_role("button", name="Load more").click()
+    expect(column.locator(".card")).to_have_count(160)
+
+
+def test_list_groups_count_everything_and_load_the_rest(page: Any, seeded: Server) -> None:
+    page.goto(f"{seeded.url}/web/action/1?view=list&g=entity_type&order=name%20asc")
+    company = page.locator("tbody.group", has_text="Company")
+    expect(company.locator(".count")).to_have_text(f"({COMPANIES})")
+    rows = page.locator("tbody.group-rows").first
+    expect(rows.locator("tr.record")).to_have_count(80)
+    rows.get_by_role("button", name="Load more").click()
+    expect(rows.locator("tr.record")).to_have_count(160)
+    rows.get_by_role("button", name="Load more").click()
+    expect(rows.locator("tr.record")).to_have_count(COMPANIES)
+    expect(rows.locator("tr.record").last).to_contain_text(f"Company {COMPANIES - 1:03d}")
+    expect(rows.get_by_role("button", name="Load more")).to_have_count(0)
