@@ -56,7 +56,7 @@ def holder_text(holder: BaseModel) -> str:
 
 
 def duplicate_error(model: BaseModel, columns: list[str], rows: Sequence[Mapping[str, Any]],
-                    exclude_ids: Sequence[int] = ()) -> ValidationError:
+                    exclude_ids: Sequence[int] = ()) -> UserError:
     """Name the field, the value and the record already holding it (see :func:`holder_text`)."""
     by_column = {f.column_name: f for f in model._fields.values() if f.column_name}
     fields = [by_column[c] for c in columns if c in by_column]

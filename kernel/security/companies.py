@@ -88,7 +88,7 @@ def company_ruled(model: BaseModel) -> bool:
         return True
     field = model._fields.get("company_id")
     return (bool(getattr(cls, "_company_rule", True)) and field is not None and field.type == "many2one"
-            and field.comodel_name == "res.company" and bool(field.store))
+            and getattr(field, "comodel_name", None) == "res.company" and bool(field.store))
 
 
 def _ruled_fields(model: BaseModel) -> list[tuple[str, str]]:
@@ -132,7 +132,7 @@ def check_allowed_values(model: BaseModel, vals: Mapping[str, Any]) -> None:
     if model.env.su:
         return
     for name, scope in _ruled_fields(model):
-        value = vals.get(name)
+        value: Any = vals.get(name)
         if hasattr(value, "_ids"):
             value = value._ids[0] if value._ids else None
         if value and value not in allowed_ids(model.env, scope):
