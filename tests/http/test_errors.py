@@ -172,12 +172,15 @@ def test_an_addons_python_error_is_a_500_without_details(server, proxy, kind: st
     ("search", [[]], {"offset": -1}, "offset must be a whole number"),
     ("create", ["not a dict"], {}, "create takes a dictionary of field values"),
     ("create", [[1, 2]], {}, "create takes a dictionary of field values"),
-    ("write", [[1], "not a dict"], {}, "write takes a dictionary of field values"),
+    ("write", [["ITEM"], "not a dict"], {}, "write takes a dictionary of field values"),
     ("fields_get", [], {"attributes": 5}, "attributes must be a list of names"),
     ("default_get", [5], {}, "fields_list must be a list of names"),
 ])
 def test_the_kernels_own_checks_still_answer_the_client(server, method: str, args: list, kwargs: dict, expected: str) -> None:
     """Bad arguments found by the kernel are typed errors with a clear message, not 500s."""
+    if args and args[0] == ["ITEM"]:  # a method on records is called on records that exist
+        with server.kernel.env() as env:
+            args = [[env["test.item"].create({"name": f"checked by {method}"}).id], *args[1:]]
     data = error_data(execute_kw(server, "test.item", method, args, kwargs))
     assert data["name"] in ("odoo.exceptions.UserError", "odoo.exceptions.ValidationError"), data
     assert expected in data["message"]
