@@ -19,6 +19,7 @@ from .archives import DeletedData, archive_folder
 from .config import load_settings
 from .exceptions import KernelError, UserError
 from .kernel import Kernel
+from .scaffold import scaffold
 from .security import audit_cli
 
 log = logging.getLogger("kernel.cli")
@@ -105,6 +106,17 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     revoke = apikey_commands.add_parser("revoke", help="revoke a key by its id")
     revoke.add_argument("key_id", metavar="ID", type=int, help="the id printed when the key was created")
     revoke.set_defaults(handler=_apikey_revoke)
+
+    shell = commands.add_parser("shell", parents=[common], help="Python with `env` bound: interactive at a terminal, "
+                                "else it runs the script read from stdin")
+    shell.add_argument("--login", metavar="LOGIN", help="act as this user (access rules applied) instead of the superuser")
+    shell.add_argument("--rollback", action="store_true", help="roll back every change at the end instead of committing")
+    shell.set_defaults(handler=_shell)
+
+    scaffold = commands.add_parser("scaffold", parents=[common], help="write a new addon that installs and passes its tests")
+    scaffold.add_argument("name", metavar="NAME", help="technical name of the addon, e.g. fleet_care")
+    scaffold.add_argument("--path", metavar="DIR", default=".", help="folder to write it into (default: the current one)")
+    scaffold.set_defaults(handler=_scaffold)
 
     audit = commands.add_parser("audit", parents=[common], help="export the audit trail to CSV")
     audit_cli.add_arguments(audit)
@@ -223,6 +235,37 @@ def _serve(kernel: Kernel, args: argparse.Namespace) -> int:
         settings = replace(settings, databases=MappingProxyType({args.alias or "default": kernel.url}))
     kernel.close()
     serve(settings, host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+class _Discard(Exception):
+    """Leaves ``erp shell --rollback``'s transaction so that it rolls back."""
+
+
+def _shell(kernel: Kernel, args: argparse.Namespace) -> int:
+    """Run Python with ``env`` (and ``kernel``) bound, in one transaction committed at the end."""
+    import code
+
+    try:
+        with kernel.env(login=args.login) as env:
+            names = {"env": env, "kernel": kernel}
+            if sys.stdin.isatty():
+                ending = "rolled back" if args.rollback else "committed"
+                code.interact(banner=f"erp shell on {kernel!r}: `env` is {env!r}; changes are {ending} on exit (Ctrl-D)",
+                              local=names, exitmsg="")
+            else:
+                exec(compile(sys.stdin.read(), "<stdin>", "exec"), names)
+            if args.rollback:
+                raise _Discard
+    except _Discard:
+        print("rolled back", file=sys.stderr)
+    return 0
+
+
+def _scaffold(kernel: Kernel, args: argparse.Namespace) -> int:
+    target = scaffold(args.name, Path(args.path))
+    print(f"wrote {target}: add {target.parent} to the addons path, then `erp install {args.name}`; "
+          f"`pytest {target}` runs its tests")
     return 0
 
 

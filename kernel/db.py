@@ -18,12 +18,19 @@ or deadlock) is :func:`retryable`: the web layer runs the request again.  On
 PostgreSQL the pool tests a connection before lending it (``pool_pre_ping``),
 so that the first request after a database restart does not fail; while the
 database cannot be reached, :func:`unavailable` recognises the error.
+
+Work done inside :func:`request_deadline` has a time limit: no statement
+starts after the deadline, a running one is cancelled (PostgreSQL's
+``statement_timeout``, a progress handler on SQLite), and the error is
+:class:`~kernel.exceptions.RequestTimeout`, so that one request never holds a
+worker indefinitely.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+import time
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -34,7 +41,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
-from .exceptions import DatabaseError, SchemaError
+from .exceptions import DatabaseError, RequestTimeout, SchemaError
 
 NAMING_CONVENTION = {
     "ix": "%(table_name)s_%(column_0_N_name)s_index",
@@ -115,11 +122,76 @@ def sqlite_lower(value: object) -> object:
     return str(value).lower()
 
 
+# -- request time limits ------------------------------------------------------------------------
+
+_deadline: ContextVar[tuple[float, float] | None] = ContextVar("erp_deadline", default=None)  # (monotonic end, limit)
+SQLITE_PROGRESS_STEPS = 10_000  # virtual machine instructions between two deadline checks
+
+
+@contextlib.contextmanager
+def request_deadline(seconds: float | None) -> Iterator[None]:
+    """Limit the database work of the block (this thread) to ``seconds``; ``None`` or 0: no limit."""
+    token = _deadline.set((time.monotonic() + seconds, seconds) if seconds else None)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def _remaining() -> float | None:
+    """Seconds left before the current deadline (negative once past), ``None`` without one."""
+    deadline = _deadline.get()
+    return None if deadline is None else deadline[0] - time.monotonic()
+
+
+def _timed_out() -> RequestTimeout:
+    """The error of a request past its deadline; the deadline is lifted so that cleaning up can run."""
+    deadline = _deadline.get()
+    limit = f"{deadline[1]:g} seconds" if deadline else "its time limit"
+    _deadline.set(None)
+    return RequestTimeout(f"the request took longer than {limit} (setting [web] request_timeout) and was stopped; "
+                          "nothing it changed was saved")
+
+
+def _sqlite_past_deadline() -> int:
+    """SQLite's progress handler: a non-zero answer interrupts the running statement."""
+    remaining = _remaining()
+    return 1 if remaining is not None and remaining <= 0 else 0
+
+
+def _is_cancellation(error: BaseException | None) -> bool:
+    """PostgreSQL's "canceling statement due to statement timeout" or SQLite's "interrupted"."""
+    return getattr(error, "sqlstate", None) == "57014" or str(error) == "interrupted"
+
+
+def _deadlines(engine: Engine) -> None:
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _check(connection, _cursor, _statement, _parameters, _context, _executemany):  # noqa: ANN001
+        remaining = _remaining()
+        if remaining is not None and remaining <= 0:
+            raise _timed_out()
+
+    @sa.event.listens_for(engine, "handle_error")
+    def _cancelled(context):  # noqa: ANN001
+        remaining = _remaining()
+        if remaining is not None and remaining <= 0 and _is_cancellation(context.original_exception):
+            raise _timed_out() from context.original_exception
+
+    if engine.dialect.name == "postgresql":
+        @sa.event.listens_for(engine, "begin")
+        def _statement_timeout(connection):  # noqa: ANN001
+            remaining = _remaining()
+            if remaining is not None:
+                milliseconds = max(int(remaining * 1000), 1)
+                connection.exec_driver_sql(f"SET LOCAL statement_timeout = {milliseconds}")
+
+
 def _sqlite_transactions(engine: Engine) -> None:
     @sa.event.listens_for(engine, "connect")
     def _connect(dbapi_connection, record):  # noqa: ANN001 - DBAPI objects
         dbapi_connection.isolation_level = None
         dbapi_connection.create_function("lower", 1, sqlite_lower, deterministic=True)
+        dbapi_connection.set_progress_handler(_sqlite_past_deadline, SQLITE_PROGRESS_STEPS)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")  # a memory database stays "memory"
@@ -252,6 +324,7 @@ def create_engine(url: str | URL) -> Engine:
         raise DatabaseError(f"unsupported database URL {safe_url(url)}: {exc}") from None
     if engine.dialect.name == "sqlite":
         _sqlite_transactions(engine)
+    _deadlines(engine)
     return engine
 
 

@@ -152,3 +152,10 @@ class MissingError(UserError):
 
     code = "RECORD_MISSING"
     status = 404
+
+
+class RequestTimeout(UserError):
+    """A request that ran past its time limit (``[web] request_timeout``): stopped, its transaction rolled back."""
+
+    code = "REQUEST_TIMEOUT"
+    status = 503

@@ -35,11 +35,13 @@ from .archives import archive_folder, restore_archive, write_archive
 from .data import load_files, remove_addon_data, remove_vanished
 from .db import ir_config_parameter, ir_module, utcnow
 from .exceptions import AddonStepError, KernelError, UserError
+from .i18n import Translations
 from .manifest import Manifest
-from .orm.env import SUPERUSER_ID, Environment, Transaction
+from .orm.env import SUPERUSER_ID, Environment
 from .orm.ownership import check_hidden_type_changes, model_digests, owned_by, stale_tables, sync_model_records
 from .orm.column_defaults import fill_defaults
 from .orm.schema import drop_owned, sync_schema
+from .orm.translations import translate_data
 
 if TYPE_CHECKING:
     from .kernel import Kernel
@@ -156,7 +158,7 @@ class PlanRunner:
     def _run_steps(self, action: Action, manifest: Manifest) -> None:
         """The addon's steps in one transaction, which records its final state."""
         with self.kernel.engine.begin() as connection:
-            env = Environment(Transaction(self.kernel, connection, self.kernel.registry), SUPERUSER_ID)
+            env = self.kernel.environment(connection, registry=self.kernel.registry)
             for step_name, step in self.steps[action]:
                 try:
                     step(env, manifest)
@@ -225,10 +227,12 @@ class PlanRunner:
 
     def _data_install(self, env: Environment, manifest: Manifest) -> None:
         load_files(env, manifest, manifest.data, "install")
+        translate_data(env, manifest.addon, Translations([manifest]))
 
     def _demo(self, env: Environment, manifest: Manifest) -> None:
         if manifest.demo and self.kernel.demo:
             load_files(env, manifest, manifest.demo, "install")
+            translate_data(env, manifest.addon, Translations([manifest]))
 
     def _data_upgrade(self, env: Environment, manifest: Manifest) -> None:
         loaded = load_files(env, manifest, manifest.data, "upgrade")
@@ -236,9 +240,10 @@ class PlanRunner:
             load_files(env, manifest, manifest.demo, "upgrade", loaded)
         for xmlid in remove_vanished(env, manifest.addon, loaded):
             log.info("%s: removed %s, no longer in its data files", manifest.addon, xmlid)
+        translate_data(env, manifest.addon, Translations([manifest]))
 
     def _archive(self, env: Environment, manifest: Manifest) -> None:
-        self.archive = write_archive(env, manifest.addon, archive_folder(self.kernel.settings))
+        self.archive = write_archive(env, manifest.addon, archive_folder(self.kernel.settings), self.kernel.url)
 
     def _restore(self, env: Environment, manifest: Manifest) -> None:
         restore_archive(env, manifest.addon)

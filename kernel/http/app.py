@@ -4,7 +4,8 @@ A request goes through :meth:`Application.dispatch`: the kernel's routes are
 matched first, then those the installed addons of the request's database
 return from ``kernel_routes``.  Routes with ``auth`` ``public`` or ``user``
 run in one transaction, committed when the endpoint returns and rolled back
-when anything raises.  Errors become each format's envelope; a traceback
+when anything raises.  Its database work is limited to ``[web] request_timeout``
+seconds (:func:`kernel.db.request_deadline`).  Errors become each format's envelope; a traceback
 reaches the client only with ``[web] debug = true``.
 """
 
@@ -23,14 +24,16 @@ from werkzeug.utils import send_from_directory
 from werkzeug.wrappers import Response
 
 from ..config import Settings, load_settings
+from ..db import request_deadline, writing
 from ..exceptions import AccessError
 from ..manifest import discover
 from ..orm.env import SUPERUSER_ID
 from . import jsonrpc, rest, xmlrpc
 from .concurrency import request_may_write, run_retrying
-from .errors import AccessDenied, NotFound, SessionExpired, jsonrpc_error, report, rest_error
+from .errors import AccessDenied, BadRequest, NotFound, SessionExpired, jsonrpc_error, report, rest_error
 from .marshal import to_wire
-from .request import Databases, Request, WebSettings
+from ..models.http import current_session_id
+from .request import ANONYMOUS_CSRF_COOKIE, Databases, Request, WebSettings
 from .routing import Route, build_map
 from .rpc import Services, version_info
 from .sessions import COOKIE_NAME, Throttle, create_session, load_session, log_in, purge_expired
@@ -114,30 +117,32 @@ class Application:
     # -- authentication ------------------------------------------------------------------------
 
     def authenticate(self, alias: str, login: Any, password: Any, address: str | None) -> int:
-        """The user id of these credentials (password, or an API key of that user); counts failures."""
+        """The user id of these credentials (password, or an API key of that user), through the login throttle."""
         if not isinstance(login, str) or not isinstance(password, str):
             raise AccessDenied()
         keys = self.throttle.keys(login, address)
+        self.reserve_attempt(alias, keys)
         with self.databases.env(alias) as env:
-            self.throttle.check(env, keys)
-        try:
-            with self.databases.env(alias) as env:
-                users = env["res.users"]
-                try:
-                    uid = users.authenticate(login, password)
-                except AccessError as exc:
-                    by_key = env["res.users.apikey"].find_user(password) if password else None
-                    user = users.with_context(active_test=True).search([("login", "=", login)], limit=1)
-                    if by_key is None or by_key != user.id:
-                        raise AccessDenied() from exc
-                    uid = by_key
-        except AccessDenied:
-            with self.databases.env(alias) as env:
-                self.throttle.failed(env, keys)
-            raise
-        with self.databases.env(alias) as env:
-            self.throttle.succeeded(env, login)
+            users = env["res.users"]
+            try:
+                uid = users.authenticate(login, password)
+            except AccessError as exc:
+                by_key = env["res.users.apikey"].find_user(password) if password else None
+                user = users.with_context(active_test=True).search([("login", "=", login)], limit=1)
+                if by_key is None or by_key != user.id:
+                    raise AccessDenied() from exc
+                uid = by_key
+        self.attempt_succeeded(alias, keys)
         return uid
+
+    def reserve_attempt(self, alias: str, keys: list[str]) -> None:
+        """Count a password check before making it, in its own committed transaction (see :class:`Throttle`)."""
+        with writing(), self.databases.env(alias) as env:
+            self.throttle.reserve(env, keys)
+
+    def attempt_succeeded(self, alias: str, keys: list[str]) -> None:
+        with writing(), self.databases.env(alias) as env:
+            self.throttle.succeeded(env, keys)
 
     def open_session(self, request: Request, alias: str, uid: int) -> dict[str, Any]:
         """Log the request's session in as ``uid`` (starting one if needed); returns Odoo's session info."""
@@ -174,7 +179,8 @@ class Application:
         request.max_content_length = self.web.max_request_size
         started = time.perf_counter()
         try:
-            response = self.dispatch(request)
+            with request_deadline(self.web.request_timeout):
+                response = self.dispatch(request)
         finally:
             request.close()  # uploaded files are temporary files: closed once the endpoint is done
         self.finish(request, response)
@@ -190,6 +196,9 @@ class Application:
                                 httponly=True, samesite="Lax", secure=secure, path="/")
         elif request.cookie_cleared:
             response.delete_cookie(COOKIE_NAME, httponly=True, samesite="Lax", secure=secure, path="/")
+        if request.anonymous_csrf_to_set and not request.cookie_to_set:
+            response.set_cookie(ANONYMOUS_CSRF_COOKIE, request.anonymous_csrf_to_set, httponly=True, samesite="Lax",
+                                secure=secure, path="/")
 
     def match(self, request: Request) -> tuple[Route, dict[str, Any]]:
         try:
@@ -217,6 +226,8 @@ class Application:
                 body = request.json_body()
                 request.params = body.get("params") or {} if isinstance(body, dict) else {}
                 request.rpc_id = body.get("id") if isinstance(body, dict) else None
+                if not isinstance(request.params, dict):
+                    raise BadRequest("'params' must be a JSON object", code="PARAMS_INVALID")
             else:
                 request.params, request.rpc_id = {}, None
             if route.auth == "none":
@@ -242,7 +253,11 @@ class Application:
             request.env = env(uid=uid, su=not logged_in, context=session.context if session else {})
             if route.checks_csrf:
                 request.check_csrf()
-            result = route.endpoint(request, **values)
+            token = current_session_id.set(session.record_id if session else None)
+            try:
+                result = route.endpoint(request, **values)
+            finally:
+                current_session_id.reset(token)
             return to_wire(result) if route.kind == "json" and not isinstance(result, Response) else result
 
     def render(self, route: Route, request: Request, result: Any) -> Response:

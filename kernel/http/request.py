@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import hmac
+import ipaddress
 import json
+import secrets
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -15,15 +19,16 @@ from ..config import Settings
 from ..db import transaction
 from ..exceptions import KernelError, UserError
 from ..kernel import Kernel
-from ..orm.env import SUPERUSER_ID, Environment, Transaction
+from ..orm.env import SUPERUSER_ID, Environment
 from .errors import BadRequest, NotFound
-from .sessions import COOKIE_NAME, Session, create_session, parse_cookie
+from .sessions import COOKIE_NAME, Session, parse_cookie
 
 if TYPE_CHECKING:
     from .app import Application
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
+ANONYMOUS_CSRF_COOKIE = "csrf_anonymous"  # a visitor's CSRF token: no session is stored before login
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,9 @@ class WebSettings:
     secure_cookies: bool = False
     login_max_failures: int = 5
     login_failure_window: int = 300
+    request_timeout: int = 60  # seconds a request may work on the database; 0: no limit
+    import_max_rows: int = 5000  # rows one file import may hold (until imports run as background jobs)
+    trusted_proxies: tuple[str, ...] = ()  # addresses or networks of reverse proxies whose X-Forwarded-For is believed
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WebSettings:
@@ -51,10 +59,32 @@ class WebSettings:
         if unknown:
             raise KernelError(f"configuration [web]: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
         for name, value in section.items():
+            if isinstance(value, list):
+                value = section[name] = tuple(value)
             expected = type(getattr(cls, name))
             if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
                 raise KernelError(f"configuration [web] {name}: expected {expected.__name__}, got {value!r}")
+        for name, least in (("request_timeout", 0), ("import_max_rows", 1)):
+            if section.get(name, least) < least:
+                raise KernelError(f"configuration [web] {name}: expected {least} or more, got {section[name]!r}")
+        for proxy in section.get("trusted_proxies", ()):
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except (TypeError, ValueError):
+                raise KernelError(f"configuration [web] trusted_proxies: {proxy!r} is not an address or network") from None
         return cls(**section)
+
+    def is_trusted_proxy(self, address: str) -> bool:
+        return _in_networks(address, self.trusted_proxies)
+
+
+@functools.lru_cache(maxsize=256)
+def _in_networks(address: str, networks: tuple[str, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(network, strict=False) for network in networks)
 
 
 class Databases:
@@ -96,8 +126,7 @@ class Databases:
         """An environment in a new transaction: committed when the block succeeds, rolled back otherwise."""
         kernel = self.kernel(alias)
         with transaction(kernel.engine) as connection:
-            registry = kernel.current_registry(connection)  # another process may have installed or removed addons
-            yield Environment(Transaction(kernel, connection, registry), uid, context, su=uid == SUPERUSER_ID)
+            yield kernel.environment(connection, uid, context)  # the registry of the database's addons now
 
     def close(self) -> None:
         for kernel in self._kernels.values():
@@ -116,6 +145,7 @@ class Request(WerkzeugRequest):
     env: Environment | None = None
     cookie_to_set: str | None = None
     cookie_cleared: bool = False
+    anonymous_csrf_to_set: str | None = None
 
     @property
     def uid(self) -> int | None:
@@ -123,7 +153,21 @@ class Request(WerkzeugRequest):
 
     @property
     def client_address(self) -> str:
-        return self.remote_addr or "unknown"
+        """The client's address: the peer's, or, behind a configured trusted proxy, the last address in
+        ``X-Forwarded-For`` that is not one of the trusted proxies (what the outermost proxy saw)."""
+        peer = self.remote_addr or "unknown"
+        settings = self.app.web
+        if not settings.trusted_proxies or not settings.is_trusted_proxy(peer):
+            return peer
+        hops = [hop.strip() for header in self.headers.getlist("X-Forwarded-For") for hop in header.split(",")]
+        for hop in reversed(hops):
+            try:
+                ipaddress.ip_address(hop)
+            except ValueError:
+                return peer  # a proxy we trust would not write this: keep what we know
+            if not settings.is_trusted_proxy(hop):
+                return hop
+        return peer
 
     def json_body(self) -> Any:
         """The request body as JSON; malformed JSON is a :class:`BadRequest`."""
@@ -166,16 +210,27 @@ class Request(WerkzeugRequest):
     def csrf_token(self) -> str:
         """The token forms must send back (field ``csrf_token`` or header ``X-CSRF-Token``).
 
-        Needs an environment: a visitor without a session gets an anonymous one.
+        A visitor without a session gets no stored session: the token is kept
+        in a cookie of its own, which the form must match (double submit).
         """
-        if self.session is None:
-            if self.env is None or self.alias is None:
-                raise KernelError("csrf_token() needs a route with auth 'public' or 'user'")
-            self.start_session(create_session(self.env, self.alias, None, self.app.web.session_lifetime))
-        return self.session.csrf_token()
+        if self.session is not None:
+            return self.session.csrf_token()
+        token = self.anonymous_csrf_to_set or self.cookies.get(ANONYMOUS_CSRF_COOKIE, "")
+        if not _is_csrf_token(token):
+            token = self.anonymous_csrf_to_set = secrets.token_hex(32)
+        return token
 
     def check_csrf(self, token: str | None = None) -> None:
-        """Refuse a state-changing request whose CSRF token is missing or not the session's."""
+        """Refuse a state-changing request whose CSRF token is missing or not the session's (or the visitor's cookie)."""
         token = token or self.form.get(CSRF_FIELD) or self.headers.get(CSRF_HEADER)
-        if self.session is None or not self.session.csrf_matches(token):
+        if self.session is not None:
+            matches = self.session.csrf_matches(token)
+        else:
+            cookie = self.cookies.get(ANONYMOUS_CSRF_COOKIE, "")
+            matches = _is_csrf_token(cookie) and bool(token) and hmac.compare_digest(cookie.encode(), str(token).encode())
+        if not matches:
             raise UserError("invalid or missing CSRF token: reload the page and try again", code="CSRF_INVALID", status=403)
+
+
+def _is_csrf_token(value: str) -> bool:
+    return len(value) == 64 and all(ch in "0123456789abcdef" for ch in value)

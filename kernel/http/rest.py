@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Response
 
+from ..db import writing
 from ..exceptions import MissingError, ValidationError
 from ..orm.env import Environment
 from .errors import AccessDenied, BadRequest, NotFound
@@ -37,24 +38,36 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 @contextlib.contextmanager
 def user_env(request: Request) -> Iterator[Environment]:
-    """The transaction of one REST call, as the user of the API key or of the session."""
+    """The transaction of one REST call, as the user of the API key or of the session.
+
+    Unknown API keys count against the client's address in the login
+    throttle, which every entry point shares.
+    """
     header = request.headers.get("Authorization", "")
     scheme, _, key = header.partition(" ")
     cookie = request.session_cookie()
+    bearer = scheme.lower() == "bearer" and bool(key.strip())
     alias = request.database(None if scheme.lower() == "bearer" or cookie is None else cookie[0])
-    with request.app.databases.env(alias) as env:
-        if scheme.lower() == "bearer" and key.strip():
+    app = request.app
+    address_key = app.throttle.keys(None, request.client_address)
+    uid: int | None = None
+    with app.databases.env(alias) as env:
+        if bearer:
+            app.throttle.check(env, address_key)
             uid = env["res.users.apikey"].find_user(key.strip())
-            if uid is None:
-                raise AccessDenied("invalid or revoked API key", code="APIKEY_INVALID")
         elif header:
             raise AccessDenied("use 'Authorization: Bearer <API key>'", code="AUTH_SCHEME_UNSUPPORTED")
         else:
-            session = load_session(env, alias, cookie[1], request.app.web.session_lifetime) if cookie else None
+            session = load_session(env, alias, cookie[1], app.web.session_lifetime) if cookie else None
             if session is None or session.uid is None:
                 raise AccessDenied("authentication required: an API key or a session", code="AUTH_REQUIRED")
             uid = session.uid
-        yield env(uid=uid, su=False)
+        if uid is not None:
+            yield env(uid=uid, su=False)
+    if uid is None:
+        with writing(), app.databases.env(alias) as env:
+            app.throttle.failed(env, address_key)
+        raise AccessDenied("invalid or revoked API key", code="APIKEY_INVALID")
 
 
 def _model(env: Environment, name: str) -> BaseModel:

@@ -10,11 +10,13 @@ the arguments, once the user is known to be able to read those records.  Names s
 from __future__ import annotations
 
 import hashlib
+import hmac
 import inspect
 import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
 
 from .. import __version__
 from ..exceptions import AccessError, UserError
@@ -39,7 +41,7 @@ NOT_REMOTE = frozenset({
     "browse", "sudo", "with_user", "with_env", "with_context", "mapped", "filtered", "sorted", "ensure_one",
     "authenticate", "generate", "find_user",
 })
-CREDENTIALS_TTL = 60.0
+VERIFIED_CAPACITY = 1024  # credentials remembered per worker, the oldest forgotten first
 
 
 def version_info() -> dict[str, Any]:
@@ -76,7 +78,7 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
         raise BadRequest("context must be a dictionary", code="CONTEXT_INVALID")
     if context:
         if "lang" in context:
-            env.kernel.translations.check_lang(context["lang"])
+            env.services.translations.check_lang(context["lang"])
         model = model.with_context({**env.context, **context})
     function = getattr(type(model), method, None)
     if not callable(function) or isinstance(function, type):
@@ -118,7 +120,7 @@ class Services:
 
     def __init__(self, app: Application):
         self.app = app
-        self._verified: dict[tuple[str, int, str], float] = {}
+        self._verified: dict[tuple[str, int, str], tuple[str, Any]] = {}  # oldest first
         self._lock = threading.Lock()
         self.handlers: dict[str, dict[str, Callable[..., Any]]] = {
             "common": {"version": self.version, "login": self.login, "authenticate": self.authenticate_common,
@@ -176,29 +178,73 @@ class Services:
 
     def execute_kw(self, address: str | None, db: str, uid: int, password: str, model: str, method: str,
                    args: Any = None, kwargs: Any = None) -> Any:
-        self.check_credentials(db, uid, password)
+        self.check_credentials(db, uid, password, address)
         with self.app.databases.env(db, uid) as env:
             return to_wire(call_kw(env(uid=uid, su=False), model, method, args, kwargs))
 
-    def check_credentials(self, db: str, uid: Any, password: Any) -> None:
-        """Accept the user's password or one of their API keys; remembered a minute per worker."""
-        if not isinstance(uid, int) or isinstance(uid, bool) or not isinstance(password, str) or not password:
+    def check_credentials(self, db: str, uid: Any, password: Any, address: str | None) -> None:
+        """Accept the user's password or one of their API keys, through the login throttle.
+
+        A verified pair is remembered per worker (so that a script calling
+        ``execute_kw`` in a loop does not pay an Argon2 hash per call), but each
+        call still reads what it rests on: the user must be active and keep
+        the same password hash, the key must be unrevoked.  A password change,
+        an archived user or a revoked key takes effect at the next call.
+        """
+        if (not isinstance(db, str) or not isinstance(uid, int) or isinstance(uid, bool) or not isinstance(password, str)
+                or not password):
             raise AccessDenied()
-        key = (db, uid, hashlib.sha256(password.encode()).hexdigest())
-        now = time.monotonic()
+        remembered_as = (db, uid, hashlib.sha256(password.encode()).hexdigest())
         with self._lock:
-            if self._verified.get(key, 0.0) > now:
-                return
+            proof = self._verified.get(remembered_as)
         with self.app.databases.env(db) as env:
-            user = env["res.users"].with_context(active_test=False).browse(uid).exists()
-            if not user or not user.active:
-                raise AccessDenied()
-            try:
-                verified = env["res.users"].authenticate(user.login, password) == uid
-            except UserError:
-                verified = env["res.users.apikey"].find_user(password) == uid
-        if not verified:
-            raise AccessDenied()
+            if proof is not None and still_valid(env, uid, proof):
+                return
+            login = env["res.users"].with_context(active_test=False).browse(uid).exists().login or f"#{uid}"
         with self._lock:
-            self._verified = {k: v for k, v in self._verified.items() if v > now}
-            self._verified[key] = now + CREDENTIALS_TTL
+            self._verified.pop(remembered_as, None)
+        keys = self.app.throttle.keys(login, address)
+        self.app.reserve_attempt(db, keys)
+        with self.app.databases.env(db) as env:
+            proof = verified_proof(env, uid, password)
+        if proof is None:
+            raise AccessDenied()
+        self.app.attempt_succeeded(db, keys)
+        with self._lock:
+            self._verified[remembered_as] = proof
+            while len(self._verified) > VERIFIED_CAPACITY:
+                self._verified.pop(next(iter(self._verified)))
+
+
+def _password_stamp(stored: str | None) -> str:
+    return hashlib.sha256((stored or "").encode()).hexdigest()
+
+
+def verified_proof(env: Environment, uid: int, password: str) -> tuple[str, Any] | None:
+    """What ``password`` proved for user ``uid``: their password hash's stamp or the API key's id; ``None``: nothing."""
+    user = env["res.users"].with_context(active_test=False).browse(uid).exists()
+    if not user or not user.active:
+        return None
+    try:
+        if env["res.users"].authenticate(user.login, password) == uid:
+            return ("password", _password_stamp(user.sudo().password))
+    except UserError:
+        key = env["res.users.apikey"]._find_key(password)
+        if key and key.user_id.id == uid:
+            return ("apikey", key.id)
+    return None
+
+
+def still_valid(env: Environment, uid: int, proof: tuple[str, Any]) -> bool:
+    """Whether a proof remembered earlier still holds: one indexed read, no password hashing."""
+    users = env["res.users"]._sql
+    row = env.execute(sa.select(users.c.active, users.c.password).where(users.c.id == uid)).first()
+    if row is None or not row.active:
+        return False
+    kind, value = proof
+    if kind == "password":
+        return hmac.compare_digest(_password_stamp(row.password), value)
+    keys = env["res.users.apikey"]._sql
+    key = env.execute(sa.select(keys.c.id).where(keys.c.id == value, keys.c.user_id == uid,
+                                                 keys.c.revoked.is_not(True))).first()
+    return key is not None

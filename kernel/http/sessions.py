@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import utcnow
 from ..orm.env import Environment
@@ -21,6 +22,7 @@ from .errors import AccessDenied
 from ..models.http import token_digest
 
 COOKIE_NAME = "session_id"
+
 THROTTLED_MESSAGE = "Too many login failures, please wait a bit before trying again."
 
 
@@ -94,12 +96,12 @@ def load_session(env: Environment, alias: str, token: str, lifetime: int) -> Ses
 
 
 def log_in(env: Environment, session: Session, uid: int, context: dict[str, Any]) -> Session:
-    """Attach a user to a session, with a new token so that a token seen before login is worthless."""
-    token = secrets.token_urlsafe(32)
+    """Attach a user to a session, with a new token and a new CSRF secret: neither seen before login is worth anything."""
+    token, csrf_secret = secrets.token_urlsafe(32), secrets.token_hex(32)
     env["http.session"].sudo().browse(session.record_id).write(
-        {"token_digest": token_digest(token), "user_id": uid, "context": context}
+        {"token_digest": token_digest(token), "user_id": uid, "context": context, "csrf_secret": csrf_secret}
     )
-    return Session(session.alias, token, session.record_id, uid, session.csrf_secret, context)
+    return Session(session.alias, token, session.record_id, uid, csrf_secret, context)
 
 
 def destroy_session(env: Environment, session: Session) -> None:
@@ -114,39 +116,71 @@ def purge_expired(env: Environment) -> None:
 
 @dataclass(frozen=True)
 class Throttle:
-    """At most ``max_failures`` failed logins per key (login, address) within ``window`` seconds."""
+    """At most ``max_failures`` password checks per key (login, address) within ``window`` seconds.
+
+    Every entry point that checks a password (web login, JSON-RPC and XML-RPC
+    ``login``/``execute_kw``, REST API keys) goes through it.  An attempt is
+    counted *before* the password is checked, in one atomic
+    ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``, committed at once: of
+    any number of parallel attempts, at most ``max_failures`` get checked and
+    the others are refused (HTTP 429) without being checked.  A successful
+    login clears its login's count and gives its slot back to the address.
+    """
 
     max_failures: int
     window: int
 
     @staticmethod
-    def keys(login: str, address: str | None) -> list[str]:
-        keys = [f"login:{(login or '').strip().lower()}"]
+    def keys(login: str | None, address: str | None) -> list[str]:
+        keys = [f"login:{login.strip().lower()}"] if login else []
         if address:
             keys.append(f"address:{address}")
         return keys
 
+    def reserve(self, env: Environment, keys: list[str]) -> None:
+        """Count one attempt for every key; raise :class:`AccessDenied` (429) when a key is past its limit."""
+        table = env["http.login.attempt"]._sql
+        now = utcnow()
+        expired = sa.or_(table.c.first_failure.is_(None), table.c.first_failure <= now - timedelta(seconds=self.window))
+        counts = []
+        for key in keys:
+            insert = _insert(env)(table).values(key=key, failures=1, first_failure=now)
+            upsert = insert.on_conflict_do_update(index_elements=[table.c.key], set_={
+                "failures": sa.case((expired, 1), else_=table.c.failures + 1),
+                "first_failure": sa.case((expired, now), else_=table.c.first_failure),
+            }).returning(table.c.failures)
+            counts.append(env.execute(upsert).scalar_one())
+        if any(count > self.max_failures for count in counts):
+            raise AccessDenied(THROTTLED_MESSAGE, code="LOGIN_THROTTLED", status=429)
+
     def check(self, env: Environment, keys: list[str]) -> None:
-        """Raise :class:`AccessDenied` (HTTP 429) while any key has too many recent failures."""
+        """Raise :class:`AccessDenied` (429) while a key is at its limit, without counting an attempt."""
+        table = env["http.login.attempt"]._sql
         since = utcnow() - timedelta(seconds=self.window)
-        attempts = env["http.login.attempt"].sudo().search([("key", "in", keys)])
-        for attempt in attempts:
-            if attempt.failures >= self.max_failures and attempt.first_failure and attempt.first_failure > since:
-                raise AccessDenied(THROTTLED_MESSAGE, code="LOGIN_THROTTLED", status=429)
+        blocked = env.execute(sa.select(table.c.id).where(
+            table.c.key.in_(keys), table.c.failures >= self.max_failures, table.c.first_failure > since).limit(1))
+        if blocked.first() is not None:
+            raise AccessDenied(THROTTLED_MESSAGE, code="LOGIN_THROTTLED", status=429)
 
     def failed(self, env: Environment, keys: list[str]) -> None:
-        now = utcnow()
-        since = now - timedelta(seconds=self.window)
-        model = env["http.login.attempt"].sudo()
-        existing = {attempt.key: attempt for attempt in model.search([("key", "in", keys)])}
-        for key in keys:
-            attempt = existing.get(key)
-            if attempt is None:
-                model.create({"key": key, "failures": 1, "first_failure": now})
-            elif not attempt.first_failure or attempt.first_failure <= since:
-                attempt.write({"failures": 1, "first_failure": now})
-            else:
-                attempt.failures = attempt.failures + 1
+        """Count a failure found without a reserved attempt (an unknown API key: nothing to guess slowly)."""
+        try:
+            self.reserve(env, keys)
+        except AccessDenied:
+            pass  # counted; the next attempt is refused
 
-    def succeeded(self, env: Environment, login: str) -> None:
-        env["http.login.attempt"].sudo().search([("key", "=", self.keys(login, None)[0])]).unlink()
+    def succeeded(self, env: Environment, keys: list[str]) -> None:
+        """The right password: the login starts afresh and its attempt no longer counts against the address."""
+        table = env["http.login.attempt"]._sql
+        logins = [key for key in keys if key.startswith("login:")]
+        if logins:
+            env.execute(sa.delete(table).where(table.c.key.in_(logins)))
+        addresses = [key for key in keys if key.startswith("address:")]
+        if addresses:
+            env.execute(sa.update(table).where(table.c.key.in_(addresses), table.c.failures > 0)
+                        .values(failures=table.c.failures - 1))
+
+
+def _insert(env: Environment) -> Any:
+    """The dialect's ``INSERT`` (both have ``ON CONFLICT DO UPDATE``)."""
+    return postgresql.insert if env.connection.dialect.name == "postgresql" else sqlite.insert

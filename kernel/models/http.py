@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
+
+import sqlalchemy as sa
 
 from ..db import utcnow
 from ..exceptions import ValidationError
@@ -17,6 +20,9 @@ from ..orm import api, fields
 from ..orm.models import Model
 
 API_KEY_PREFIX = "erp_"
+# the session of the request this thread serves (set by the application): a password change ends the user's
+# *other* sessions
+current_session_id: ContextVar[int | None] = ContextVar("erp_current_session_id", default=None)
 PREFIX_LENGTH = 8
 
 
@@ -73,8 +79,14 @@ class ApiKey(Model):
     @api.model
     def find_user(self, key: str) -> int | None:
         """The user id of an active, unrevoked key; ``None`` for anything else."""
-        if not key.startswith(API_KEY_PREFIX) or len(key) < len(API_KEY_PREFIX) + PREFIX_LENGTH:
-            return None
+        found = self._find_key(key)
+        return found.user_id.id if found else None
+
+    @api.model
+    def _find_key(self, key: str) -> Any:
+        """The active, unrevoked key record of ``key`` (empty when there is none); notes its use."""
+        if not isinstance(key, str) or not key.startswith(API_KEY_PREFIX) or len(key) < len(API_KEY_PREFIX) + PREFIX_LENGTH:
+            return self.browse()
         prefix = key[len(API_KEY_PREFIX):len(API_KEY_PREFIX) + PREFIX_LENGTH]
         digest = token_digest(key)
         for candidate in self.sudo().search([("prefix", "=", prefix), ("revoked", "=", False)]):
@@ -82,8 +94,8 @@ class ApiKey(Model):
                 now = utcnow()
                 if not candidate.last_use or now - candidate.last_use > timedelta(minutes=1):
                     candidate.last_use = now
-                return candidate.user_id.id
-        return None
+                return candidate
+        return self.browse()
 
 
 class LoginAttempt(Model):
@@ -108,6 +120,18 @@ class UsersContext(Model):
         """The current user's context: language, time zone and id, as Odoo's clients expect."""
         user = self.env.user
         return {"lang": user.lang or "en_US", "tz": user.tz or "UTC", "uid": user.id}
+
+    def write(self, vals: Any) -> bool:
+        """A new password ends the user's other sessions at once (a stolen session dies with the old password)."""
+        result = super().write(vals)
+        if isinstance(vals, dict) and "password" in vals and self._ids:
+            sessions = self.env["http.session"]._sql
+            query = sa.delete(sessions).where(sessions.c.user_id.in_(self._ids))
+            current = current_session_id.get()
+            if current is not None:
+                query = query.where(sessions.c.id != current)
+            self.env.execute(query)
+        return result
 
 
 HTTP_MODELS: list[type] = [HttpSession, ApiKey, LoginAttempt, UsersContext]

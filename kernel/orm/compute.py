@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import enum
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -15,20 +16,43 @@ if TYPE_CHECKING:
     from .models import BaseModel
 
 MAX_RECOMPUTE_ROUNDS = 20
-Targets = dict["Field", set[int]]
 
 
-class _AllRecords(set):
+class Every(enum.Enum):
     """Every record of a model: what a non-stored field is invalidated for, without a search."""
 
-    def update(self, *others: Iterable[int]) -> None:  # stays "all"
-        return None
-
-    def difference_update(self, *others: Iterable[int]) -> None:
-        return None
+    RECORD = "every record"
 
 
-ALL_RECORDS = _AllRecords()
+EVERY_RECORD = Every.RECORD
+
+
+class Targets(dict["Field", "set[int] | Every"]):
+    """Computed fields to refresh, each for a set of record ids or for :data:`EVERY_RECORD`.
+
+    Merging goes through :meth:`add`, where "every record" absorbs any set of ids (a plain set
+    union would lose it).
+    """
+
+    def add(self, field: Field, ids: Iterable[int] | Every) -> None:
+        current = self.get(field)
+        if ids is EVERY_RECORD or current is EVERY_RECORD:
+            self[field] = EVERY_RECORD
+        elif current is None:
+            self[field] = set(ids)
+        else:
+            current.update(ids)
+
+    def merge(self, other: Mapping[Field, Iterable[int] | Every]) -> None:
+        for field, ids in other.items():
+            self.add(field, ids)
+
+    def forget(self, model_name: str, ids: Iterable[int]) -> None:
+        """Drop deleted records of ``model_name`` from the explicit id sets."""
+        ids = set(ids)
+        for field, targeted in self.items():
+            if field.model_name == model_name and targeted is not EVERY_RECORD:
+                targeted.difference_update(ids)
 
 
 class ComputeMixin:
@@ -82,7 +106,7 @@ class ComputeMixin:
 
     def _modified(self: BaseModel, fields: Iterable[Field]) -> Targets:
         """The records whose computed fields depend on ``fields`` of these records."""
-        targets: Targets = defaultdict(set)
+        targets = Targets()
         triggers = self.env.registry.triggers
         ids = list(self._ids)
         if not ids:
@@ -90,7 +114,7 @@ class ComputeMixin:
         for field in fields:
             for trigger in triggers.get(field, ()):
                 if not trigger.target.store:
-                    targets[trigger.target] = ALL_RECORDS
+                    targets.add(trigger.target, EVERY_RECORD)
                     continue
                 source_ids = ids
                 if trigger.via is not None:
@@ -102,11 +126,10 @@ class ComputeMixin:
                     found = model.search([(trigger.path_name, "in", source_ids)])._ids
                 else:
                     found = source_ids
-                if targets.get(trigger.target) is not ALL_RECORDS:
-                    targets[trigger.target].update(found)
+                targets.add(trigger.target, found)
         return targets
 
-    def _recompute(self: BaseModel, targets: Targets) -> None:
+    def _recompute(self: BaseModel, targets: Mapping[Field, Iterable[int] | Every]) -> None:
         """Invalidate non-stored targets; recompute and store stored ones, following chains."""
         transaction = self.env.transaction
         rounds = 0
@@ -114,11 +137,13 @@ class ComputeMixin:
             rounds += 1
             if rounds > MAX_RECOMPUTE_ROUNDS:
                 raise ValidationError("computed fields depend on each other in a loop", code="COMPUTE_LOOP")
-            following: Targets = defaultdict(set)
+            following = Targets()
             for field, ids in targets.items():
                 if not field.store:
-                    transaction.invalidate([field], None if ids is ALL_RECORDS else ids)
+                    transaction.invalidate([field], None if ids is EVERY_RECORD else ids)
                     continue
+                if ids is EVERY_RECORD:
+                    ids = self.env[field.model_name].sudo().with_context(active_test=False).search([])._ids
                 if not ids:
                     continue
                 model = self.env[field.model_name].sudo().with_context(active_test=False)
@@ -129,8 +154,7 @@ class ComputeMixin:
                 records._run_compute(field)
                 changed = records._store_computed(field)
                 if changed:
-                    for target, target_ids in model._browse(tuple(changed))._modified([field]).items():
-                        following[target].update(target_ids)
+                    following.merge(model._browse(tuple(changed))._modified([field]))
             targets = following
 
     def _store_computed(self: BaseModel, field: Field) -> list[int]:

@@ -7,8 +7,10 @@ release with ``any``), checked against ``odoo/osv/expression.py``:
 
 * ``False`` (or ``None``) means "no value": ``= False`` is ``IS NULL``; the
   negative operators ``!=``, ``not in``, ``not like`` and ``not ilike`` also
-  match rows without a value; ``in [x, False]`` matches ``x`` or NULL; ``<``
-  and friends never match NULL; a boolean ``= False`` matches NULL too.
+  match rows without a value (``!=`` only when the value compared is truthy:
+  ``("code", "!=", "")`` and ``("qty", "!=", 0)`` leave them out);
+  ``in [x, False]`` matches ``x`` or NULL; ``<`` and friends never match
+  NULL; a boolean ``= False`` matches NULL too.
 * ``like``/``ilike`` wrap the value in ``%...%`` without escaping it: ``%`` and
   ``_`` in the value stay wildcards and a backslash escapes the next character
   (PostgreSQL's default).  ``like`` is case-sensitive on SQLite too (GLOB);
@@ -32,13 +34,16 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections import deque
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import Grouping
 
-from ..exceptions import ValidationError
+from ..exceptions import KernelError, ValidationError
+from . import translations
 
 if TYPE_CHECKING:
     from .fields import Field
@@ -60,8 +65,11 @@ NEGATION = {
 COLLECTIONS = (list, tuple, set, frozenset)
 TEXT_TYPES = ("char", "text", "html", "selection")
 CHUNK = 100  # terms per parenthesized group of a long AND or OR
+DEFAULT_MAX_TERMS = 10_000  # leaves of one domain, unless [orm] domain_max_terms says otherwise
+LONG_LIST = 1000  # values of an "in" list passed to PostgreSQL as one array parameter
+MAX_DEPTH = 100  # alternations of "&" and "|" (SQLite refuses expressions nested 1000 deep)
 
-# A compiled domain is built from a tree: ("&", [nodes]), ("|", [nodes]), ("!", node) or ("leaf", leaf).
+# A compiled domain is built from a tree: ("&", deque of nodes), ("|", deque of nodes), ("!", node) or ("leaf", leaf).
 Node = tuple[str, Any]
 Where = sa.ColumnElement[bool]
 
@@ -92,10 +100,11 @@ def normalize(domain: Sequence[Any]) -> list[Any]:
     if not isinstance(domain, (list, tuple)):
         raise ValidationError(f"a domain is a list, got {domain!r}", code="DOMAIN_INVALID")
     result: list[Any] = []
+    implicit_ands = 0  # each is an "&" in front of everything seen so far: prepended once at the end
     expected = 1
     for item in domain:
         if expected == 0:
-            result.insert(0, "&")
+            implicit_ands += 1
             expected = 1
         if isinstance(item, str) and item in LOGIC:
             expected += 0 if item == "!" else 1
@@ -107,7 +116,7 @@ def normalize(domain: Sequence[Any]) -> list[Any]:
             raise ValidationError(f"invalid domain term {item!r} in {list(domain)!r}", code="DOMAIN_INVALID")
     if domain and expected != 0:
         raise ValidationError(f"domain {list(domain)!r} is missing terms for its operators", code="DOMAIN_INVALID")
-    return result
+    return ["&"] * implicit_ands + result if implicit_ands else result
 
 
 def _normalize_leaf(leaf: tuple[Any, Any, Any]) -> tuple[Any, str, Any]:
@@ -144,42 +153,73 @@ def mentions_field(domain: Sequence[Any], name: str) -> bool:
     return any(_is_leaf(item) and isinstance(item[0], str) and item[0].split(".")[0] == name for item in domain)
 
 
+def max_terms(model: BaseModel) -> int:
+    """The ``[orm] domain_max_terms`` setting: how many leaves one domain may have."""
+    value = model.env.services.settings.section("orm").get("domain_max_terms", DEFAULT_MAX_TERMS)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise KernelError(f"configuration [orm] domain_max_terms: expected a positive integer, got {value!r}")
+    return value
+
+
+def check_size(model: BaseModel, domain: Sequence[Any]) -> None:
+    """Refuse a domain given to a search with more leaves than the configured limit, before any work on it."""
+    limit = max_terms(model)
+    if len(domain) <= limit:
+        return
+    leaves = sum(1 for item in domain if not (isinstance(item, str) and item in LOGIC))
+    if leaves > limit or len(domain) > 3 * limit:
+        raise ValidationError(
+            f"domain has {leaves} terms; at most {limit} are accepted (setting [orm] domain_max_terms)",
+            code="DOMAIN_TOO_LARGE",
+        )
+
+
 def _tree(model: BaseModel, domain: Sequence[Any]) -> Node | None:
-    """The domain as a tree whose ``!`` are pushed into the leaves, ``&`` and ``|`` flattened."""
-    stack: list[Node] = []
+    """The domain as a tree, ``&`` and ``|`` flattened; ``!`` stays a node, pushed into the leaves by :func:`_sql`.
+
+    Linear in the domain's size: children lists are merged smaller into larger, never copied whole.
+    """
+    stack: list[tuple[Node, int]] = []  # (node, depth)
     for item in reversed(normalize(domain)):
         if item == "!":
-            stack.append(_negate(model, stack.pop()))
+            node, depth = stack.pop()
+            stack.append((node[1], depth) if node[0] == "!" else (("!", node), depth))
         elif item in ("&", "|"):
-            stack.append(_combine(item, [stack.pop(), stack.pop()]))
+            (first, first_depth), (second, second_depth) = stack.pop(), stack.pop()
+            node = _combine(item, first, second)
+            depth = max(first_depth + (first[0] != item), second_depth + (second[0] != item))
+            if depth > MAX_DEPTH:
+                raise ValidationError(f"domain nested too deeply: more than {MAX_DEPTH} levels of alternating "
+                                      "'&' and '|'", code="DOMAIN_TOO_LARGE")
+            stack.append((node, depth))
         else:
-            stack.append(("leaf", item))
-    return stack[0] if stack else None
+            stack.append((("leaf", item), 0))
+    return stack[0][0] if stack else None
 
 
-def _combine(operator: str, nodes: list[Node]) -> Node:
-    children: list[Node] = []
-    for node in nodes:
-        children.extend(node[1] if node[0] == operator else [node])
-    return operator, children
+def _combine(operator: str, first: Node, second: Node) -> Node:
+    """``first operator second``, flattening children of the same operator into one deque."""
+    left = first[1] if first[0] == operator else deque([first])
+    right = second[1] if second[0] == operator else deque([second])
+    if len(left) >= len(right):
+        left.extend(right)
+        return operator, left
+    right.extendleft(reversed(left))
+    return operator, right
 
 
-def _negate(model: BaseModel, node: Node) -> Node:
-    kind, content = node
-    if kind == "!":
-        return content
-    if kind in ("&", "|"):
-        return _combine("|" if kind == "&" else "&", [_negate(model, child) for child in content])
-    if content in (TRUE_LEAF, FALSE_LEAF):
-        return "leaf", FALSE_LEAF if content == TRUE_LEAF else TRUE_LEAF
-    path, operator, value = content
+def _negate_leaf(model: BaseModel, leaf: tuple[Any, str, Any]) -> Node:
+    """The negation of one leaf as a leaf where Odoo has one (``!(a = 1)`` is ``a != 1``), else a ``!`` node."""
+    if leaf in (TRUE_LEAF, FALSE_LEAF):
+        return "leaf", FALSE_LEAF if leaf == TRUE_LEAF else TRUE_LEAF
+    path, operator, value = leaf
     name, _, rest = path.partition(".")
     field = model._fields.get(name)
     if rest and field is not None and field.relational:
         return "leaf", (name, "not any", [(rest, operator, value)])
     if operator in NEGATION:
         return "leaf", (path, NEGATION[operator], value)
-    return "!", node
+    return "!", ("leaf", leaf)
 
 
 # -- compilation ----------------------------------------------------------------------------
@@ -192,13 +232,60 @@ def compile_domain(model: BaseModel, domain: Sequence[Any], table: sa.FromClause
     return sa.true() if tree is None else _sql(model, table, tree)
 
 
-def _sql(model: BaseModel, table: sa.FromClause, node: Node) -> Where:
+def _sql(model: BaseModel, table: sa.FromClause, node: Node, negated: bool = False) -> Where:
+    """The SQL of a tree node; ``negated`` pushes a ``!`` down to the leaves (De Morgan)."""
     kind, content = node
     if kind in ("&", "|"):
-        return _balanced(kind, [_sql(model, table, child) for child in content])
+        if negated:
+            kind = "|" if kind == "&" else "&"
+        children = [(_negate_leaf(model, child[1]), False) if negated and child[0] == "leaf" else (child, negated)
+                    for child in content]
+        children = _equalities_as_lists(model, kind, children)
+        return _balanced(kind, [_sql(model, table, child, child_negated) for child, child_negated in children])
     if kind == "!":
-        return sa.not_(_sql(model, table, content))
+        return _sql(model, table, content, not negated)
+    if negated:
+        negation = _negate_leaf(model, content)
+        if negation[0] == "!":
+            return sa.not_(_leaf(model, table, content))
+        content = negation[1]
     return _leaf(model, table, content)
+
+
+def _list_values(model: BaseModel, leaf: Any, operators: tuple[str, str]) -> list[Any] | None:
+    """The values of a leaf with one of ``operators`` (``=``/``in`` or ``!=``/``not in``) on a plain stored
+    column, when it can join a list of values."""
+    if leaf in (TRUE_LEAF, FALSE_LEAF) or leaf[1] not in operators or not isinstance(leaf[0], str):
+        return None
+    field = model._fields.get(leaf[0])
+    if field is None or not field.store or not field.column_name or field.relational or field.type == "boolean":
+        return None
+    if leaf[1] == "!=" and not leaf[2]:
+        return None  # "!= ''" leaves out the rows without a value, a "not in" list keeps them
+    values = leaf[2] if leaf[1] == operators[1] and isinstance(leaf[2], list) else [leaf[2]]
+    plain = all(isinstance(v, (str, int, float, decimal.Decimal)) and not isinstance(v, bool) for v in values)
+    return values if plain else None
+
+
+def _equalities_as_lists(model: BaseModel, kind: str, children: list[tuple[Node, bool]]) -> list[tuple[Node, bool]]:
+    """OR-ed ``=`` / ``in`` leaves on one column as one ``in`` leaf, AND-ed ``!=`` / ``not in`` leaves as one
+    ``not in`` leaf: the same rows, and SQLite plans ``a = 1 OR a = 2 OR ...`` in time quadratic in the
+    number of terms, an ``IN`` list in linear time."""
+    operators = ("=", "in") if kind == "|" else ("!=", "not in")
+    lists: dict[str, list[Any]] = {}
+    result: list[tuple[Node, bool] | str] = []
+    for child, negated in children:
+        values = None if negated or child[0] != "leaf" else _list_values(model, child[1], operators)
+        if values is None:
+            result.append((child, negated))
+            continue
+        path = child[1][0]
+        if path not in lists:
+            lists[path] = []
+            result.append(path)
+        lists[path].extend(values)
+    return [(("leaf", (entry, operators[1], lists[entry])), False) if isinstance(entry, str) else entry
+            for entry in result]
 
 
 def _balanced(kind: str, terms: list[Where]) -> Where:
@@ -208,7 +295,8 @@ def _balanced(kind: str, terms: list[Where]) -> Where:
         return combine(*terms)
     groups = [combine(*terms[i:i + CHUNK]) for i in range(0, len(terms), CHUNK)]
     while len(groups) > 1:  # a balanced tree of "(x) AND (y)", as sa.and_ would flatten it back
-        pairs = [Grouping(groups[i].op(keyword, precedence=100, is_comparison=True)(groups[i + 1]))
+        # not is_comparison: SQLAlchemy's FROM linter would then walk each whole subtree (quadratic)
+        pairs = [Grouping(groups[i].op(keyword, precedence=100, return_type=sa.Boolean)(groups[i + 1]))
                  for i in range(0, len(groups) - 1, 2)]
         groups = pairs + groups[2 * len(pairs):]
     return groups[0]
@@ -250,7 +338,10 @@ def _leaf(model: BaseModel, table: sa.FromClause, leaf: tuple[Any, str, Any]) ->
             raise _not_relational(operator, field)
         matched = table.c.id.in_(_matching_ids(model, value, active_test=False))
         return matched if operator == "any" else sa.not_(matched)
-    return _compare(model, field, table.c[field.column_name], operator, value)
+    column: sa.ColumnElement = table.c[field.column_name]
+    if getattr(field, "translate", False):
+        column = translations.text_expression(column, model.env.lang, model.env.connection.dialect.name)
+    return _compare(model, field, column, operator, value)
 
 
 def _not_relational(operator: str, field: Field) -> ValidationError:
@@ -268,6 +359,7 @@ def _active_test(model: BaseModel) -> bool:
 def _matching_ids(model: BaseModel, domain: Sequence[Any], active_test: bool) -> sa.Select:
     """The ids of ``model`` matching ``domain``, archived records hidden when ``active_test``."""
     target = model._sql.alias()
+    check_size(model, domain)
     query = sa.select(target.c.id)
     if active_test and "active" in model._fields and not mentions_field(domain, "active"):
         query = query.where(target.c.active.is_(True))
@@ -482,7 +574,7 @@ def _compare(model: BaseModel, field: Field, column: sa.ColumnElement, operator:
     if operator in ("=", "!="):
         return _equal(field, column, operator, value)
     if operator in ("in", "not in"):
-        return _within(field, column, operator, value)
+        return _within(model, field, column, operator, value)
     if operator in ("<", "<=", ">", ">="):
         if value is False:
             return sa.false()
@@ -500,11 +592,24 @@ def _equal(field: Field, column: sa.ColumnElement, operator: str, value: Any) ->
         return sa.or_(column.is_(None), column.is_(False))
     if value is False:
         return column.is_(None) if operator == "=" else column.is_not(None)
+    truthy = bool(value)
     value = _convert(field, value, operator)
-    return column == value if operator == "=" else sa.or_(column != value, column.is_(None))
+    if operator == "=":
+        return column == value
+    # Odoo: "!=" also matches the rows without a value only when the value compared is truthy
+    return sa.or_(column != value, column.is_(None)) if truthy else column != value
 
 
-def _within(field: Field, column: sa.ColumnElement, operator: str, value: Any) -> Where:
+def _in_list(model: BaseModel, column: sa.ColumnElement, values: list[Any], negative: bool) -> Where:
+    """``column IN (values)``; a long list is one array parameter on PostgreSQL (``= ANY``), which
+    refuses statements of more than 65,535 parameters."""
+    if len(values) > LONG_LIST and model.env.connection.dialect.name == "postgresql":
+        array = sa.bindparam(None, values, type_=postgresql.ARRAY(column.type))
+        return column != sa.all_(array) if negative else column == sa.any_(array)
+    return column.not_in(values) if negative else column.in_(values)
+
+
+def _within(model: BaseModel, field: Field, column: sa.ColumnElement, operator: str, value: Any) -> Where:
     values = list(value) if isinstance(value, COLLECTIONS) else [value]
     if field.type == "boolean":
         values = [False if v is None else _convert(field, v, operator) for v in values]
@@ -518,9 +623,9 @@ def _within(field: Field, column: sa.ColumnElement, operator: str, value: Any) -
     with_null = any(v is None or v is False for v in values)
     present = [_convert(field, v, operator) for v in values if v is not None and v is not False]
     if operator == "in":
-        matched = column.in_(present) if present else sa.false()
+        matched = _in_list(model, column, present, False) if present else sa.false()
         return sa.or_(matched, column.is_(None)) if with_null else matched
-    unmatched = column.not_in(present) if present else sa.true()
+    unmatched = _in_list(model, column, present, True) if present else sa.true()
     return sa.and_(unmatched, column.is_not(None)) if with_null else sa.or_(unmatched, column.is_(None))
 
 

@@ -56,38 +56,51 @@ def holder_text(holder: BaseModel) -> str:
 
 
 def duplicate_error(model: BaseModel, columns: list[str], rows: Sequence[Mapping[str, Any]],
-                    exclude_ids: Sequence[int] = ()) -> UserError:
-    """Name the field, the value and the record already holding it (see :func:`holder_text`)."""
+                    exclude_ids: Sequence[int] = (), batch_from: int | None = None) -> ValidationError:
+    """Name the field, the value and the record already holding it (see :func:`holder_text`).
+
+    ``batch_from``: ``rows`` are a bulk create's, those before that index
+    already inserted (and rolled back with the rest, so never named as
+    holders): a clash between two rows names both rows, a clash with a record
+    names the row and the record.
+    """
     by_column = {f.column_name: f for f in model._fields.values() if f.column_name}
     fields = [by_column[c] for c in columns if c in by_column]
     labels = ", ".join(f.string for f in fields) or ", ".join(columns)
     about = fields[0].name if fields else None  # the first field of the key: where a form shows the message
-    table = model._sql
+
+    def refused(message: str) -> ValidationError:
+        return ValidationError(f"{model._description}: {message}", code=model._duplicate_code,
+                               status=DUPLICATE_STATUS, field=about)
+
+    keys = [tuple(row.get(c) for c in columns) for row in rows]
     seen: dict[tuple, int] = {}
-    for position, row in enumerate(rows):
-        key = tuple(row.get(c) for c in columns)
+    for position, key in enumerate(keys):
         if any(value is None for value in key):
+            continue
+        if key in seen:
+            value = ", ".join(str(v) for v in key)
+            if batch_from is None:
+                return refused(f"{labels} {value!r} is given to more than one record")
+            return refused(f"rows {seen[key]} and {position} both give {labels} {value!r}")
+        seen[key] = position
+    table = model._sql
+    for position, (row, key) in enumerate(zip(rows, keys)):
+        if position < (batch_from or 0) or any(value is None for value in key):
             continue
         condition = sa.and_(*(table.c[c] == row[c] for c in columns))
         if exclude_ids:
             condition = sa.and_(condition, table.c.id.not_in(list(exclude_ids)))
         holder = model.env.execute(sa.select(table.c.id).where(condition).limit(1)).scalar()
+        if holder is None:
+            continue
+        worded = model._duplicate_error(columns, model.browse(holder))  # the user's: see holder_text
+        if worded is not None:
+            return worded
         value = ", ".join(str(v) for v in key)
-        if holder is not None:
-            worded = model._duplicate_error(columns, model.browse(holder))  # the user's: see holder_text
-            if worded is not None:
-                return worded
-            return ValidationError(f"{model._description}: {labels} {value!r} is already used by "
-                                   f"{holder_text(model.browse(holder))}",
-                                   code=model._duplicate_code, status=DUPLICATE_STATUS, field=about)
-        if key in seen:
-            return ValidationError(
-                f"{model._description}: {labels} {value!r} is given to more than one record",
-                code=model._duplicate_code, status=DUPLICATE_STATUS, field=about,
-            )
-        seen[key] = position
-    return ValidationError(f"{model._description}: {labels} must be unique", code=model._duplicate_code,
-                           status=DUPLICATE_STATUS, field=about)
+        where = "" if batch_from is None else f"row {position}: "
+        return refused(f"{where}{labels} {value!r} is already used by {holder_text(model.browse(holder))}")
+    return refused(f"{labels} must be unique")
 
 
 def _with_current_values(model: BaseModel, columns: list[str], rows: Sequence[Mapping[str, Any]],
@@ -103,11 +116,13 @@ def _with_current_values(model: BaseModel, columns: list[str], rows: Sequence[Ma
 
 
 def translate(model: BaseModel, exc: IntegrityError, rows: Sequence[Mapping[str, Any]],
-              exclude_ids: Sequence[int] = ()) -> UserError:
-    """The user error for an integrity error raised while writing ``rows`` to ``model``'s table."""
+              exclude_ids: Sequence[int] = (), batch_from: int | None = None) -> UserError:
+    """The user error for an integrity error raised while writing ``rows`` to ``model``'s table
+    (``batch_from``: see :func:`duplicate_error`)."""
     columns = _unique_columns(model, exc)
     if columns:
-        return duplicate_error(model, columns, _with_current_values(model, columns, rows, exclude_ids), exclude_ids)
+        rows = _with_current_values(model, columns, rows, exclude_ids) if batch_from is None else rows
+        return duplicate_error(model, columns, rows, exclude_ids, batch_from)
     if _is_foreign_key(exc):
         return ValidationError(
             f"{model._description}: a value refers to a record that does not exist", code="REFERENCE_MISSING"

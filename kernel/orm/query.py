@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..exceptions import ValidationError
-from . import arguments
-from .domain import as_domain, compile_domain, mentions_field
+from . import arguments, translations
+from .domain import as_domain, check_size, compile_domain, mentions_field
 from .fields import Field
 from .policy import RESTRICTED, unavailable
 
@@ -34,6 +34,7 @@ class QueryMixin:
 
     def _where(self: BaseModel, domain: Sequence[Any] | None) -> sa.ColumnElement[bool] | None:
         domain = as_domain(domain)
+        check_size(self, domain)
         if "active" in self._fields and self.env.context.get("active_test", True) and not mentions_field(domain, "active"):
             domain = ["&", ("active", "=", True)] + domain if domain else [("active", "=", True)]
         return self.env.policy.search_where(self, compile_domain(self, domain) if domain else None)
@@ -41,7 +42,7 @@ class QueryMixin:
     def _order_by_clauses(self: BaseModel, order: str | None, table: sa.Table | None = None) -> list[sa.ColumnElement]:
         """``"name desc, id"`` as ORDER BY clauses, ending with ``id`` so that the order is total."""
         table = self._sql if table is None else table
-        terms = self._parse_order(order or self._order or "id")
+        terms = self._parse_order(arguments.text("order", order) or self._order or "id")
         clauses = []
         for expression, descending, nulls in self._order_terms(terms, table):
             clause = expression.desc() if descending else expression.asc()
@@ -79,6 +80,8 @@ class QueryMixin:
                 descending = not descending
                 nulls = {"first": "last", "last": "first"}.get(nulls or "")
             column = table.c[field.column_name]
+            if getattr(field, "translate", False):
+                column = translations.text_expression(column, self.env.lang, self.env.connection.dialect.name)
             if field.type != "many2one":
                 result.append((column, descending, nulls))
                 continue
@@ -146,6 +149,7 @@ class QueryMixin:
     # -- reading ---------------------------------------------------------------------
 
     def _readable_fields(self: BaseModel, names: Sequence[str] | None) -> list[Field]:
+        names = arguments.names("fields", names)
         if not names:
             return [f for f in self._fields.values() if f.type != "binary" and self.env.policy.field_visible(self, f)]
         self.env.policy.check_field_names(self, names)
@@ -309,5 +313,8 @@ class QueryMixin:
         """Aggregates per group, as Odoo's ``read_group`` (``date:month`` granularities included)."""
         from .read_group import read_group
 
-        self.env.policy.check_field_names(self, [*fields, *([groupby] if isinstance(groupby, str) else groupby), orderby or ""])
+        fields = arguments.name_or_names("fields", fields) or []
+        groupby = arguments.name_or_names("groupby", groupby) or []
+        orderby = arguments.text("orderby", orderby)
+        self.env.policy.check_field_names(self, [*fields, *groupby, orderby or ""])
         return read_group(self, domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)

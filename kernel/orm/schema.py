@@ -179,12 +179,13 @@ class SchemaPlan:
     add_columns: list[tuple[str, sa.Column]] = field(default_factory=list)
     foreign_keys: dict[str, tuple[list[Any], list[sa.ForeignKeyConstraint]]] = field(default_factory=dict)
     widen: list[tuple[str, str, sa.types.TypeEngine, sa.types.TypeEngine]] = field(default_factory=list)
+    translate: list[tuple[str, str, sa.types.TypeEngine, sa.types.TypeEngine]] = field(default_factory=list)
     create_indexes: list[sa.Index] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return any((self.drop_indexes, self.create_tables, self.add_columns, self.foreign_keys,
-                    self.widen, self.create_indexes))
+                    self.widen, self.translate, self.create_indexes))
 
 
 def _widening(old: sa.types.TypeEngine, new: sa.types.TypeEngine) -> bool:
@@ -208,9 +209,15 @@ def _foreign_key(plan: SchemaPlan, diff: Diff) -> None:
     (wanted if diff[0] == "add_fk" else removed).append(diff[1])
 
 
+def _is_json(type_: sa.types.TypeEngine) -> bool:
+    return isinstance(type_, sa.JSON)
+
+
 def _modify_type(plan: SchemaPlan, diff: Diff) -> None:
     _schema, table, column, _existing, old, new = diff[1:]
-    if _widening(old, new):
+    if _strings(old) and _is_json(new):  # a text field became translated: its text is the en_US value
+        plan.translate.append((table, column, old, new))
+    elif _widening(old, new):
         plan.widen.append((table, column, old, new))
     else:
         plan.refused.append(f"{table}.{column} from {old} to {new}")
@@ -382,6 +389,9 @@ def apply_plan(connection: Connection, plan: SchemaPlan, metadata: sa.MetaData) 
         if not sqlite:
             ops.alter_column(table_name, column_name, type_=new, existing_type=old)
         done.append(f"widen column {table_name}.{column_name} to {new}")
+    for table_name, column_name, old, _new in plan.translate:
+        _make_translated(connection, table_name, column_name, old)
+        done.append(f"translate column {table_name}.{column_name} (its text kept as en_US)")
     for index in plan.create_indexes:
         kind = "unique index" if index.unique else "index"
         columns = ", ".join(column.name for column in index.columns)
@@ -499,6 +509,40 @@ def _sqlite_remove_table_key(connection: Connection, table: str, column: str) ->
         connection.exec_driver_sql("PRAGMA writable_schema = OFF")
     if keys() != expected:
         raise SchemaError(f"cannot drop column {table}.{column}: its foreign key could not be taken out of {sql!r}")
+
+
+def _make_translated(connection: Connection, table: str, column: str, old: sa.types.TypeEngine) -> None:
+    """Turn a text column into the JSON object of a translated field, each text becoming its ``en_US`` value.
+
+    PostgreSQL converts in one ``ALTER ... USING``; SQLite keeps any value in
+    any column, so the rows are rewritten and the declared type changed in the
+    table's definition (``writable_schema``, as :func:`_sqlite_remove_table_key`).
+    """
+    quoted = connection.dialect.identifier_preparer.quote
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            f"ALTER TABLE {quoted(table)} ALTER COLUMN {quoted(column)} TYPE JSONB USING "
+            f"CASE WHEN {quoted(column)} IS NULL THEN NULL ELSE jsonb_build_object('en_US', {quoted(column)}) END"
+        )
+        return
+    connection.exec_driver_sql(
+        f"UPDATE {quoted(table)} SET {quoted(column)} = json_object('en_US', {quoted(column)}) "
+        f"WHERE {quoted(column)} IS NOT NULL"
+    )
+    definition = sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :name")
+    sql = connection.execute(definition, {"name": table}).scalar_one()
+    declared = re.compile(rf'(^|[\s(,])("?{re.escape(column)}"?)\s+(VARCHAR(\(\d+\))?|TEXT)\b', re.IGNORECASE)
+    changed, found = declared.subn(lambda match: f"{match.group(1)}{match.group(2)} JSON", sql, count=1)
+    if not found:
+        raise SchemaError(f"cannot make {table}.{column} translated: its type is not found in {sql!r}")
+    version = connection.exec_driver_sql("PRAGMA schema_version").scalar_one()
+    connection.exec_driver_sql("PRAGMA writable_schema = ON")
+    try:
+        update = sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = :name")
+        connection.execute(update, {"sql": changed, "name": table})
+        connection.exec_driver_sql(f"PRAGMA schema_version = {version + 1}")
+    finally:
+        connection.exec_driver_sql("PRAGMA writable_schema = OFF")
 
 
 def _drop_tables(connection: Connection, ops: Operations, tables: set[str]) -> list[str]:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db import utcnow
 from ..exceptions import UserError, ValidationError
-from . import arguments, integrity
+from . import arguments, integrity, translations
 from .compute import ComputeMixin, Targets
 from .policy import unavailable
 from .relations import RelationsMixin
@@ -82,9 +82,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         if self._abstract:
             raise ValidationError(f"{self._name} is abstract: it has no records", code="MODEL_ABSTRACT")
         single = isinstance(vals_list, Mapping)
-        if not single and (isinstance(vals_list, (str, bytes)) or not isinstance(vals_list, Sequence)):
-            arguments.field_values("create", vals_list)  # neither one dict nor a list of them: refused
-        vals_list = [dict(vals_list)] if single else [dict(arguments.field_values("create", vals)) for vals in vals_list]
+        vals_list = arguments.values_list("create", vals_list)
         if not vals_list:
             return self.browse()
         self.env.policy.check_create(self, vals_list)
@@ -142,7 +140,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         x2many: list[list[tuple[Field, Any]]] = []
         inverses: list[list[tuple[Field, Any]]] = []
         written: dict[str, Field] = {}
-        for vals in vals_list:
+        for index, vals in enumerate(vals_list):
             row: dict[str, Any] = {}
             relational: list[tuple[Field, Any]] = []
             inverse: list[tuple[Field, Any]] = []
@@ -150,9 +148,14 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                 try:
                     kind, field = plan[name]
                 except KeyError:
-                    raise ValidationError(f"{self._name} has no field {name!r}", code="FIELD_UNKNOWN") from None
+                    error = ValidationError(f"{self._name} has no field {name!r}", code="FIELD_UNKNOWN", field=name)
+                    raise _in_row(error, index, len(vals_list)) from None
                 if kind is COLUMN:
-                    row[name] = field.convert_to_column(value, self)
+                    try:
+                        row[name] = field.convert_to_column(value, self)
+                    except UserError as exc:
+                        exc.field = exc.field or name
+                        raise _in_row(exc, index, len(vals_list)) from None
                     written[name] = field
                 elif kind is RELATION:
                     relational.append((field, value))
@@ -206,10 +209,11 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         for field in self._fields.values():
             if not field.required or not field.column_name or field.compute or field.related:
                 continue
-            if field.name not in keys or any(row[field.name] is None for row in rows):
-                raise ValidationError(
-                    f"{self._description}: {field.string} ({field.name}) is required", code="FIELD_REQUIRED",
-                    field=field.name)
+            empty = next((index for index, row in enumerate(rows) if row.get(field.name) is None), None)
+            if empty is not None:
+                error = ValidationError(f"{self._description}: {field.string} ({field.name}) is required",
+                                        code="FIELD_REQUIRED", field=field.name)
+                raise _in_row(error, empty, len(rows))
 
     def _insert_rows(self: BaseModel, rows: list[dict[str, Any]]) -> list[int]:
         """Insert the rows in batches and return their ids, in order."""
@@ -222,7 +226,11 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                 with connection.begin_nested():
                     ids.extend(insert(chunk))
             except IntegrityError as exc:
-                raise integrity.translate(self, exc, chunk) from None
+                if len(rows) == 1:
+                    raise integrity.translate(self, exc, chunk) from None
+                # the batch's earlier chunks roll back with it: they are rows, never records to name
+                raise integrity.translate(self, exc, rows[:start + len(chunk)], exclude_ids=ids,
+                                          batch_from=start) from None
         return ids
 
     def _insert_batch_reserved(self: BaseModel, rows: list[dict[str, Any]]) -> list[int]:
@@ -289,8 +297,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         if self._parent_store and self._parent_name in columns:
             self._update_parent_path()
         targets = self._modified(written)
-        for field, ids in before.items():
-            targets.setdefault(field, set()).update(ids)
+        targets.merge(before)
         self._recompute(targets)
         self._validate_constraints(set(vals))
         self.env.policy.written(self, vals, audit_before)
@@ -304,6 +311,10 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             values["write_date"] = utcnow()
             if "write_uid" in self._fields:
                 values["write_uid"] = self.env.uid
+        dialect = self.env.connection.dialect.name
+        translated = [name for name, value in columns.items() if isinstance(value, translations.OneLanguage)]
+        for name in translated:  # the user's language set, the others kept
+            values[name] = translations.merge_expression(table.c[self._fields[name].column_name], columns[name], dialect)
         ids = list(dict.fromkeys(self._ids))
         guarded = bool(self._unique) or any(name in _unique_keys(type(self)) or self._fields[name].type == "many2one"
                                             for name in columns)
@@ -324,7 +335,10 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             missing = sorted(set(ids) - set(self.exists()._ids))
             raise unavailable(self, missing)
         transaction = self.env.transaction
+        transaction.invalidate([self._fields[name] for name in translated], ids)
         for name, value in values.items():
+            if name in translated:
+                continue
             field = self._fields[name]
             cache = transaction.cache_for(field)
             cached = field.convert_to_cache(value)
@@ -365,7 +379,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         self.env.policy.check_unlink(self)
         ids = list(dict.fromkeys(self._ids))
         watched = [f for f in self._fields.values() if f in self.env.registry.triggers]
-        before: Targets = self._modified(watched) if watched else {}
+        before = self._modified(watched) if watched else Targets()
         self._apply_ondelete()
         table = self._sql
         data = self.env.registry.models.get("ir.model.data")
@@ -384,9 +398,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         transaction.invalidate(self._fields.values(), ids)
         transaction.invalidate(self.env.registry.x2many_to.get(self._name, ()))
         transaction.xmlid_cache.clear()
-        for field in list(before):
-            if field.model_name == self._name:
-                before[field].difference_update(ids)
+        before.forget(self._name, ids)
         self._recompute(before)
         return True
 
@@ -404,6 +416,8 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             if field.compute and not field.store or field.related:
                 continue
             value = self[name]
+            if getattr(field, "translate", False):  # every language, not only the reader's
+                value = self.env.transaction.cache_for(field).get(self._ids[0]) or False
             if field.type == "many2many":
                 values[name] = [(6, 0, value.ids)]
             elif field.type == "one2many":
@@ -468,6 +482,13 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                     .values(parent_path=sa.literal(new) + sa.func.substr(path, len(old) + 1))
                 )
             self.env.transaction.invalidate([self._fields["parent_path"]])
+
+
+def _in_row(error: UserError, index: int, count: int) -> UserError:
+    """``error`` saying which row of a bulk create it is about (its index in the list given)."""
+    if count > 1:
+        error.args = (f"row {index}: {error.args[0]}", *error.args[1:])
+    return error
 
 
 _UNIQUE_KEYS: weakref.WeakKeyDictionary[type, frozenset[str]] = weakref.WeakKeyDictionary()

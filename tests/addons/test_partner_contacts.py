@@ -94,7 +94,7 @@ def test_email_mobile_and_phone_are_unique_naming_field_value_and_holder(env, fi
 def test_duplicates_inside_one_batch_are_refused(env):
     with pytest.raises(ValidationError) as info:
         env["basepartner"].create([{"name": "A", "email": "same@example.com"}, {"name": "B", "email": "Same@example.com"}])
-    assert info.value.code == "PARTY_DUPLICATE_CONTACT" and "more than one record" in str(info.value)
+    assert info.value.code == "PARTY_DUPLICATE_CONTACT" and "rows 0 and 1 both give Email" in str(info.value)
 
 
 def test_empty_contact_values_never_collide(env):

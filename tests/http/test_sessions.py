@@ -92,11 +92,20 @@ def test_addon_routes_and_csrf(server) -> None:
     assert anonymous.status_code == 401
 
 
-def test_anonymous_visitor_gets_a_csrf_token_with_a_session(server) -> None:
+def test_anonymous_visitor_gets_a_csrf_token_without_a_stored_session(server) -> None:
+    """Issue 12, point 11: the token lives in the visitor's own cookie; no session row is written before login."""
+    with server.kernel.env() as env:
+        before = env["http.session"].search_count([])
     visitor = requests.Session()
     token = jsonrpc(server, "/items/token", {}, visitor)["result"]["csrf_token"]
-    assert len(token) == 64 and "session_id" in visitor.cookies
+    assert len(token) == 64 and "session_id" not in visitor.cookies and visitor.cookies["csrf_anonymous"] == token
     assert jsonrpc(server, "/items/token", {}, visitor)["result"]["csrf_token"] == token
+    assert jsonrpc(server, "/items/token", {}, requests.Session())["result"]["csrf_token"] != token
+    for _ in range(5):
+        requests.get(f"{server.url}/items/hello", timeout=30)
+        jsonrpc(server, "/items/token", {}, requests.Session())
+    with server.kernel.env() as env:
+        assert env["http.session"].search_count([]) == before
 
 
 def test_health_version_database_list_and_static_files(server) -> None:

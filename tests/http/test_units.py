@@ -58,6 +58,12 @@ def test_web_settings_are_validated(tmp_path: Path) -> None:
     config.write_text('[web]\nport = "high"\n')
     with pytest.raises(KernelError, match="port: expected int"):
         WebSettings.from_settings(load_settings(config, environ={}))
+    config.write_text('[web]\ntrusted_proxies = ["10.0.0.0/8", "127.0.0.1"]\n')
+    web = WebSettings.from_settings(load_settings(config, environ={}))
+    assert web.is_trusted_proxy("10.1.2.3") and web.is_trusted_proxy("127.0.0.1") and not web.is_trusted_proxy("11.0.0.1")
+    config.write_text('[web]\ntrusted_proxies = ["proxy.example.com"]\n')
+    with pytest.raises(KernelError, match="'proxy.example.com' is not an address or network"):
+        WebSettings.from_settings(load_settings(config, environ={}))
 
 
 def test_serve_refuses_a_bad_configuration(tmp_path: Path) -> None:

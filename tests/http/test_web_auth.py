@@ -86,3 +86,40 @@ def test_xlsx_export_neutralises_formulas(server) -> None:
     assert "'=HYPERLINK(\"http://evil\",\"x\")" in texts and "'-3+cmd" in texts
     assert not [cell for cell in cells if cell.data_type == "f"]
     assert not [text for text in texts if text[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_login_page_visits_store_no_session_and_login_renews_the_csrf_token(server) -> None:
+    """Point 11: anonymous visits write no session row; the token of the login form is worthless after login."""
+    with server.kernel.env() as env:
+        before = env["http.session"].search_count([])
+    for _ in range(5):
+        assert requests.get(f"{server.url}/web/login", timeout=30).status_code == 200
+    with server.kernel.env() as env:
+        assert env["http.session"].search_count([]) == before
+    session, answer = web_login(server)
+    assert answer.status_code == 303 and "session_id" in session.cookies
+    anonymous_token = session.cookies["csrf_anonymous"]
+    home = session.get(f"{server.url}/web", timeout=30)
+    assert csrf_of(home.text) != anonymous_token
+    refused = session.post(f"{server.url}/web/language", data={"lang": "id", "csrf_token": anonymous_token},
+                           allow_redirects=False, timeout=30)
+    assert refused.status_code == 403
+
+
+def test_web_login_without_the_visitors_token_is_refused(server) -> None:
+    answer = requests.post(f"{server.url}/web/login", data={"login": server.login, "password": server.password,
+                                                            "csrf_token": "0" * 64}, allow_redirects=False, timeout=30)
+    assert answer.status_code == 403
+
+
+def test_web_login_shares_the_throttle(server) -> None:
+    with server.kernel.env() as env:
+        env["http.login.attempt"].search([]).unlink()
+    for _ in range(5):
+        _, answer = web_login(server, password="wrong")
+        assert answer.status_code == 401 and "Wrong login or password." in answer.text
+    _, answer = web_login(server)
+    assert answer.status_code == 429 and "Too many login failures" in answer.text
+    with server.kernel.env() as env:
+        env["http.login.attempt"].search([]).unlink()
+    assert web_login(server)[1].status_code == 303

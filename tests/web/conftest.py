@@ -49,8 +49,12 @@ class WebClient:
         self.token = ""
 
     def login(self, login: str, password: str) -> Any:
+        """Log in with the login form's token; the session's token is a new one (renewed at login)."""
         self.token = csrf_of(self.client.get("/web/login").text)
-        return self.client.post("/web/login", data={"login": login, "password": password, "csrf_token": self.token})
+        response = self.client.post("/web/login", data={"login": login, "password": password, "csrf_token": self.token})
+        if response.status_code == 303:
+            self.token = csrf_of(self.client.get("/web").text)
+        return response
 
     def get(self, url: str) -> Any:
         return self.client.get(url)

@@ -54,7 +54,7 @@ def login_submit(request: Request) -> Response:
         uid = app.authenticate(alias, login, request.form.get("password", ""), request.client_address)
     except AccessDenied as exc:
         message = str(exc) if exc.status == 429 else GENERIC_LOGIN_ERROR
-        return page("login.html", status=exc.status, csrf_token=request.session.csrf_token(),
+        return page("login.html", status=exc.status, csrf_token=request.csrf_token(),
                     redirect=request.form.get("redirect", ""), login=login, error=message)
     app.open_session(request, alias, uid)
     return redirect(safe_target(request.form.get("redirect")))

@@ -27,7 +27,6 @@ from ..render.templating import page, secure
 from .actions import Screen, load_screen, record_ids
 from .common import login_required, savepoint, shell
 
-MAX_IMPORT_ROWS = 5000
 IMPORT_TYPES = ("char", "text", "integer", "float", "monetary", "boolean", "selection", "date", "many2one")
 
 
@@ -88,8 +87,9 @@ def _import_page(request: Request, screen: Screen, status: int = 200, **context:
         breadcrumbs=[(screen.action["name"], screen.url()), ("Import", None)], **{**defaults, **context}))
 
 
-def read_csv(data: bytes) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of an uploaded CSV (UTF-8, with or without BOM); anything else is refused."""
+def read_csv(data: bytes, max_rows: int) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of an uploaded CSV (UTF-8, with or without BOM) of at most ``max_rows`` rows;
+    anything else is refused."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -101,8 +101,10 @@ def read_csv(data: bytes) -> tuple[list[str], list[list[str]]]:
     lines = [line for line in csv.reader(io.StringIO(text), dialect) if any(cell.strip() for cell in line)]
     if not lines:
         raise UserError("the file is empty: the first line must name the columns", code="IMPORT_FILE_INVALID")
-    if len(lines) - 1 > MAX_IMPORT_ROWS:
-        raise UserError(f"the file has {len(lines) - 1} rows; at most {MAX_IMPORT_ROWS} at once", code="IMPORT_FILE_INVALID")
+    if len(lines) - 1 > max_rows:
+        raise UserError(f"the file has {len(lines) - 1} rows; at most {max_rows} can be imported at once "
+                        "(setting [web] import_max_rows) until imports run as background jobs: split the file",
+                        code="IMPORT_TOO_LARGE")
     return [cell.strip() for cell in lines[0]], lines[1:]
 
 
@@ -160,7 +162,7 @@ def import_submit(request: Request, action_id: int) -> Response:
             data = base64.b64decode(request.form["payload"], validate=True)
         else:
             raise UserError("choose a CSV file to import", code="IMPORT_FILE_INVALID")
-        header, lines = read_csv(data)
+        header, lines = read_csv(data, request.app.web.import_max_rows)
         names = column_fields(screen, header)
     except (UserError, ValueError) as exc:
         return _import_page(request, screen, status=400, file_error=str(exc))

@@ -64,6 +64,9 @@ class Field:
             close = difflib.get_close_matches(unknown, sorted(allowed), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; it accepts {', '.join(sorted(allowed))}"
             raise ModelDefinitionError(f"{where}: {type(self).__name__} does not accept argument {unknown!r}{hint}")
+        if self.args.get("translate") and self.type not in ("char", "text", "html"):
+            raise ModelDefinitionError(f"{where}: translate=True applies to char, text and html fields, "
+                                       f"not to a {type(self).__name__}")
         if self.args.get("tracking"):
             raise ModelDefinitionError(
                 f"{where}: tracking= logs changes in a record's chatter, which the mail addon does not provide yet; "

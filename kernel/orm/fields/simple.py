@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
 
+from .. import translations
 from .base import Field
 
 if TYPE_CHECKING:
@@ -30,10 +31,27 @@ class Char(Field):
         self.size: int | None = self.args.get("size")
         self.trim: bool = self.args.get("trim", True)
 
+    def setup(self, model: type[BaseModel], registry: Registry) -> None:
+        if self.translate and (self.compute or self.related or not self.store):
+            raise self.model_error("translate=True needs a stored field that is neither computed nor related")
+
     def sql_type(self) -> sa.types.TypeEngine:
+        if self.translate:
+            return translations.column_type()
         return sa.String(self.size) if self.size else sa.String()
 
     def convert_to_column(self, value: Any, record: BaseModel) -> Any:
+        if value is None or value is False:
+            return None
+        if self.translate:
+            if isinstance(value, Mapping):  # every language at once, as copy() passes them
+                texts = {lang: self._text(text) for lang, text in value.items() if isinstance(lang, str)}
+                return {lang: text for lang, text in texts.items() if text is not None} or None
+            text = self._text(value)
+            return None if text is None else translations.OneLanguage(record.env.lang or "en_US", text)
+        return self._text(value)
+
+    def _text(self, value: Any) -> str | None:
         if value is None or value is False:
             return None
         if not isinstance(value, str):
@@ -45,6 +63,16 @@ class Char(Field):
         if self.size and len(value) > self.size:
             raise self.invalid(value[:40] + "…", f"at most {self.size} characters, got {len(value)}")
         return value
+
+    def convert_to_record(self, value: Any, record: BaseModel) -> Any:
+        if self.translate:
+            value = translations.pick(value, record.env.lang)
+        return self.null if value is None else value
+
+    def convert_to_read(self, value: Any, record: BaseModel) -> Any:
+        if self.translate:
+            value = translations.pick(value, record.env.lang)
+        return False if value is None else value
 
 
 class Text(Char):
@@ -59,7 +87,7 @@ class Text(Char):
         self.trim = False
 
     def sql_type(self) -> sa.types.TypeEngine:
-        return sa.Text()
+        return translations.column_type() if self.translate else sa.Text()
 
 
 class Html(Text):

@@ -96,6 +96,17 @@ def test_non_stored_compute_and_related_are_fresh_after_changes(env, order):
     assert env["test.order"].search([("partner_city", "=", "Bandung")]), "a related field is searchable"
 
 
+def test_a_non_stored_compute_on_a_stored_compute_is_fresh_after_a_write(env):
+    """Invalidating "every record" of ``b`` must survive being merged with other targets (issue 13, point 25)."""
+    d, other = env["test.chain"].create([{"x": 1}, {"x": 2}])
+    assert (d.a, d.b, other.b) == (2, 3, 5)
+    d.x = 5
+    assert d.a == 10
+    assert d.b == 11
+    other.write({"x": 7})
+    assert (d.b, other.b) == (11, 15)
+
+
 def test_inverse_writes_back(env):
     partner = env["test.partner"].create({"name": "lower"})
     assert partner.upper_name == "LOWER"

@@ -447,3 +447,24 @@ def test_a_bad_view_query_fails_the_install_naming_the_view_and_changes_nothing(
         assert not EXTRA_COLUMNS & set(columns(kernel, "shop_product"))
     finally:
         kernel.close()
+
+
+def test_a_field_becoming_translated_keeps_its_text_as_en_us_and_is_searched_in_the_users_language(shop, addons):
+    v2 = ship(addons, "v2", {"shop/models.py": ("    name = fields.Char(required=True, index=True)\n",
+                                                "    name = fields.Char(required=True, index=True, translate=True)\n")})
+    kernel = Kernel(shop.url, addons_path=[v2])
+    try:
+        kernel.upgrade(["shop"])
+        assert schema_in_step(kernel), "the column's type follows the field: nothing left to change"
+        with kernel.env() as env:
+            food = env["shop.category"].search([("name", "=", "Food")])
+            assert food.name == "Food"
+            food.with_context(lang="id").name = "Makanan"
+            assert env["shop.category"].with_context(lang="id").search([("name", "=", "Makanan")]) == food
+            assert sorted(env["shop.category"].with_context(lang="id").search([]).mapped("name")) == ["Makanan", "Toys"]
+        with kernel.engine.connect() as connection:
+            table = kernel.registry["shop.category"]._sql
+            stored = dict(connection.execute(sa.select(table.c.id, table.c.name).order_by(table.c.id)).all())
+        assert list(stored.values()) == [{"en_US": "Food", "id": "Makanan"}, {"en_US": "Toys"}]
+    finally:
+        kernel.close()

@@ -53,7 +53,7 @@ def test_unique_violation_names_field_value_and_holder(env):
     with pytest.raises(ValidationError, match="already used by 'First'"):
         other.write({"email": "dup@x.test"})
     assert other.email == "other@x.test"
-    with pytest.raises(ValidationError, match="given to more than one record"):
+    with pytest.raises(ValidationError, match="rows 0 and 1 both give Email"):
         env["test.partner"].create([{"name": "a", "email": "same@x.test"}, {"name": "b", "email": "same@x.test"}])
     assert env["test.partner"].search_count([("email", "=", "same@x.test")]) == 0
     env["test.partner"].create([{"name": "no mail 1"}, {"name": "no mail 2", "email": ""}])
