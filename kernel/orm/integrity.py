@@ -56,7 +56,7 @@ def holder_text(holder: BaseModel) -> str:
 
 
 def duplicate_error(model: BaseModel, columns: list[str], rows: Sequence[Mapping[str, Any]],
-                    exclude_ids: Sequence[int] = (), batch_from: int | None = None) -> ValidationError:
+                    exclude_ids: Sequence[int] = (), batch_from: int | None = None) -> UserError:
     """Name the field, the value and the record already holding it (see :func:`holder_text`).
 
     ``batch_from``: ``rows`` are a bulk create's, those before that index
