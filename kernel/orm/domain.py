@@ -7,12 +7,16 @@ release with ``any``), checked against ``odoo/osv/expression.py``:
 
 * ``False`` (or ``None``) means "no value": ``= False`` is ``IS NULL``; the
   negative operators ``!=``, ``not in``, ``not like`` and ``not ilike`` also
-  match rows without a value; ``in [x, False]`` matches ``x`` or NULL; ``<``
-  and friends never match NULL; a boolean ``= False`` matches NULL too.
+  match rows without a value (``!=`` only when the value compared is truthy:
+  ``("code", "!=", "")`` and ``("qty", "!=", 0)`` leave them out);
+  ``in [x, False]`` matches ``x`` or NULL; ``<`` and friends never match
+  NULL; a boolean ``= False`` matches NULL too.
 * ``like``/``ilike`` wrap the value in ``%...%`` without escaping it: ``%`` and
   ``_`` in the value stay wildcards and a backslash escapes the next character
   (PostgreSQL's default).  ``like`` is case-sensitive on SQLite too (GLOB);
-  ``ilike`` folds case beyond ASCII there too (``kernel.db.sqlite_lower``).
+  ``ilike`` is SQLite's own ``LIKE`` (ASCII case folding, no Python call per
+  row) for an ASCII pattern, and folds case beyond ASCII for any other one
+  (``lower()`` is ``kernel.db.sqlite_lower``).
   An empty value matches every row, NULL included.
 * ``!`` is pushed into the leaves: ``!(a = 1)`` is ``a != 1`` (NULL included),
   ``!(a < 1)`` is ``a >= 1``; operators without a negation get SQL ``NOT``.
@@ -258,6 +262,8 @@ def _list_values(model: BaseModel, leaf: Any, operators: tuple[str, str]) -> lis
     field = model._fields.get(leaf[0])
     if field is None or not field.store or not field.column_name or field.relational or field.type == "boolean":
         return None
+    if leaf[1] == "!=" and not leaf[2]:
+        return None  # "!= ''" leaves out the rows without a value, a "not in" list keeps them
     values = leaf[2] if leaf[1] == operators[1] and isinstance(leaf[2], list) else [leaf[2]]
     plain = all(isinstance(v, (str, int, float, decimal.Decimal)) and not isinstance(v, bool) for v in values)
     return values if plain else None
@@ -588,8 +594,12 @@ def _equal(field: Field, column: sa.ColumnElement, operator: str, value: Any) ->
         return sa.or_(column.is_(None), column.is_(False))
     if value is False:
         return column.is_(None) if operator == "=" else column.is_not(None)
+    truthy = bool(value)
     value = _convert(field, value, operator)
-    return column == value if operator == "=" else sa.or_(column != value, column.is_(None))
+    if operator == "=":
+        return column == value
+    # Odoo: "!=" also matches the rows without a value only when the value compared is truthy
+    return sa.or_(column != value, column.is_(None)) if truthy else column != value
 
 
 def _in_list(model: BaseModel, column: sa.ColumnElement, values: list[Any], negative: bool) -> Where:
@@ -670,7 +680,12 @@ def _like(model: BaseModel, field: Field, column: sa.ColumnElement, operator: st
     sqlite = model.env.connection.dialect.name == "sqlite"
     source = _as_text(field, column, sqlite)
     if operator.endswith("ilike"):
-        match = source.ilike(pattern, escape="\\") if sqlite else source.ilike(pattern)
+        if not sqlite:
+            match = source.ilike(pattern)
+        elif pattern.isascii():  # SQLite's own LIKE folds ASCII case: no Python lower() per row
+            match = source.like(pattern, escape="\\")
+        else:
+            match = source.ilike(pattern, escape="\\")  # lower() is kernel.db.sqlite_lower: any script
     else:
         match = source.op("GLOB", is_comparison=True)(_glob(tokens)) if sqlite else source.like(pattern)
     negative = operator.startswith("not ")
