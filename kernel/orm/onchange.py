@@ -24,11 +24,11 @@ Nothing an onchange does is kept: it runs in a savepoint rolled back at its end.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ValidationError
+from ..hints import unknown_field
 from .newid import NewId
 
 if TYPE_CHECKING:
@@ -128,9 +128,7 @@ def _parse_spec(model: BaseModel, fields_spec: Mapping[str, Any], legacy: bool) 
 
 def _known_field(model: BaseModel, name: str) -> str:
     if name not in model._fields:
-        close = difflib.get_close_matches(name, list(model._fields), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise ValidationError(f"onchange: {model._name} has no field {name!r}{hint}", code="FIELD_UNKNOWN")
+        raise ValidationError(f"onchange: {unknown_field(model._name, name, model._fields)}", code="FIELD_UNKNOWN")
     return name
 
 

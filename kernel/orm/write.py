@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db import utcnow
 from ..exceptions import MissingError, UserError, ValidationError
+from ..hints import unknown_field
 from . import arguments, integrity, translations
 from .compute import ComputeMixin, Targets
 from .relations import RelationsMixin
@@ -149,7 +150,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                 try:
                     kind, field = plan[name]
                 except KeyError:
-                    error = ValidationError(f"{self._name} has no field {name!r}", code="FIELD_UNKNOWN", field=name)
+                    error = ValidationError(unknown_field(self._name, name, self._fields), code="FIELD_UNKNOWN", field=name)
                     raise _in_row(error, index, len(vals_list)) from None
                 if kind is COLUMN:
                     try:
@@ -271,7 +272,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         for name, value in vals.items():
             field = self._fields.get(name)
             if field is None:
-                raise ValidationError(f"{self._name} has no field {name!r}", code="FIELD_UNKNOWN")
+                raise ValidationError(unknown_field(self._name, name, self._fields), code="FIELD_UNKNOWN")
             if name == "id" or name in LOG_FIELDS:
                 continue
             if field.column_name and not (field.compute and not field.inverse) and not field.related:
