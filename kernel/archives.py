@@ -179,20 +179,19 @@ def _sequences(env: Environment, addon: str) -> dict[str, int]:
     return {row.name: sequence.number_next for row in data if (sequence := sequences.browse(row.res_id).exists())}
 
 
-def write_archive(env: Environment, addon: str, folder: Path) -> Path | None:
+def write_archive(env: Environment, addon: str, folder: Path, database_url: str) -> Path | None:
     """Archive what uninstalling ``addon`` deletes and note the file in the database; ``None`` when nothing is."""
     owned = owned_while_installed(env, [addon])[addon]
     deleted = deleted_data(env, [addon])
     if not deleted:
         return None
-    kernel = env.transaction.kernel
-    stem = f"{_database_label(kernel.url)}-{addon}-{utcnow().strftime('%Y%m%dT%H%M%SZ')}"
+    stem = f"{_database_label(database_url)}-{addon}-{utcnow().strftime('%Y%m%dT%H%M%SZ')}"
     path, raw = _new_file(folder, stem)
     by_table: dict[str, list[str]] = {}
     for name, column in sorted(owned.columns):
         by_table.setdefault(name, []).append(column)
     with raw, gzip.open(raw, "wt", encoding="utf-8") as out:
-        header = {"format": FORMAT, "addon": addon, "database": _database_label(kernel.url),
+        header = {"format": FORMAT, "addon": addon, "database": _database_label(database_url),
                   "created": utcnow().isoformat(timespec="seconds"), "deleted": [str(item) for item in deleted],
                   "sequences": _sequences(env, addon)}
         out.write(json.dumps(header)[:-1] + ', "columns": {')

@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import sqlalchemy as sa
 
@@ -346,6 +346,15 @@ class Kernel:
 
     # -- environments ----------------------------------------------------------
 
+    def environment(self, connection: sa.Connection, uid: int = SUPERUSER_ID, context: Mapping[str, Any] | None = None,
+                    *, registry: Registry | None = None) -> Environment:
+        """An environment on ``connection``'s transaction: the one way every caller builds one.
+
+        ``registry`` defaults to the one matching the database (see :meth:`current_registry`).
+        """
+        registry = self.current_registry(connection) if registry is None else registry
+        return Environment(Transaction(self, connection, registry), uid, context, su=uid == SUPERUSER_ID)
+
     @contextlib.contextmanager
     def env(self, login: str | None = None, context: dict | None = None) -> Iterator[Environment]:
         """An environment in its own transaction: committed on exit, rolled back on error.
@@ -355,7 +364,7 @@ class Kernel:
         self._require_initialised()
         with transaction(self.engine) as connection:  # a writer inside kernel.db.writing()
             registry = self.current_registry(connection)
-            env = Environment(Transaction(self, connection, registry), SUPERUSER_ID, context)
+            env = self.environment(connection, context=context, registry=registry)
             if login is not None:
                 user = env["res.users"].with_context(active_test=False).search([("login", "=", login)], limit=1)
                 if not user or not user.active:

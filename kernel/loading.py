@@ -37,7 +37,7 @@ from .db import ir_config_parameter, ir_module, utcnow
 from .exceptions import AddonStepError, KernelError, UserError
 from .i18n import Translations
 from .manifest import Manifest
-from .orm.env import SUPERUSER_ID, Environment, Transaction
+from .orm.env import SUPERUSER_ID, Environment
 from .orm.ownership import check_hidden_type_changes, model_digests, owned_by, stale_tables, sync_model_records
 from .orm.column_defaults import fill_defaults
 from .orm.schema import drop_owned, sync_schema
@@ -158,7 +158,7 @@ class PlanRunner:
     def _run_steps(self, action: Action, manifest: Manifest) -> None:
         """The addon's steps in one transaction, which records its final state."""
         with self.kernel.engine.begin() as connection:
-            env = Environment(Transaction(self.kernel, connection, self.kernel.registry), SUPERUSER_ID)
+            env = self.kernel.environment(connection, registry=self.kernel.registry)
             for step_name, step in self.steps[action]:
                 try:
                     step(env, manifest)
@@ -243,7 +243,7 @@ class PlanRunner:
         translate_data(env, manifest.addon, Translations([manifest]))
 
     def _archive(self, env: Environment, manifest: Manifest) -> None:
-        self.archive = write_archive(env, manifest.addon, archive_folder(self.kernel.settings))
+        self.archive = write_archive(env, manifest.addon, archive_folder(self.kernel.settings), self.kernel.url)
 
     def _restore(self, env: Environment, manifest: Manifest) -> None:
         restore_archive(env, manifest.addon)

@@ -44,7 +44,7 @@ import sqlalchemy as sa
 from kernel.db import NAMING_CONVENTION, create_database, drop_database, parse_url, utcnow
 from kernel.exceptions import KernelError
 from kernel.kernel import Kernel
-from kernel.orm.env import SUPERUSER_ID, Environment, Transaction
+from kernel.orm.env import SUPERUSER_ID, Environment
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_ADDONS = ROOT / "tests" / "fixtures" / "bench_addons"
@@ -119,7 +119,7 @@ class Bench:
     @contextlib.contextmanager
     def env(self, commit: bool = False) -> Iterator[Environment]:
         with self.connection(commit) as connection:
-            yield Environment(Transaction(self.kernel, connection, self.registry), SUPERUSER_ID)
+            yield self.kernel.environment(connection, registry=self.registry)
 
     def load(self) -> None:
         """Commit the 10,000 rows in both tables; remember 1,000 ids spread over each."""

@@ -147,7 +147,7 @@ def _inner_xml(node: etree._Element) -> str:
 
 def _read_file(ctx: LoadContext, reference: str) -> bytes:
     module, _, relative = reference.partition("/")
-    manifests = ctx.env.kernel.manifests
+    manifests = ctx.env.services.manifests
     base = manifests[module].path if module in manifests else ctx.folder
     target = (base / relative if module in manifests else ctx.folder / reference).resolve()
     if not target.is_relative_to(base.resolve()):

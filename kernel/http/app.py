@@ -30,7 +30,7 @@ from ..manifest import discover
 from ..orm.env import SUPERUSER_ID
 from . import jsonrpc, rest, xmlrpc
 from .concurrency import request_may_write, run_retrying
-from .errors import AccessDenied, NotFound, SessionExpired, jsonrpc_error, report, rest_error
+from .errors import AccessDenied, BadRequest, NotFound, SessionExpired, jsonrpc_error, report, rest_error
 from .marshal import to_wire
 from ..models.http import current_session_id
 from .request import ANONYMOUS_CSRF_COOKIE, Databases, Request, WebSettings
@@ -226,6 +226,8 @@ class Application:
                 body = request.json_body()
                 request.params = body.get("params") or {} if isinstance(body, dict) else {}
                 request.rpc_id = body.get("id") if isinstance(body, dict) else None
+                if not isinstance(request.params, dict):
+                    raise BadRequest("'params' must be a JSON object", code="PARAMS_INVALID")
             else:
                 request.params, request.rpc_id = {}, None
             if route.auth == "none":

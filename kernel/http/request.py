@@ -19,7 +19,7 @@ from ..config import Settings
 from ..db import transaction
 from ..exceptions import KernelError, UserError
 from ..kernel import Kernel
-from ..orm.env import SUPERUSER_ID, Environment, Transaction
+from ..orm.env import SUPERUSER_ID, Environment
 from .errors import BadRequest, NotFound
 from .sessions import COOKIE_NAME, Session, parse_cookie
 
@@ -126,8 +126,7 @@ class Databases:
         """An environment in a new transaction: committed when the block succeeds, rolled back otherwise."""
         kernel = self.kernel(alias)
         with transaction(kernel.engine) as connection:
-            registry = kernel.current_registry(connection)  # another process may have installed or removed addons
-            yield Environment(Transaction(kernel, connection, registry), uid, context, su=uid == SUPERUSER_ID)
+            yield kernel.environment(connection, uid, context)  # the registry of the database's addons now
 
     def close(self) -> None:
         for kernel in self._kernels.values():

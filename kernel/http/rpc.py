@@ -78,7 +78,7 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
         raise BadRequest("context must be a dictionary", code="CONTEXT_INVALID")
     if context:
         if "lang" in context:
-            env.kernel.translations.check_lang(context["lang"])
+            env.services.translations.check_lang(context["lang"])
         model = model.with_context({**env.context, **context})
     function = getattr(type(model), method, None)
     if not callable(function) or isinstance(function, type):
@@ -189,7 +189,8 @@ class Services:
         the same password hash, the key must be unrevoked.  A password change,
         an archived user or a revoked key takes effect at the next call.
         """
-        if not isinstance(uid, int) or isinstance(uid, bool) or not isinstance(password, str) or not password:
+        if (not isinstance(db, str) or not isinstance(uid, int) or isinstance(uid, bool) or not isinstance(password, str)
+                or not password):
             raise AccessDenied()
         remembered_as = (db, uid, hashlib.sha256(password.encode()).hexdigest())
         with self._lock:

@@ -36,7 +36,7 @@ class IrModule(Model):
     application = fields.Boolean("Application", compute="_compute_manifest")
 
     def _compute_manifest(self) -> None:
-        manifests = self.env.kernel.manifests
+        manifests = self.env.services.manifests
         for record in self:
             manifest = manifests.get(record.name)
             record.shortdesc = manifest.name if manifest else record.name

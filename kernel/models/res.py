@@ -89,13 +89,13 @@ class ResUsers(SecurityData, Model):
         many = [vals_list] if isinstance(vals_list, Mapping) else list(vals_list)
         for vals in many:
             if isinstance(vals, Mapping) and "lang" in vals:
-                self.env.kernel.translations.check_lang(vals["lang"])
+                self.env.services.translations.check_lang(vals["lang"])
         return super().create([_allow_current(_hash_password(vals)) for vals in many])
 
     def write(self, vals: Mapping[str, Any]) -> bool:
         """Users may change their own preferences (current company and branch, language, time zone)."""
         if isinstance(vals, Mapping) and "lang" in vals:
-            self.env.kernel.translations.check_lang(vals["lang"])
+            self.env.services.translations.check_lang(vals["lang"])
         if not self.env.su and self._ids == (self.env.uid,) and set(vals) <= SELF_WRITEABLE:
             self._check_switch(vals)
             return super(ResUsers, self.sudo()).write(vals)
@@ -129,6 +129,8 @@ class ResUsers(SecurityData, Model):
     @api.model
     def change_password(self, old_password: str, new_password: str) -> bool:
         """The current user's new password, once the old one is confirmed."""
+        if not isinstance(old_password, str) or not isinstance(new_password, str):
+            raise ValidationError("the old and new passwords must be text", code="PASSWORD_INVALID")
         user = self.env.user
         if self.authenticate(user.login, old_password) != user.id:
             raise AccessError(LOGIN_FAILED, code="AUTH_FAILED")

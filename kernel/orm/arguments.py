@@ -31,8 +31,31 @@ def names(name: str, value: Any) -> Sequence[str] | None:
     return value
 
 
+def values_list(method: str, value: Any) -> list[dict[str, Any]]:
+    """``create``'s argument, one dictionary or a list of them, as a list of (copied) dictionaries."""
+    if isinstance(value, Mapping):
+        return [dict(value)]
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        field_values(method, value)  # refused: neither one dictionary nor a list of them
+    return [dict(field_values(method, values)) for values in value]
+
+
 def field_values(method: str, value: Any) -> Mapping[str, Any]:
     """The values of one record for ``create`` or ``write``."""
     if not isinstance(value, Mapping):
         raise ValidationError(f"{method} takes a dictionary of field values, got {value!r}", code="ARGUMENT_INVALID")
     return value
+
+
+def text(name: str, value: Any) -> str | None:
+    """An optional text argument such as ``order``."""
+    if value is None or value is False:
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(f"{name} must be text, got {value!r}", code="ARGUMENT_INVALID")
+    return value
+
+
+def name_or_names(name: str, value: Any) -> Sequence[str] | None:
+    """One name or a list of names (``read_group``'s ``fields`` and ``groupby``)."""
+    return [value] if isinstance(value, str) else names(name, value)

@@ -7,8 +7,10 @@ release with ``any``), checked against ``odoo/osv/expression.py``:
 
 * ``False`` (or ``None``) means "no value": ``= False`` is ``IS NULL``; the
   negative operators ``!=``, ``not in``, ``not like`` and ``not ilike`` also
-  match rows without a value; ``in [x, False]`` matches ``x`` or NULL; ``<``
-  and friends never match NULL; a boolean ``= False`` matches NULL too.
+  match rows without a value (``!=`` only when the value compared is truthy:
+  ``("code", "!=", "")`` and ``("qty", "!=", 0)`` leave them out);
+  ``in [x, False]`` matches ``x`` or NULL; ``<`` and friends never match
+  NULL; a boolean ``= False`` matches NULL too.
 * ``like``/``ilike`` wrap the value in ``%...%`` without escaping it: ``%`` and
   ``_`` in the value stay wildcards and a backslash escapes the next character
   (PostgreSQL's default).  ``like`` is case-sensitive on SQLite too (GLOB);
@@ -154,7 +156,7 @@ def mentions_field(domain: Sequence[Any], name: str) -> bool:
 
 def max_terms(model: BaseModel) -> int:
     """The ``[orm] domain_max_terms`` setting: how many leaves one domain may have."""
-    value = model.env.transaction.kernel.settings.section("orm").get("domain_max_terms", DEFAULT_MAX_TERMS)
+    value = model.env.services.settings.section("orm").get("domain_max_terms", DEFAULT_MAX_TERMS)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise KernelError(f"configuration [orm] domain_max_terms: expected a positive integer, got {value!r}")
     return value
@@ -259,6 +261,8 @@ def _list_values(model: BaseModel, leaf: Any, operators: tuple[str, str]) -> lis
     field = model._fields.get(leaf[0])
     if field is None or not field.store or not field.column_name or field.relational or field.type == "boolean":
         return None
+    if leaf[1] == "!=" and not leaf[2]:
+        return None  # "!= ''" leaves out the rows without a value, a "not in" list keeps them
     values = leaf[2] if leaf[1] == operators[1] and isinstance(leaf[2], list) else [leaf[2]]
     plain = all(isinstance(v, (str, int, float, decimal.Decimal)) and not isinstance(v, bool) for v in values)
     return values if plain else None
@@ -590,8 +594,12 @@ def _equal(field: Field, column: sa.ColumnElement, operator: str, value: Any) ->
         return sa.or_(column.is_(None), column.is_(False))
     if value is False:
         return column.is_(None) if operator == "=" else column.is_not(None)
+    truthy = bool(value)
     value = _convert(field, value, operator)
-    return column == value if operator == "=" else sa.or_(column != value, column.is_(None))
+    if operator == "=":
+        return column == value
+    # Odoo: "!=" also matches the rows without a value only when the value compared is truthy
+    return sa.or_(column != value, column.is_(None)) if truthy else column != value
 
 
 def _in_list(model: BaseModel, column: sa.ColumnElement, values: list[Any], negative: bool) -> Where:

@@ -18,11 +18,11 @@ from ..exceptions import MissingError, ValidationError
 from ..hints import close_names, model_hint
 
 if TYPE_CHECKING:
-    from ..kernel import Kernel
     from .fields import Field
     from .models import BaseModel
     from .policy import AccessPolicy
     from .registry import Registry
+    from .services import Services
 
 SUPERUSER_ID = 1
 
@@ -30,8 +30,8 @@ SUPERUSER_ID = 1
 class Transaction:
     """What the environments of one database transaction share: connection, registry, cache."""
 
-    def __init__(self, kernel: Kernel, connection: Connection, registry: Registry):
-        self.kernel = kernel
+    def __init__(self, services: Services, connection: Connection, registry: Registry):
+        self.services = services
         self.connection = connection
         self.registry = registry
         self.cache: dict[Field, dict[int, Any]] = {}
@@ -91,8 +91,9 @@ class Environment:
         return f"<Environment uid={self.uid}{' su' if self.su else ''}>"
 
     @property
-    def kernel(self) -> Kernel:
-        return self.transaction.kernel
+    def services(self) -> Services:
+        """Translations, hooks and addon files of the kernel that opened this environment."""
+        return self.transaction.services
 
     @property
     def policy(self) -> AccessPolicy:
@@ -165,7 +166,7 @@ class Environment:
 
     def _(self, msgid: str, **params: Any) -> str:
         """``msgid`` in the environment's language, with ``%(name)s`` parameters filled in."""
-        text = self.kernel.translations.gettext(self.lang, msgid)
+        text = self.services.translations.gettext(self.lang, msgid)
         return text % params if params else text
 
     # -- external ids --------------------------------------------------------
@@ -213,4 +214,4 @@ class Environment:
 
     def publish(self, name: str, payload: dict[str, Any]) -> None:
         """Publish a business event to every installed addon implementing ``kernel_event``."""
-        self.kernel.plugins.hook.kernel_event(env=self, name=name, payload=payload)
+        self.services.plugins.hook.kernel_event(env=self, name=name, payload=payload)

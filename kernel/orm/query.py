@@ -42,7 +42,7 @@ class QueryMixin:
     def _order_by_clauses(self: BaseModel, order: str | None, table: sa.Table | None = None) -> list[sa.ColumnElement]:
         """``"name desc, id"`` as ORDER BY clauses, ending with ``id`` so that the order is total."""
         table = self._sql if table is None else table
-        terms = self._parse_order(order or self._order or "id")
+        terms = self._parse_order(arguments.text("order", order) or self._order or "id")
         clauses = []
         for expression, descending, nulls in self._order_terms(terms, table):
             clause = expression.desc() if descending else expression.asc()
@@ -151,6 +151,7 @@ class QueryMixin:
     # -- reading ---------------------------------------------------------------------
 
     def _readable_fields(self: BaseModel, names: Sequence[str] | None) -> list[Field]:
+        names = arguments.names("fields", names)
         if not names:
             return [f for f in self._fields.values() if f.type != "binary" and self.env.policy.field_visible(self, f)]
         self.env.policy.check_field_names(self, names)
@@ -305,5 +306,8 @@ class QueryMixin:
         """Aggregates per group, as Odoo's ``read_group`` (``date:month`` granularities included)."""
         from .read_group import read_group
 
-        self.env.policy.check_field_names(self, [*fields, *([groupby] if isinstance(groupby, str) else groupby), orderby or ""])
+        fields = arguments.name_or_names("fields", fields) or []
+        groupby = arguments.name_or_names("groupby", groupby) or []
+        orderby = arguments.text("orderby", orderby)
+        self.env.policy.check_field_names(self, [*fields, *groupby, orderby or ""])
         return read_group(self, domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)

@@ -391,11 +391,11 @@ def read_group(model: BaseModel, domain: Sequence[Any] | None, fields: Sequence[
     """
     offset, limit = arguments.whole_number("offset", offset) or 0, arguments.whole_number("limit", limit)
     dialect = model.env.connection.dialect.name
-    requested = [groupby] if isinstance(groupby, str) else list(dict.fromkeys(groupby or ()))
+    requested = list(dict.fromkeys(arguments.name_or_names("groupby", groupby) or ()))
     specs = [_parse_groupby(model, spec, dialect) for spec in requested]  # every level is checked, even lazily
     groups = specs[:1] if lazy else specs
     remaining = requested[len(groups):]
-    wanted = [fields] if isinstance(fields, str) else list(fields or ())
+    wanted = list(arguments.name_or_names("fields", fields) or ())
     aggregates = _parse_fields(model, wanted, {g.field.name for g in groups}, dialect)
     count_key = f"{groups[0].field.name}_count" if lazy and groups else "__count"
     original = normalize(as_domain(domain))

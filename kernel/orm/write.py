@@ -82,9 +82,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         if self._abstract:
             raise ValidationError(f"{self._name} is abstract: it has no records", code="MODEL_ABSTRACT")
         single = isinstance(vals_list, Mapping)
-        if not single and (isinstance(vals_list, (str, bytes)) or not isinstance(vals_list, Sequence)):
-            arguments.field_values("create", vals_list)  # neither one dict nor a list of them: refused
-        vals_list = [dict(vals_list)] if single else [dict(arguments.field_values("create", vals)) for vals in vals_list]
+        vals_list = arguments.values_list("create", vals_list)
         if not vals_list:
             return self.browse()
         self.env.policy.check_create(self, vals_list)

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from ..db import create_database, drop_database, parse_url
 from ..kernel import Kernel
-from ..orm.env import SUPERUSER_ID, Environment, Transaction
+from ..orm.env import SUPERUSER_ID, Environment
 
 PG_ENV = "ERP_TEST_PG_URL"
 
@@ -74,7 +74,7 @@ def rollback_env(kernel: Kernel, uid: int = SUPERUSER_ID, context: dict | None =
     with kernel.engine.connect() as connection:
         transaction = connection.begin()
         try:
-            yield Environment(Transaction(kernel, connection, registry), uid, context)
+            yield kernel.environment(connection, uid, context, registry=registry)
         finally:
             transaction.rollback()
 

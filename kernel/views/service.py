@@ -57,7 +57,7 @@ def get_view(env: Environment, model_name: str, view_type: str = "form", view_id
     else:
         arch = default_arch(env[model_name], view_type)
     strip_restricted_nodes(env, arch)
-    env.kernel.translations.translate_arch(arch, env.lang)
+    env.services.translations.translate_arch(arch, env.lang)
     names = fields_by_model(env.registry, model_name, arch)
     models = {name: _describe(env, name, fields) for name, fields in names.items() if name in env.registry}
     return {

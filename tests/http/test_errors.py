@@ -174,9 +174,26 @@ def test_an_addons_python_error_is_a_500_without_details(server, proxy, kind: st
     ("write", [[1], "not a dict"], {}, "write takes a dictionary of field values"),
     ("fields_get", [], {"attributes": 5}, "attributes must be a list of names"),
     ("default_get", [5], {}, "fields_list must be a list of names"),
+    ("search_read", [[]], {"fields": 5}, "fields must be a list of names"),
+    ("search", [[]], {"order": 5}, "order must be text"),
+    ("read_group", [[], 5, 5], {}, "must be a list of names"),
 ])
 def test_the_kernels_own_checks_still_answer_the_client(server, method: str, args: list, kwargs: dict, expected: str) -> None:
     """Bad arguments found by the kernel are typed errors with a clear message, not 500s."""
     data = error_data(execute_kw(server, "test.item", method, args, kwargs))
     assert data["name"] in ("odoo.exceptions.UserError", "odoo.exceptions.ValidationError"), data
     assert expected in data["message"]
+
+
+def test_malformed_json_rpc_bodies_are_the_clients_mistake(server) -> None:
+    session = requests.Session()
+    jsonrpc(server, "/web/session/authenticate", {"db": server.db, "login": server.login, "password": server.password}, session)
+    for path in ("/web/dataset/call_kw", "/web/session/authenticate", "/jsonrpc"):
+        answer = session.post(f"{server.url}{path}", json={"jsonrpc": "2.0", "method": "call", "params": [1, 2], "id": 7},
+                              timeout=30).json()
+        assert error_data(answer)["message"] == "'params' must be a JSON object"
+    change = {"model": "res.users", "method": "change_password", "args": [5, 6], "kwargs": {}}
+    data = error_data(jsonrpc(server, "/web/dataset/call_kw", change, session).json())
+    assert data["message"] == "the old and new passwords must be text"
+    denied = {"service": "object", "method": "execute_kw", "args": [[1], server.uid, server.password, "test.item", "search", [[]]]}
+    assert error_data(jsonrpc(server, "/jsonrpc", denied).json())["name"] == "odoo.exceptions.AccessDenied"

@@ -65,7 +65,7 @@ def savepoint(env: Environment) -> Iterator[None]:
 
 def languages(env: Environment) -> list[tuple[str, str]]:
     """``(code, name)`` of the languages a user may pick: shipped catalogs and the locales offered for formats."""
-    codes = dict.fromkeys([*env.kernel.translations.languages(), *FORMAT_LOCALES])
+    codes = dict.fromkeys([*env.services.translations.languages(), *FORMAT_LOCALES])
     return [(code, Locale.parse(code).get_display_name(code) or code) for code in codes]
 
 

@@ -107,6 +107,8 @@ AWARE = dt.datetime(2024, 1, 1, 11, tzinfo=dt.timezone(dt.timedelta(hours=1)))  
 CHAR = leaves("city", [
     ("=", "Paris", "Alice"), ("!=", "Paris", "Bob Carol Eve"), ("<>", "Paris", "Bob Carol Eve"),
     ("=", False, "Carol"), ("=", None, "Carol"), ("!=", False, "Alice Bob Eve"),
+    # "!=" adds the rows without a value only when the value compared is truthy (Odoo)
+    ("!=", "", "Alice Bob Eve"), ("=", "", ""),
     ("<", "M", "Eve"), (">=", "P", "Alice Bob"), ("<", False, ""), (">", None, ""),
     ("=?", "Lyon", "Eve"), ("=?", False, ALL), ("=?", None, ALL),
     ("like", "aris", "Alice Bob"), ("like", "Par", "Alice"), ("LIKE", "par", "Bob"), ("ilike", "PAR", "Alice Bob"),
@@ -131,7 +133,7 @@ TEXT = leaves("notes", [
 
 INTEGER = leaves("rank", [
     ("=", 10, "Alice"), ("=", 0, "Eve"), ("=", False, "Carol"), ("=", "20", "Bob"),
-    ("!=", 10, "Bob Carol Eve"), ("!=", False, "Alice Bob Eve"), ("=?", 20, "Bob"),
+    ("!=", 10, "Bob Carol Eve"), ("!=", False, "Alice Bob Eve"), ("!=", 0, "Alice Bob"), ("=?", 20, "Bob"),
     ("<", 15, "Alice Eve"), ("<=", 10, "Alice Eve"), (">", 10, "Bob"), (">=", 0, "Alice Bob Eve"), ("<", False, ""),
     ("<", 10.5, "Alice Eve"), ("in", [10, 20], "Alice Bob"), ("in", {10, 20}, "Alice Bob"),
     ("in", [0, False], "Carol Eve"), ("not in", [10, 20], "Carol Eve"), ("not in", [10, False], "Bob Eve"),
@@ -146,7 +148,7 @@ FLOAT = leaves("score", [
 
 MONETARY = leaves("balance", [
     ("=", Decimal("100.50"), "Alice"), ("=", Decimal("100.5"), "Alice"), ("=", 100.5, "Alice"),
-    ("=", "200.00", "Bob"), ("=", 0, "Eve"), ("=", False, "Carol"), ("!=", Decimal("0"), "Alice Bob Carol"),
+    ("=", "200.00", "Bob"), ("=", 0, "Eve"), ("=", False, "Carol"), ("!=", Decimal("0"), "Alice Bob"),
     (">", Decimal("150"), "Bob"), (">=", 100.5, "Alice Bob"), ("<", Decimal("100.51"), "Alice Eve"),
     ("<=", Decimal("-0.01"), ""), ("in", [Decimal("0"), Decimal("200")], "Bob Eve"),
     ("not in", [Decimal("0"), False], "Alice Bob"),

@@ -86,3 +86,14 @@ def test_deeply_nested_domains_are_refused_clearly(env):
     with pytest.raises(ValidationError, match="nested too deeply") as caught:
         env["test.partner"].search(nested)
     assert caught.value.code == "DOMAIN_TOO_LARGE"
+
+
+def test_merged_lists_keep_the_null_semantics_of_each_leaf(env):
+    """AND-ed "!=" leaves become one "not in" list only where that matches the same rows (issue 13, point 27)."""
+    partners = env["test.partner"]
+    partners.create([{"name": "paris", "city": "Paris"}, {"name": "lyon", "city": "Lyon"},
+                     {"name": "empty", "city": ""}, {"name": "none"}])
+    found = partners.search([("city", "!=", ""), ("city", "!=", "Paris")])
+    assert sorted(found.mapped("name")) == ["lyon"]
+    found = partners.search([("city", "!=", "Lyon"), ("city", "!=", "Paris")])
+    assert sorted(found.mapped("name")) == ["empty", "none"]

@@ -1,0 +1,47 @@
+"""What code running in an environment may ask of the kernel, without importing it.
+
+``env.services`` is the :class:`~kernel.kernel.Kernel` that opened the
+environment, seen through this interface only: translations, the addons'
+hooks, the addons' files and the settings.  The ORM thereby stays below the kernel in the
+layers (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from ..config import Settings
+    from ..manifest import Manifest
+
+
+class TranslationService(Protocol):
+    def gettext(self, lang: str | None, msgid: str) -> str: ...
+    def translate_arch(self, arch: etree._Element, lang: str | None) -> etree._Element: ...
+    def check_lang(self, lang: object) -> None: ...
+    def languages(self) -> Iterable[str]: ...
+
+
+class HookService(Protocol):
+    @property
+    def hook(self) -> Any:
+        """pluggy's hook relay: ``hook.kernel_event(env=..., name=..., payload=...)``."""
+
+
+class Services(Protocol):
+    @property
+    def translations(self) -> TranslationService: ...
+
+    @property
+    def plugins(self) -> HookService: ...
+
+    @property
+    def settings(self) -> Settings:
+        """The configuration (``settings.section("orm")`` and the like)."""
+
+    @property
+    def manifests(self) -> Mapping[str, Manifest]:
+        """The addons found on the addons path, by name: their folders and data files."""
