@@ -66,7 +66,7 @@ class QueryMixin:
             field = self._fields.get(name)
             if field is None or not field.column_name:
                 raise ValidationError(f"cannot order {self._name} by {name!r}: no such stored field"
-                                      f"{field_hint(self._name, name, (n for n, f in self._fields.items() if f.column_name))}",
+                                      f"{field_hint(str(self._name), name, (n for n, f in self._fields.items() if f.column_name))}",
                                       code="ORDER_INVALID")
             self.env.policy.check_search_field(self, field)
             terms.append((field, direction == "desc", nulls.lower() if nulls else None))
@@ -159,7 +159,7 @@ class QueryMixin:
         for name in dict.fromkeys(["id", *names]):
             field = self._fields.get(name)
             if field is None:
-                raise ValidationError(unknown_field(self._name, name, self._fields), code="FIELD_UNKNOWN")
+                raise ValidationError(unknown_field(str(self._name), name, self._fields), code="FIELD_UNKNOWN")
             result.append(field)
         return result
 
