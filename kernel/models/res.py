@@ -37,6 +37,7 @@ class ResCompany(Model):
     _name = "res.company"
     _description = "Company"
     _order = "name"
+    _quick_create = False  # a company made from a name is one its creator is not allowed in yet
 
     name = fields.Char("Company Name", required=True, unique=True)
     currency_id = fields.Many2one("res.currency", "Currency", ondelete="restrict")

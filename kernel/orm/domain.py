@@ -14,7 +14,9 @@ release with ``any``), checked against ``odoo/osv/expression.py``:
 * ``like``/``ilike`` wrap the value in ``%...%`` without escaping it: ``%`` and
   ``_`` in the value stay wildcards and a backslash escapes the next character
   (PostgreSQL's default).  ``like`` is case-sensitive on SQLite too (GLOB);
-  ``ilike`` folds case beyond ASCII there too (``kernel.db.sqlite_lower``).
+  ``ilike`` is SQLite's own ``LIKE`` (ASCII case folding, no Python call per
+  row) for an ASCII pattern, and folds case beyond ASCII for any other one
+  (``lower()`` is ``kernel.db.sqlite_lower``).
   An empty value matches every row, NULL included.
 * ``!`` is pushed into the leaves: ``!(a = 1)`` is ``a != 1`` (NULL included),
   ``!(a < 1)`` is ``a >= 1``; operators without a negation get SQL ``NOT``.
@@ -680,7 +682,12 @@ def _like(model: BaseModel, field: Field, column: sa.ColumnElement, operator: st
     sqlite = model.env.connection.dialect.name == "sqlite"
     source = _as_text(field, column, sqlite)
     if operator.endswith("ilike"):
-        match = source.ilike(pattern, escape="\\") if sqlite else source.ilike(pattern)
+        if not sqlite:
+            match = source.ilike(pattern)
+        elif pattern.isascii():  # SQLite's own LIKE folds ASCII case: no Python lower() per row
+            match = source.like(pattern, escape="\\")
+        else:
+            match = source.ilike(pattern, escape="\\")  # lower() is kernel.db.sqlite_lower: any script
     else:
         match = source.op("GLOB", is_comparison=True)(_glob(tokens)) if sqlite else source.like(pattern)
     negative = operator.startswith("not ")

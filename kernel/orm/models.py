@@ -41,6 +41,8 @@ class BaseModel(QueryMixin, WriteMixin, NewRecordsMixin, OnchangeMixin):
     _description: ClassVar[str | None] = None
     _order: ClassVar[str] = "id"
     _rec_name: ClassVar[str | None] = None
+    # whether a client may offer to create a record from just its name (an autocompletion's "Create ...")
+    _quick_create: ClassVar[bool] = True
     _table: ClassVar[str | None] = None
     _table_query: ClassVar[str | None] = None
     _parent_store: ClassVar[bool] = False
