@@ -3,7 +3,7 @@
 ``call_kw`` follows Odoo's conventions: a method decorated with ``@api.model``
 (and the ORM's model-level methods listed in :data:`MODEL_METHODS`) is called
 on the model; any other public method on ``browse(args[0])`` with the rest of
-the arguments.  Names starting with ``_`` and the recordset plumbing in
+the arguments, once the user is known to be able to read those records.  Names starting with ``_`` and the recordset plumbing in
 :data:`NOT_REMOTE` are refused.
 """
 
@@ -22,6 +22,7 @@ from .. import __version__
 from ..exceptions import AccessError, UserError
 from ..hints import model_hint
 from ..orm.env import Environment
+from ..security import guards
 from .errors import AccessDenied, BadRequest, NotFound
 from .marshal import to_wire
 from ..models.http import WEB_INTERNAL_MODELS
@@ -93,8 +94,10 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
         if not args:
             raise BadRequest(f"{model_name}.{method} works on records: pass their ids as the first argument")
         ids, *rest = args
-        bound = getattr(model.browse(ids), method)
+        records = model.browse(ids)
+        bound = getattr(records, method)
         check_arguments(f"{model_name}.{method}", bound, rest, kwargs)
+        guards.check_callable(records)
         result = bound(*rest, **kwargs)
         if method == "copy":
             return result.id

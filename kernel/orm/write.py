@@ -11,10 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..db import utcnow
-from ..exceptions import MissingError, UserError, ValidationError
+from ..exceptions import UserError, ValidationError
 from ..hints import unknown_field
 from . import arguments, integrity, translations
 from .compute import ComputeMixin, Targets
+from .policy import unavailable
 from .relations import RelationsMixin
 
 if TYPE_CHECKING:
@@ -333,7 +334,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                 raise integrity.translate(self, exc, [columns], exclude_ids=chunk) from None
         if updated < len(ids):
             missing = sorted(set(ids) - set(self.exists()._ids))
-            raise MissingError(f"{self._name} records {missing[:10]} do not exist (any more)")
+            raise unavailable(self, missing)
         transaction = self.env.transaction
         transaction.invalidate([self._fields[name] for name in translated], ids)
         for name, value in values.items():
@@ -445,7 +446,8 @@ class WriteMixin(ComputeMixin, RelationsMixin):
 
     def _duplicate_error(self, columns: list[str], holder: Any) -> UserError | None:
         """The error for values the unique index on ``columns`` refused because ``holder`` has them;
-        ``None`` keeps the ORM's wording.  A model words it as its own rule's check does."""
+        ``None`` keeps the ORM's wording.  A model words it as its own rule's check does, naming the
+        holder with :func:`.integrity.holder_text` (``holder`` is in the user's environment)."""
         return None
 
     def _validate_constraints(self: BaseModel, names: set[str]) -> None:
