@@ -205,12 +205,7 @@ class Services:
         with self._lock:
             self._verified.pop(remembered_as, None)
         keys = self.app.throttle.keys(login, address)
-        self.app.reserve_attempt(db, keys)
-        with self.app.databases.env(db) as env:
-            proof = verified_proof(env, uid, password)
-        if proof is None:
-            raise AccessDenied()
-        self.app.attempt_succeeded(db, keys)
+        proof = self.app.throttled_check(db, keys, lambda env: verified_proof(env, uid, password))
         with self._lock:
             self._verified[remembered_as] = proof
             while len(self._verified) > VERIFIED_CAPACITY:
