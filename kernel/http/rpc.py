@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from .. import __version__
 from ..exceptions import AccessError, UserError
+from ..hints import model_hint
 from ..orm.env import Environment
 from ..security import guards
 from .errors import AccessDenied, BadRequest, NotFound
@@ -70,7 +71,7 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
     if model_name in WEB_INTERNAL_MODELS:
         raise AccessError(f"{model_name} records cannot be accessed remotely.", code="MODEL_PRIVATE")
     if model_name not in env.registry:
-        raise NotFound(f"Object {model_name} doesn't exist", code="MODEL_UNKNOWN")
+        raise NotFound(f"Object {model_name} doesn't exist{model_hint(model_name, env.registry)}", code="MODEL_UNKNOWN")
     kwargs = dict(kwargs)
     context = kwargs.pop("context", None)
     model = env[model_name]
