@@ -14,7 +14,9 @@ release with ``any``), checked against ``odoo/osv/expression.py``:
 * ``like``/``ilike`` wrap the value in ``%...%`` without escaping it: ``%`` and
   ``_`` in the value stay wildcards and a backslash escapes the next character
   (PostgreSQL's default).  ``like`` is case-sensitive on SQLite too (GLOB);
-  ``ilike`` folds case beyond ASCII there too (``kernel.db.sqlite_lower``).
+  ``ilike`` is SQLite's own ``LIKE`` (ASCII case folding, no Python call per
+  row) for an ASCII pattern, and folds case beyond ASCII for any other one
+  (``lower()`` is ``kernel.db.sqlite_lower``).
   An empty value matches every row, NULL included.
 * ``!`` is pushed into the leaves: ``!(a = 1)`` is ``a != 1`` (NULL included),
   ``!(a < 1)`` is ``a >= 1``; operators without a negation get SQL ``NOT``.
@@ -43,6 +45,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import Grouping
 
 from ..exceptions import KernelError, ValidationError
+from ..hints import field_hint
 from . import translations
 
 if TYPE_CHECKING:
@@ -311,7 +314,8 @@ def _leaf(model: BaseModel, table: sa.FromClause, leaf: tuple[Any, str, Any]) ->
     name, _, rest = path.partition(".")
     field = model._fields.get(name)
     if field is None:
-        raise ValidationError(f"unknown field {name!r} on {model._name} in domain leaf {leaf!r}", code="FIELD_UNKNOWN")
+        raise ValidationError(f"unknown field {name!r} on {model._name} in domain leaf {leaf!r}"
+                              f"{field_hint(str(model._name), name, model._fields)}", code="FIELD_UNKNOWN")
     model.env.policy.check_search_field(model, field)
     if not field.store:
         target = field.related or (model._rec_name if name == "display_name" and model._rec_name != name else None)
@@ -678,7 +682,12 @@ def _like(model: BaseModel, field: Field, column: sa.ColumnElement, operator: st
     sqlite = model.env.connection.dialect.name == "sqlite"
     source = _as_text(field, column, sqlite)
     if operator.endswith("ilike"):
-        match = source.ilike(pattern, escape="\\") if sqlite else source.ilike(pattern)
+        if not sqlite:
+            match = source.ilike(pattern)
+        elif pattern.isascii():  # SQLite's own LIKE folds ASCII case: no Python lower() per row
+            match = source.like(pattern, escape="\\")
+        else:
+            match = source.ilike(pattern, escape="\\")  # lower() is kernel.db.sqlite_lower: any script
     else:
         match = source.op("GLOB", is_comparison=True)(_glob(tokens)) if sqlite else source.like(pattern)
     negative = operator.startswith("not ")

@@ -367,13 +367,13 @@ def _group_value(group: GroupSpec, raw: Any, names: dict[str, dict[int, str]],
 
 def _display_names(model: BaseModel, groups: Sequence[GroupSpec],
                    rows: Sequence[Sequence[Any]]) -> dict[str, dict[int, str]]:
-    """Display names of the many2one group values: one lookup per comodel for all rows."""
+    """Display names of the many2one group values (restricted ones masked): one lookup per comodel."""
     wanted: dict[str, set[int]] = {}
     for index, group in enumerate(groups):
         if group.field.type == "many2one":
             wanted.setdefault(group.field.comodel_name, set()).update(row[index] for row in rows if row[index])
     return {
-        comodel: model.env[comodel].sudo()._browse(tuple(sorted(ids)))._display_names()
+        comodel: model.env[comodel]._browse(tuple(sorted(ids)))._display_names()
         for comodel, ids in wanted.items()
     }
 

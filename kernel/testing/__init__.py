@@ -39,6 +39,7 @@ from ..orm.env import Environment
 from .conformance import AddonConformance, conformance_templates
 from .databases import (
     PG_ENV,
+    clone_database,
     database_backends,
     installed_kernel,
     pg_base_url,
@@ -48,7 +49,7 @@ from .databases import (
 from .servers import Server, free_port, running_server, wait_until_up
 
 __all__ = [
-    "AddonConformance", "PG_ENV", "Server", "addon_folder", "database_backends", "free_port", "installed_kernel",
+    "AddonConformance", "PG_ENV", "Server", "addon_folder", "clone_database", "database_backends", "free_port", "installed_kernel",
     "pg_base_url", "rollback_env", "running_server", "throwaway_database", "wait_until_up",
 ]
 

@@ -90,7 +90,10 @@ function setupAutocomplete(widget, multiple) {
   const field = widget.dataset.field;
   const hidden = multiple ? null : widget.querySelector(`input[type=hidden][name="${CSS.escape(field)}"]`);
   let timer = null;
-  const close = () => { list.hidden = true; input.setAttribute("aria-expanded", "false"); };
+  let quiet = false;
+  let generation = 0;  // a search answered after the dropdown was closed or searched again is dropped
+  const close = () => { clearTimeout(timer); generation += 1; list.hidden = true; input.setAttribute("aria-expanded", "false"); };
+  const refocus = () => { quiet = true; input.focus(); };
   const choose = (id, name) => {
     if (multiple) {
       const tag = document.createElement("li");
@@ -120,17 +123,22 @@ function setupAutocomplete(widget, multiple) {
     item.addEventListener("keydown", (event) => {
       if (event.key === "Enter") { event.preventDefault(); onPick(); }
       if (event.key === "ArrowDown") { event.preventDefault(); (item.nextElementSibling || item).focus(); }
-      if (event.key === "ArrowUp") { event.preventDefault(); (item.previousElementSibling || input).focus(); }
-      if (event.key === "Escape") { event.stopPropagation(); close(); input.focus(); }
+      if (event.key === "ArrowUp") {
+        event.preventDefault();
+        if (item.previousElementSibling) item.previousElementSibling.focus(); else refocus();
+      }
+      if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); close(); refocus(); }
     });
     return item;
   };
   const search = async () => {
     const term = input.value.trim();
     const exclude = multiple ? [...widget.querySelectorAll(".tag")].map((tag) => Number(tag.dataset.id)) : [];
+    const mine = ++generation;
     const found = await rpc("/web/json/name_search", { model, term, exclude, domain: widget.dataset.domain || "" });
+    if (mine !== generation) return;
     const items = found.map((record) => option(record.name, () => choose(record.id, record.name)));
-    if (term) {
+    if (term && "create" in widget.dataset) {
       items.push(option(`Create "${term}"`, async () => {
         try { const made = await rpc("/web/json/name_create", { model, name: term }); choose(made.id, made.name); }
         catch (error) { notify(error.message, "error"); }
@@ -148,11 +156,15 @@ function setupAutocomplete(widget, multiple) {
     clearTimeout(timer);
     timer = setTimeout(search, 150);
   });
-  input.addEventListener("focus", () => { clearTimeout(timer); timer = setTimeout(search, 50); });
+  input.addEventListener("focus", () => {
+    if (quiet) { quiet = false; return; }  // back from the dropdown: do not open it again
+    clearTimeout(timer);
+    timer = setTimeout(search, 50);
+  });
   input.addEventListener("blur", () => setTimeout(close, 150));
   input.addEventListener("keydown", (event) => {
     if (event.key === "ArrowDown" && !list.hidden) { event.preventDefault(); list.querySelector("[role=option]")?.focus(); }
-    if (event.key === "Escape") { close(); event.stopPropagation(); }
+    if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); close(); }
   });
   widget.addEventListener("click", (event) => {
     const remove = event.target.closest(".tag-remove");
@@ -497,7 +509,8 @@ function setupShortcuts() {
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "Escape") {
-      if (document.querySelector("dialog[open]")) return;
+      // an autocompletion's Escape closes its dropdown only
+      if (document.querySelector("dialog[open]") || event.defaultPrevented || event.target.closest?.(".m2o, .m2m")) return;
       const cancel = document.querySelector("[data-cancel]");
       if (cancel) { event.preventDefault(); cancel.click(); }
       return;

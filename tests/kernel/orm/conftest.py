@@ -1,4 +1,5 @@
-"""Shared fixtures of the ORM tests: the ``catalog`` fixture addon installed once per module and backend."""
+"""The ORM tests run on the ``catalog`` fixture addon (with the fixtures' own ``base``), through the test kit:
+``erp_kernel`` installs it once per module and backend, ``env`` rolls each test back."""
 
 from __future__ import annotations
 
@@ -6,20 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from kernel.testing import database_backends, installed_kernel, rollback_env
-
 ORM_ADDONS = Path(__file__).resolve().parents[2] / "fixtures" / "orm_addons"
 
 
-@pytest.fixture(scope="module", params=database_backends())
-def catalog_kernel(request, tmp_path_factory):
-    """A kernel with the ``catalog`` fixture addon, shared by the tests of one module."""
-    with installed_kernel(request.param, tmp_path_factory.mktemp("db"), [ORM_ADDONS], ["catalog"]) as kernel:
-        yield kernel
+@pytest.fixture(scope="module")
+def erp_addons() -> list[str]:
+    return ["catalog"]
 
 
-@pytest.fixture
-def env(catalog_kernel):
-    """A superuser environment on the catalog database, rolled back after the test."""
-    with rollback_env(catalog_kernel) as environment:
-        yield environment
+@pytest.fixture(scope="module")
+def erp_addons_path() -> list[Path]:
+    return [ORM_ADDONS]

@@ -46,9 +46,9 @@ def test_a_domain_at_the_limit_is_searched(env):
     assert sorted(partners.search(ored(DEFAULT_MAX_TERMS)).mapped("name")) == ["n7", "n9999"]
 
 
-def test_one_hundred_thousand_ored_terms_compile_when_the_limit_allows_them(catalog_kernel):
+def test_one_hundred_thousand_ored_terms_compile_when_the_limit_allows_them(erp_kernel):
     """Quadratic compilation took minutes here; linear takes seconds."""
-    kernel = kernel_with_orm_settings(catalog_kernel, domain_max_terms=100_000)
+    kernel = kernel_with_orm_settings(erp_kernel, domain_max_terms=100_000)
     try:
         with rollback_env(kernel) as env:
             partners = env["test.partner"]
@@ -60,8 +60,8 @@ def test_one_hundred_thousand_ored_terms_compile_when_the_limit_allows_them(cata
         kernel.close()
 
 
-def test_a_lower_limit_is_honoured_and_a_bad_one_is_refused(catalog_kernel):
-    kernel = kernel_with_orm_settings(catalog_kernel, domain_max_terms=3)
+def test_a_lower_limit_is_honoured_and_a_bad_one_is_refused(erp_kernel):
+    kernel = kernel_with_orm_settings(erp_kernel, domain_max_terms=3)
     try:
         with rollback_env(kernel) as env:
             env["test.partner"].search(ored(3))
@@ -69,7 +69,7 @@ def test_a_lower_limit_is_honoured_and_a_bad_one_is_refused(catalog_kernel):
                 env["test.partner"].search(ored(4))
     finally:
         kernel.close()
-    broken = kernel_with_orm_settings(catalog_kernel, domain_max_terms="many")
+    broken = kernel_with_orm_settings(erp_kernel, domain_max_terms="many")
     try:
         with rollback_env(broken) as env, pytest.raises(Exception, match=r"\[orm\] domain_max_terms.*positive integer"):
             env["test.partner"].search([("name", "=", "x")])
