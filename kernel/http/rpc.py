@@ -3,7 +3,7 @@
 ``call_kw`` follows Odoo's conventions: a method decorated with ``@api.model``
 (and the ORM's model-level methods listed in :data:`MODEL_METHODS`) is called
 on the model; any other public method on ``browse(args[0])`` with the rest of
-the arguments.  Names starting with ``_`` and the recordset plumbing in
+the arguments, once the user is known to be able to read those records.  Names starting with ``_`` and the recordset plumbing in
 :data:`NOT_REMOTE` are refused.
 """
 
@@ -20,7 +20,9 @@ import sqlalchemy as sa
 
 from .. import __version__
 from ..exceptions import AccessError, UserError
+from ..hints import model_hint
 from ..orm.env import Environment
+from ..security import guards
 from .errors import AccessDenied, BadRequest, NotFound
 from .marshal import to_wire
 from ..models.http import WEB_INTERNAL_MODELS
@@ -69,7 +71,7 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
     if model_name in WEB_INTERNAL_MODELS:
         raise AccessError(f"{model_name} records cannot be accessed remotely.", code="MODEL_PRIVATE")
     if model_name not in env.registry:
-        raise NotFound(f"Object {model_name} doesn't exist", code="MODEL_UNKNOWN")
+        raise NotFound(f"Object {model_name} doesn't exist{model_hint(model_name, env.registry)}", code="MODEL_UNKNOWN")
     kwargs = dict(kwargs)
     context = kwargs.pop("context", None)
     model = env[model_name]
@@ -92,8 +94,10 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
         if not args:
             raise BadRequest(f"{model_name}.{method} works on records: pass their ids as the first argument")
         ids, *rest = args
-        bound = getattr(model.browse(ids), method)
+        records = model.browse(ids)
+        bound = getattr(records, method)
         check_arguments(f"{model_name}.{method}", bound, rest, kwargs)
+        guards.check_callable(records)
         result = bound(*rest, **kwargs)
         if method == "copy":
             return result.id
@@ -201,12 +205,7 @@ class Services:
         with self._lock:
             self._verified.pop(remembered_as, None)
         keys = self.app.throttle.keys(login, address)
-        self.app.reserve_attempt(db, keys)
-        with self.app.databases.env(db) as env:
-            proof = verified_proof(env, uid, password)
-        if proof is None:
-            raise AccessDenied()
-        self.app.attempt_succeeded(db, keys)
+        proof = self.app.throttled_check(db, keys, lambda env: verified_proof(env, uid, password))
         with self._lock:
             self._verified[remembered_as] = proof
             while len(self._verified) > VERIFIED_CAPACITY:

@@ -73,6 +73,7 @@ class ResUsers(SecurityData, Model):
     _name = "res.users"
     _description = "User"
     _order = "login"
+    _company_rule = False  # company_id is the user's current company, not an owner: colleagues stay visible
 
     name = fields.Char("Name", required=True)
     login = fields.Char("Login", required=True, unique=True, size=128)

@@ -69,7 +69,8 @@ def models_without_access(env: Environment, addon: str) -> list[str]:
 
 
 def company_models_without_rules(env: Environment, addon: str) -> list[str]:
-    """Models of ``addon`` with a ``company_id`` to ``res.company`` that no company rule limits."""
+    """Models of ``addon`` with a ``company_id`` to ``res.company`` that no company rule limits and that did
+    not opt out with ``_company_rule = False`` (docs/security.md lists the opt-outs)."""
     fields_rows = env["ir.model.fields"].sudo().search([("name", "=", "company_id"), ("relation", "=", "res.company")])
     candidates = {row.model for row in fields_rows if row.addon == addon} | {
         model for model in addon_models(env, addon) if "company_id" in env[model]._fields}
@@ -78,13 +79,13 @@ def company_models_without_rules(env: Environment, addon: str) -> list[str]:
     for model in sorted(candidates):
         if model not in env.registry or model == "res.company":
             continue
-        if auto_rule_domains(env[model].sudo()):
+        if auto_rule_domains(env[model].sudo()) or type(env[model])._company_rule is False:  # ruled, or opted out
             continue
         global_rules = rules.search([("model_id.model", "=", model), ("group_ids", "=", False)])
         if any("company" in (rule.domain_force or "") for rule in global_rules):
             continue
-        problems.append(f"{model}: has company_id but no company rule (set active_rule in the manifest, "
-                        f"_active_rule on the model, or add a global ir.rule on company_ids)")
+        problems.append(f"{model}: has company_id but no company rule (a company_id that is not a stored many2one to "
+                        f"res.company: set _active_rule on the model or add a global ir.rule on company_ids)")
     return problems
 
 

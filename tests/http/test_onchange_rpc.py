@@ -65,6 +65,6 @@ def test_lines_and_total_are_computed_live_and_an_existing_order_stays_as_stored
 
 def test_bad_onchange_calls_get_clear_errors(server, proxy) -> None:
     models = proxy("/xmlrpc/2/object")
-    with pytest.raises(xmlrpc.client.Fault, match=r"has no field 'partner'; did you mean 'partner_id'\?"):
+    with pytest.raises(xmlrpc.client.Fault, match=r"has no field 'partner'; did you mean 'partner_id'"):
         models.execute_kw(server.db, server.uid, server.password, "sale.order", "onchange",
                           [[], {"partner": 1}, ["partner"], SPEC])
