@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from .. import __version__
 from ..exceptions import AccessError, UserError
+from ..hints import model_hint
 from ..orm.env import Environment
 from ..security import guards
 from ..security.client_values import check_client_values
@@ -41,7 +42,7 @@ MODEL_METHODS = frozenset({
 CLIENT_VALUES = {"create": "vals_list", "write": "vals", "copy": "default"}  # the parameter holding the values
 NOT_REMOTE = frozenset({
     "browse", "sudo", "with_user", "with_env", "with_context", "mapped", "filtered", "sorted", "ensure_one",
-    "authenticate", "generate", "find_user",
+    "authenticate", "generate", "find_user", "new", "update",
 })
 VERIFIED_CAPACITY = 1024  # credentials remembered per worker, the oldest forgotten first
 
@@ -72,7 +73,7 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
     if model_name in WEB_INTERNAL_MODELS:
         raise AccessError(f"{model_name} records cannot be accessed remotely.", code="MODEL_PRIVATE")
     if model_name not in env.registry:
-        raise NotFound(f"Object {model_name} doesn't exist", code="MODEL_UNKNOWN")
+        raise NotFound(f"Object {model_name} doesn't exist{model_hint(model_name, env.registry)}", code="MODEL_UNKNOWN")
     kwargs = dict(kwargs)
     context = kwargs.pop("context", None)
     model = env[model_name]
@@ -219,12 +220,7 @@ class Services:
         with self._lock:
             self._verified.pop(remembered_as, None)
         keys = self.app.throttle.keys(login, address)
-        self.app.reserve_attempt(db, keys)
-        with self.app.databases.env(db) as env:
-            proof = verified_proof(env, uid, password)
-        if proof is None:
-            raise AccessDenied()
-        self.app.attempt_succeeded(db, keys)
+        proof = self.app.throttled_check(db, keys, lambda env: verified_proof(env, uid, password))
         with self._lock:
             self._verified[remembered_as] = proof
             while len(self._verified) > VERIFIED_CAPACITY:
