@@ -40,7 +40,7 @@ MODEL_METHODS = frozenset({
 })
 NOT_REMOTE = frozenset({
     "browse", "sudo", "with_user", "with_env", "with_context", "mapped", "filtered", "sorted", "ensure_one",
-    "authenticate", "generate", "find_user",
+    "authenticate", "generate", "find_user", "new", "update",
 })
 VERIFIED_CAPACITY = 1024  # credentials remembered per worker, the oldest forgotten first
 
