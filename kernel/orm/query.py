@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..exceptions import ValidationError
+from ..hints import field_hint, unknown_field
 from . import arguments, translations
 from .domain import as_domain, check_size, compile_domain, mentions_field
 from .fields import Field
@@ -65,7 +66,9 @@ class QueryMixin:
             name, direction, nulls = match.group(1), (match.group(2) or "asc").lower(), match.group(3)
             field = self._fields.get(name)
             if field is None or not field.column_name:
-                raise ValidationError(f"cannot order {self._name} by {name!r}: no such stored field", code="ORDER_INVALID")
+                raise ValidationError(f"cannot order {self._name} by {name!r}: no such stored field"
+                                      f"{field_hint(str(self._name), name, (n for n, f in self._fields.items() if f.column_name))}",
+                                      code="ORDER_INVALID")
             self.env.policy.check_search_field(self, field)
             terms.append((field, direction == "desc", nulls.lower() if nulls else None))
         return terms
@@ -157,7 +160,7 @@ class QueryMixin:
         for name in dict.fromkeys(["id", *names]):
             field = self._fields.get(name)
             if field is None:
-                raise ValidationError(f"{self._name} has no field {name!r}", code="FIELD_UNKNOWN")
+                raise ValidationError(unknown_field(str(self._name), name, self._fields), code="FIELD_UNKNOWN")
             result.append(field)
         return result
 

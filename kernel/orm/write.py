@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db import utcnow
 from ..exceptions import UserError, ValidationError
+from ..hints import unknown_field
 from . import arguments, integrity, translations
 from .compute import ComputeMixin, Targets
 from .policy import unavailable
@@ -148,7 +149,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                 try:
                     kind, field = plan[name]
                 except KeyError:
-                    error = ValidationError(f"{self._name} has no field {name!r}", code="FIELD_UNKNOWN", field=name)
+                    error = ValidationError(unknown_field(str(self._name), name, self._fields), code="FIELD_UNKNOWN", field=name)
                     raise _in_row(error, index, len(vals_list)) from None
                 if kind is COLUMN:
                     try:
@@ -270,7 +271,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         for name, value in vals.items():
             field = self._fields.get(name)
             if field is None:
-                raise ValidationError(f"{self._name} has no field {name!r}", code="FIELD_UNKNOWN")
+                raise ValidationError(unknown_field(str(self._name), name, self._fields), code="FIELD_UNKNOWN")
             if name == "id" or name in LOG_FIELDS:
                 continue
             if field.column_name and not (field.compute and not field.inverse) and not field.related:
@@ -314,7 +315,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         dialect = self.env.connection.dialect.name
         translated = [name for name, value in columns.items() if isinstance(value, translations.OneLanguage)]
         for name in translated:  # the user's language set, the others kept
-            values[name] = translations.merge_expression(table.c[self._fields[name].column_name], columns[name], dialect)
+            values[name] = translations.merge_expression(table.c[name], columns[name], dialect)
         ids = list(dict.fromkeys(self._ids))
         guarded = bool(self._unique) or any(name in _unique_keys(type(self)) or self._fields[name].type == "many2one"
                                             for name in columns)

@@ -223,6 +223,8 @@ def test_check_arch_accepts_comodel_fields_and_public_buttons(erp_kernel):
          "field 'no_such_field' does not exist on model 'shelf.item'"),
         ("shelf_badspec", "views/bad.xml", 3, "shelf_badspec.view_item_form_nowhere",
          "element cannot be located in the parent view"),
+        ("shelf_odoo16", "views/odoo16.xml", 3, "shelf_odoo16.view_item_form_odoo16",
+         r"attrs= is Odoo 16's form.*write invisible=\"not name\" instead"),
     ],
 )
 def test_a_bad_view_fails_its_install_naming_addon_file_line_and_record(kernel_factory, addon, file, line, xmlid, message):

@@ -67,6 +67,13 @@ def test_the_quotation_form_follows_the_customer_and_the_lines(page: Any, sales_
     with sales_server.kernel.env() as env:
         order = env["sale.order"].search([])
         assert (order.pricelist_id.name, order.currency, order.partner_id.name) == ("Grosir Rupiah", "IDR", "Toko Maju")
+    quantity = page.locator("input[name='order_line.1.product_uom_qty']")
+    quantity.fill("5")
+    quantity.press("Tab")
+    expect(page.locator("[data-cell='order_line.1.price_subtotal']")).to_have_text("20.00")
+    expect(page.locator("#field-amount_total")).to_have_value("27.50")
+    with sales_server.kernel.env() as env:
+        assert env["sale.order"].search([]).amount_total == 15.5, "a stored order changes only when saved"
 
 
 def test_a_frozen_customer_is_warned_about_at_once(page: Any, sales_server: Server, quotations: dict[str, Any],

@@ -108,6 +108,7 @@ def test_the_company_field_offers_create_only_where_it_works(page: Any, seeded: 
     categories = page.locator(".m2m[data-field=categories]")
     categories.locator("input[type=text]").fill("Fresh Category")
     categories.get_by_role("option", name='Create "Fresh Category"').click()
+    expect(categories.locator(".tag", has_text="Fresh Category")).to_have_count(1)  # created, then chosen
     page.locator("#save").click()
     page.wait_for_url(re.compile(r"notice=Saved"))
     with seeded.kernel.env() as env:

@@ -91,7 +91,8 @@ function setupAutocomplete(widget, multiple) {
   const hidden = multiple ? null : widget.querySelector(`input[type=hidden][name="${CSS.escape(field)}"]`);
   let timer = null;
   let quiet = false;
-  let generation = 0;  // a search answered after the dropdown was closed or searched again is dropped
+  let generation = 0;
+  let shown = "";  // the term and exclusions the dropdown lists  // a search answered after the dropdown was closed or searched again is dropped
   const close = () => { clearTimeout(timer); generation += 1; list.hidden = true; input.setAttribute("aria-expanded", "false"); };
   const refocus = () => { quiet = true; input.focus(); };
   const choose = (id, name) => {
@@ -134,9 +135,12 @@ function setupAutocomplete(widget, multiple) {
   const search = async () => {
     const term = input.value.trim();
     const exclude = multiple ? [...widget.querySelectorAll(".tag")].map((tag) => Number(tag.dataset.id)) : [];
+    const key = JSON.stringify([term, exclude]);
+    if (key === shown && !list.hidden) return;  // the open dropdown already lists these
     const mine = ++generation;
     const found = await rpc("/web/json/name_search", { model, term, exclude, domain: widget.dataset.domain || "" });
     if (mine !== generation) return;
+    shown = key;
     const items = found.map((record) => option(record.name, () => choose(record.id, record.name)));
     if (term && "create" in widget.dataset) {
       items.push(option(`Create "${term}"`, async () => {
@@ -144,8 +148,12 @@ function setupAutocomplete(widget, multiple) {
         catch (error) { notify(error.message, "error"); }
       }, "create"));
     }
+    const focused = [...list.children].indexOf(document.activeElement);
     list.replaceChildren(...items);
     list.hidden = items.length === 0;
+    if (focused >= 0) {  // the entry that had the focus was replaced: keep the focus at the same place
+      if (items[focused]) items[focused].focus(); else refocus();
+    }
     input.setAttribute("aria-expanded", String(!list.hidden));
   };
   input.addEventListener("input", () => {
