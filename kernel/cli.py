@@ -17,7 +17,7 @@ from typing import TextIO
 from . import i18n
 from .archives import DeletedData, archive_folder
 from .config import load_settings
-from .exceptions import KernelError, UserError
+from .exceptions import DependencyError, KernelError, UserError
 from .kernel import Kernel
 from .scaffold import scaffold
 from .security import audit_cli
@@ -37,7 +37,7 @@ def _global_options(defaults: bool) -> argparse.ArgumentParser:
     group.add_argument("--config", metavar="FILE", default=default(None), help="configuration file (default: config/erp.toml)")
     group.add_argument("--alias", metavar="NAME", default=default(None), help="database alias from the configuration (default: default)")
     group.add_argument("--db", metavar="URL", default=default(None), help="database URL, instead of an alias")
-    group.add_argument("--addons-path", metavar="PATHS", default=default(None), help="addon folders separated by ':', instead of the configured ones")
+    group.add_argument("--addons-path", metavar="PATHS", default=default(None), help="addon folders separated by ':', replacing the configured ones (list them all)")
     group.add_argument("--debug", action="store_true", default=default(False), help="show tracebacks")
     group.add_argument("-q", "--quiet", action="store_true", default=default(False), help="print no progress")
     return parser
@@ -332,12 +332,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser, commands = build_parser()
     debug = "--debug" in argv
+    replaced_path = ""
     try:
         _add_addon_commands(argv, commands)
         args = parser.parse_args(argv)
         if args.db and args.alias:
             parser.error("--alias and --db cannot be used together")
         _configure_logging(args)
+        replaced_path = args.addons_path or ""
         kernel = _make_kernel(args)
         try:
             return args.handler(kernel, args)
@@ -347,6 +349,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             traceback.print_exc()
         print(f"error: {_describe(exc)}", file=sys.stderr)
+        if replaced_path and isinstance(exc, DependencyError) and exc.missing:
+            print(f"note: --addons-path {replaced_path} replaced the configured addons path; list every folder "
+                  f"to search, separated by ':'", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

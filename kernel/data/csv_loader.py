@@ -11,6 +11,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from ..hints import unknown_field
 from .records import LoadContext
 
 ACCESS_SUFFIX = ".model.access"
@@ -75,7 +76,7 @@ def _row_values(ctx: LoadContext, model: Any, cells: dict[str, str], line: int) 
                 name, is_ref = column[: -len(marker)], True
         field = model._fields.get(name)
         if field is None:
-            raise ctx.error(f"{model._name} has no field {name!r} (column {column!r})", line)
+            raise ctx.error(f"{unknown_field(model._name, name, model._fields)} (column {column!r})", line)
         if is_ref:
             refs = [part.strip() for part in text.split(",") if part.strip()]
             if field.type == "many2many":

@@ -61,7 +61,7 @@ class LoadContext:
         full = self.full_id(xmlid)
         row = self._data_row(full)
         if row is None:
-            raise DataLoadError(f"unknown external id {full!r}", addon=self.addon, file=self.file)
+            raise DataLoadError(f"unknown external id {full!r}{self.env.xmlid_hint(full)}", addon=self.addon, file=self.file)
         return row.res_id
 
     def eval(self, expression: str, extra: Mapping[str, Any] | None = None) -> Any:

@@ -17,6 +17,7 @@ from typing import Any
 
 from lxml import etree
 
+from ..hints import model_hint, unknown_field
 from ..safe_xml import UnsafeXMLError, parse_xml
 from ..views.inheritance import parse_arch
 from .records import LoadContext
@@ -66,7 +67,7 @@ def _model(ctx: LoadContext, node: etree._Element, xmlid: str | None) -> Any:
     if not name:
         raise ctx.error(f"<{node.tag}> needs a model attribute", node.sourceline, xmlid)
     if name not in ctx.env.registry:
-        raise ctx.error(f"unknown model {name!r}", node.sourceline, xmlid)
+        raise ctx.error(f"unknown model {name!r}{model_hint(name, ctx.env.registry)}", node.sourceline, xmlid)
     return ctx.env[name]
 
 
@@ -115,7 +116,7 @@ def _field_value(ctx: LoadContext, model: Any, node: etree._Element) -> tuple[st
         raise ctx.error("<field> needs a name", node.sourceline)
     field = model._fields.get(name)
     if field is None:
-        raise ctx.error(f"{model._name} has no field {name!r}", node.sourceline)
+        raise ctx.error(unknown_field(model._name, name, model._fields), node.sourceline)
     kind = node.get("type")
     if node.get("ref") is not None:
         target = ctx.ref(node.get("ref"))

@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, UnsupportedMediaType
@@ -39,6 +39,7 @@ from .rpc import Services, version_info
 from .sessions import COOKIE_NAME, Throttle, create_session, load_session, log_in, purge_expired
 
 log = logging.getLogger("kernel.http")
+Result = TypeVar("Result")
 
 
 def json_response(body: Any, status: int = 200) -> Response:
@@ -120,29 +121,33 @@ class Application:
         """The user id of these credentials (password, or an API key of that user), through the login throttle."""
         if not isinstance(login, str) or not isinstance(password, str):
             raise AccessDenied()
-        keys = self.throttle.keys(login, address)
-        self.reserve_attempt(alias, keys)
-        with self.databases.env(alias) as env:
+
+        def check(env: Any) -> int | None:
             users = env["res.users"]
             try:
-                uid = users.authenticate(login, password)
-            except AccessError as exc:
+                return users.authenticate(login, password)
+            except AccessError:
                 by_key = env["res.users.apikey"].find_user(password) if password else None
                 user = users.with_context(active_test=True).search([("login", "=", login)], limit=1)
-                if by_key is None or by_key != user.id:
-                    raise AccessDenied() from exc
-                uid = by_key
-        self.attempt_succeeded(alias, keys)
-        return uid
+                return by_key if by_key is not None and by_key == user.id else None
 
-    def reserve_attempt(self, alias: str, keys: list[str]) -> None:
-        """Count a password check before making it, in its own committed transaction (see :class:`Throttle`)."""
-        with writing(), self.databases.env(alias) as env:
-            self.throttle.reserve(env, keys)
+        return self.throttled_check(alias, self.throttle.keys(login, address), check)
 
-    def attempt_succeeded(self, alias: str, keys: list[str]) -> None:
+    def throttled_check(self, alias: str, keys: list[str], check: Callable[[Any], Result | None]) -> Result:
+        """``check(env)`` (``None`` meaning wrong credentials) guarded by the login throttle, in one transaction.
+
+        Raises :class:`AccessDenied` for wrong credentials, after their failure is committed.
+        """
         with writing(), self.databases.env(alias) as env:
-            self.throttle.succeeded(env, keys)
+            self.throttle.guard(env, keys)
+            result = check(env)
+            if result is None:
+                self.throttle.failed(env, keys)
+            else:
+                self.throttle.succeeded(env, keys)
+        if result is None:
+            raise AccessDenied()
+        return result
 
     def open_session(self, request: Request, alias: str, uid: int) -> dict[str, Any]:
         """Log the request's session in as ``uid`` (starting one if needed); returns Odoo's session info."""

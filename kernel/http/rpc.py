@@ -3,7 +3,7 @@
 ``call_kw`` follows Odoo's conventions: a method decorated with ``@api.model``
 (and the ORM's model-level methods listed in :data:`MODEL_METHODS`) is called
 on the model; any other public method on ``browse(args[0])`` with the rest of
-the arguments.  Names starting with ``_`` and the recordset plumbing in
+the arguments, once the user is known to be able to read those records.  Names starting with ``_`` and the recordset plumbing in
 :data:`NOT_REMOTE` are refused.
 """
 
@@ -20,7 +20,10 @@ import sqlalchemy as sa
 
 from .. import __version__
 from ..exceptions import AccessError, UserError
+from ..hints import model_hint
 from ..orm.env import Environment
+from ..security import guards
+from ..security.client_values import check_client_values
 from .errors import AccessDenied, BadRequest, NotFound
 from .marshal import to_wire
 from ..models.http import WEB_INTERNAL_MODELS
@@ -36,9 +39,10 @@ MODEL_METHODS = frozenset({
     "create", "search", "search_read", "search_count", "fields_get", "name_search", "name_create",
     "read_group", "default_get",
 })
+CLIENT_VALUES = {"create": "vals_list", "write": "vals", "copy": "default"}  # the parameter holding the values
 NOT_REMOTE = frozenset({
     "browse", "sudo", "with_user", "with_env", "with_context", "mapped", "filtered", "sorted", "ensure_one",
-    "authenticate", "generate", "find_user",
+    "authenticate", "generate", "find_user", "new", "update",
 })
 VERIFIED_CAPACITY = 1024  # credentials remembered per worker, the oldest forgotten first
 
@@ -69,7 +73,7 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
     if model_name in WEB_INTERNAL_MODELS:
         raise AccessError(f"{model_name} records cannot be accessed remotely.", code="MODEL_PRIVATE")
     if model_name not in env.registry:
-        raise NotFound(f"Object {model_name} doesn't exist", code="MODEL_UNKNOWN")
+        raise NotFound(f"Object {model_name} doesn't exist{model_hint(model_name, env.registry)}", code="MODEL_UNKNOWN")
     kwargs = dict(kwargs)
     context = kwargs.pop("context", None)
     model = env[model_name]
@@ -85,6 +89,7 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
     if getattr(function, "_api_model", False) or method in MODEL_METHODS:
         bound = getattr(model, method)
         check_arguments(f"{model_name}.{method}", bound, args, kwargs)
+        check_client_arguments(model, method, args, kwargs)
         result = bound(*args, **kwargs)
         if method == "create" and args and isinstance(args[0], Mapping):
             return result.id  # Odoo answers one id for one dict, a list for a list
@@ -92,12 +97,26 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
         if not args:
             raise BadRequest(f"{model_name}.{method} works on records: pass their ids as the first argument")
         ids, *rest = args
-        bound = getattr(model.browse(ids), method)
+        records = model.browse(ids)
+        bound = getattr(records, method)
         check_arguments(f"{model_name}.{method}", bound, rest, kwargs)
+        guards.check_callable(records)
+        check_client_arguments(records, method, rest, kwargs)
         result = bound(*rest, **kwargs)
         if method == "copy":
             return result.id
     return result
+
+
+def check_client_arguments(model: Any, method: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
+    """The values a client gives ``create``, ``write`` or ``copy`` may not set read-only fields
+    (:mod:`kernel.security.client_values`); a copy's values are checked like a create's."""
+    parameter = CLIENT_VALUES.get(method)
+    if parameter is None:
+        return
+    value = args[0] if args else kwargs.get(parameter)
+    vals_list = [value] if isinstance(value, Mapping) else value if isinstance(value, (list, tuple)) else []
+    check_client_values(model, vals_list, model if method == "write" else None)
 
 
 def check_arguments(name: str, function: Callable[..., Any], args: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
@@ -201,12 +220,7 @@ class Services:
         with self._lock:
             self._verified.pop(remembered_as, None)
         keys = self.app.throttle.keys(login, address)
-        self.app.reserve_attempt(db, keys)
-        with self.app.databases.env(db) as env:
-            proof = verified_proof(env, uid, password)
-        if proof is None:
-            raise AccessDenied()
-        self.app.attempt_succeeded(db, keys)
+        proof = self.app.throttled_check(db, keys, lambda env: verified_proof(env, uid, password))
         with self._lock:
             self._verified[remembered_as] = proof
             while len(self._verified) > VERIFIED_CAPACITY:

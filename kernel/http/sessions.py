@@ -116,15 +116,15 @@ def purge_expired(env: Environment) -> None:
 
 @dataclass(frozen=True)
 class Throttle:
-    """At most ``max_failures`` password checks per key (login, address) within ``window`` seconds.
+    """At most ``max_failures`` failed password checks per key (login, address) within ``window`` seconds.
 
     Every entry point that checks a password (web login, JSON-RPC and XML-RPC
-    ``login``/``execute_kw``, REST API keys) goes through it.  An attempt is
-    counted *before* the password is checked, in one atomic
-    ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``, committed at once: of
-    any number of parallel attempts, at most ``max_failures`` get checked and
-    the others are refused (HTTP 429) without being checked.  A successful
-    login clears its login's count and gives its slot back to the address.
+    ``login``/``execute_kw``) runs the check inside :meth:`guard`, in one
+    transaction that first locks the keys' rows (``SELECT ... FOR UPDATE`` on
+    PostgreSQL, the write lock on SQLite), refuses a key at its limit (HTTP
+    429), checks the password and counts a failure before committing.  Checks
+    of one login or address therefore queue: of any number of parallel
+    guesses, at most ``max_failures`` are checked; right passwords only wait.
     """
 
     max_failures: int
@@ -137,24 +137,19 @@ class Throttle:
             keys.append(f"address:{address}")
         return keys
 
-    def reserve(self, env: Environment, keys: list[str]) -> None:
-        """Count one attempt for every key; raise :class:`AccessDenied` (429) when a key is past its limit."""
+    def guard(self, env: Environment, keys: list[str]) -> None:
+        """Lock the keys' rows (made when missing, in one order so that nobody deadlocks); refuse a key at its limit."""
         table = env["http.login.attempt"]._sql
-        now = utcnow()
-        expired = sa.or_(table.c.first_failure.is_(None), table.c.first_failure <= now - timedelta(seconds=self.window))
-        counts = []
-        for key in keys:
-            insert = _insert(env)(table).values(key=key, failures=1, first_failure=now)
-            upsert = insert.on_conflict_do_update(index_elements=[table.c.key], set_={
-                "failures": sa.case((expired, 1), else_=table.c.failures + 1),
-                "first_failure": sa.case((expired, now), else_=table.c.first_failure),
-            }).returning(table.c.failures)
-            counts.append(env.execute(upsert).scalar_one())
-        if any(count > self.max_failures for count in counts):
-            raise AccessDenied(THROTTLED_MESSAGE, code="LOGIN_THROTTLED", status=429)
+        since = utcnow() - timedelta(seconds=self.window)
+        for key in sorted(keys):
+            env.execute(_insert(env)(table).values(key=key, failures=0).on_conflict_do_nothing(index_elements=[table.c.key]))
+            row = env.execute(sa.select(table.c.failures, table.c.first_failure).where(table.c.key == key)
+                              .with_for_update()).one()
+            if row.failures >= self.max_failures and row.first_failure is not None and row.first_failure > since:
+                raise AccessDenied(THROTTLED_MESSAGE, code="LOGIN_THROTTLED", status=429)
 
     def check(self, env: Environment, keys: list[str]) -> None:
-        """Raise :class:`AccessDenied` (429) while a key is at its limit, without counting an attempt."""
+        """Raise :class:`AccessDenied` (429) while a key is at its limit, without locking anything."""
         table = env["http.login.attempt"]._sql
         since = utcnow() - timedelta(seconds=self.window)
         blocked = env.execute(sa.select(table.c.id).where(
@@ -163,24 +158,25 @@ class Throttle:
             raise AccessDenied(THROTTLED_MESSAGE, code="LOGIN_THROTTLED", status=429)
 
     def failed(self, env: Environment, keys: list[str]) -> None:
-        """Count a failure found without a reserved attempt (an unknown API key: nothing to guess slowly)."""
-        try:
-            self.reserve(env, keys)
-        except AccessDenied:
-            pass  # counted; the next attempt is refused
+        """Count one failure for every key, in one statement per key (a window that has passed starts again)."""
+        table = env["http.login.attempt"]._sql
+        now = utcnow()
+        expired = sa.or_(table.c.first_failure.is_(None), table.c.first_failure <= now - timedelta(seconds=self.window))
+        for key in sorted(keys):
+            insert = _insert(env)(table).values(key=key, failures=1, first_failure=now)
+            env.execute(insert.on_conflict_do_update(index_elements=[table.c.key], set_={
+                "failures": sa.case((expired, 1), else_=table.c.failures + 1),
+                "first_failure": sa.case((expired, now), else_=table.c.first_failure),
+            }))
 
     def succeeded(self, env: Environment, keys: list[str]) -> None:
-        """The right password: the login starts afresh and its attempt no longer counts against the address."""
+        """The right password: the login starts afresh (the address keeps its count)."""
         table = env["http.login.attempt"]._sql
         logins = [key for key in keys if key.startswith("login:")]
         if logins:
             env.execute(sa.delete(table).where(table.c.key.in_(logins)))
-        addresses = [key for key in keys if key.startswith("address:")]
-        if addresses:
-            env.execute(sa.update(table).where(table.c.key.in_(addresses), table.c.failures > 0)
-                        .values(failures=table.c.failures - 1))
 
 
 def _insert(env: Environment) -> Any:
-    """The dialect's ``INSERT`` (both have ``ON CONFLICT DO UPDATE``)."""
+    """The dialect's ``INSERT`` (both have ``ON CONFLICT``)."""
     return postgresql.insert if env.connection.dialect.name == "postgresql" else sqlite.insert

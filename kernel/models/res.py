@@ -37,6 +37,7 @@ class ResCompany(Model):
     _name = "res.company"
     _description = "Company"
     _order = "name"
+    _quick_create = False  # a company made from a name is one its creator is not allowed in yet
 
     name = fields.Char("Company Name", required=True, unique=True)
     currency_id = fields.Many2one("res.currency", "Currency", ondelete="restrict")
@@ -72,6 +73,7 @@ class ResUsers(SecurityData, Model):
     _name = "res.users"
     _description = "User"
     _order = "login"
+    _company_rule = False  # company_id is the user's current company, not an owner: colleagues stay visible
 
     name = fields.Char("Name", required=True)
     login = fields.Char("Login", required=True, unique=True, size=128)

@@ -45,6 +45,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import Grouping
 
 from ..exceptions import KernelError, ValidationError
+from ..hints import field_hint
 from . import translations
 
 if TYPE_CHECKING:
@@ -313,7 +314,8 @@ def _leaf(model: BaseModel, table: sa.FromClause, leaf: tuple[Any, str, Any]) ->
     name, _, rest = path.partition(".")
     field = model._fields.get(name)
     if field is None:
-        raise ValidationError(f"unknown field {name!r} on {model._name} in domain leaf {leaf!r}", code="FIELD_UNKNOWN")
+        raise ValidationError(f"unknown field {name!r} on {model._name} in domain leaf {leaf!r}"
+                              f"{field_hint(str(model._name), name, model._fields)}", code="FIELD_UNKNOWN")
     model.env.policy.check_search_field(model, field)
     if not field.store:
         target = field.related or (model._rec_name if name == "display_name" and model._rec_name != name else None)

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..exceptions import MissingError, ValidationError
+from ..hints import close_names, model_hint
 
 if TYPE_CHECKING:
     from .fields import Field
@@ -111,7 +112,8 @@ class Environment:
         try:
             model = self.transaction.registry.models[model_name]
         except KeyError:
-            raise ValidationError(f"unknown model {model_name!r}", code="MODEL_UNKNOWN") from None
+            raise ValidationError(f"unknown model {model_name!r}{model_hint(model_name, self.transaction.registry.models)}",
+                                  code="MODEL_UNKNOWN") from None
         return model._browse_env(self, ())
 
     def __contains__(self, model_name: str) -> bool:
@@ -189,7 +191,7 @@ class Environment:
             ).first()
             if row is None:
                 if raise_if_not_found:
-                    raise MissingError(f"external id {xmlid!r} not found", code="XMLID_UNKNOWN")
+                    raise MissingError(f"external id {xmlid!r} not found{self.xmlid_hint(xmlid)}", code="XMLID_UNKNOWN")
                 return None
             found = self.transaction.xmlid_cache[xmlid] = (row.model, row.res_id)
         model, res_id = found
@@ -197,6 +199,18 @@ class Environment:
         if raise_if_not_found and not record.exists():
             raise MissingError(f"external id {xmlid!r} points to a deleted {model} record ({res_id})", code="XMLID_UNKNOWN")
         return record
+
+    def xmlid_hint(self, xmlid: str, model: str | None = None) -> str:
+        """``"; did you mean 'base.group_user'?"`` for an external id that does not exist: the close ids of
+        its module (of ``model`` only, when given), else of every module."""
+        module, _, name = xmlid.partition(".")
+        table = self.registry["ir.model.data"]._sql
+        query = sa.select(table.c.module, table.c.name)
+        if model is not None:
+            query = query.where(table.c.model == model)
+        known = [f"{row.module}.{row.name}" for row in self.transaction.connection.execute(query)]
+        same_module = [full for full in known if full.startswith(f"{module}.")]
+        return close_names(xmlid, same_module) or close_names(xmlid, known)
 
     def publish(self, name: str, payload: dict[str, Any]) -> None:
         """Publish a business event to every installed addon implementing ``kernel_event``."""

@@ -45,9 +45,19 @@ def _is_foreign_key(exc: IntegrityError) -> bool:
     return sqlstate == "23503" or "FOREIGN KEY constraint failed" in str(exc.orig)
 
 
+def holder_text(holder: BaseModel) -> str:
+    """How an error names the record already holding a value: its name and id when the user may read it,
+    otherwise only that a record they cannot see holds it (nothing of another company leaks)."""
+    record_id = holder.id
+    policy = holder.env.policy
+    if holder.env.su or (policy.has_access(holder, "read") and policy.within_read_rules(holder)):
+        return f"{holder.sudo()._display_names()[record_id]!r} (id {record_id})"
+    return "a record you cannot see"
+
+
 def duplicate_error(model: BaseModel, columns: list[str], rows: Sequence[Mapping[str, Any]],
-                    exclude_ids: Sequence[int] = (), batch_from: int | None = None) -> ValidationError:
-    """Name the field, the value and the record already holding it.
+                    exclude_ids: Sequence[int] = (), batch_from: int | None = None) -> UserError:
+    """Name the field, the value and the record already holding it (see :func:`holder_text`).
 
     ``batch_from``: ``rows`` are a bulk create's, those before that index
     already inserted (and rolled back with the rest, so never named as
@@ -84,13 +94,12 @@ def duplicate_error(model: BaseModel, columns: list[str], rows: Sequence[Mapping
         holder = model.env.execute(sa.select(table.c.id).where(condition).limit(1)).scalar()
         if holder is None:
             continue
-        worded = model.sudo()._duplicate_error(columns, model.sudo().browse(holder))
+        worded = model._duplicate_error(columns, model.browse(holder))  # the user's: see holder_text
         if worded is not None:
             return worded
-        name = model.sudo().browse(holder)._display_names().get(holder, "")
         value = ", ".join(str(v) for v in key)
         where = "" if batch_from is None else f"row {position}: "
-        return refused(f"{where}{labels} {value!r} is already used by {name!r} (id {holder})")
+        return refused(f"{where}{labels} {value!r} is already used by {holder_text(model.browse(holder))}")
     return refused(f"{labels} must be unique")
 
 

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import sqlalchemy as sa
 
-from ..exceptions import MissingError, ModelDefinitionError, ValidationError
+from ..exceptions import ModelDefinitionError, ValidationError
 from . import api
 from . import fields as F
 from .new_records import NewRecordsMixin
 from .newid import NewId
 from .onchange import OnchangeMixin
-from .policy import OPERATIONS
+from .policy import OPERATIONS, unavailable
 from .query import QueryMixin
 from .write import WriteMixin
 
@@ -41,6 +41,8 @@ class BaseModel(QueryMixin, WriteMixin, NewRecordsMixin, OnchangeMixin):
     _description: ClassVar[str | None] = None
     _order: ClassVar[str] = "id"
     _rec_name: ClassVar[str | None] = None
+    # whether a client may offer to create a record from just its name (an autocompletion's "Create ...")
+    _quick_create: ClassVar[bool] = True
     _table: ClassVar[str | None] = None
     _table_query: ClassVar[str | None] = None
     _parent_store: ClassVar[bool] = False
@@ -50,6 +52,7 @@ class BaseModel(QueryMixin, WriteMixin, NewRecordsMixin, OnchangeMixin):
     _log_access: ClassVar[bool] = True
     _unique: ClassVar[tuple[tuple[str, ...], ...]] = ()
     _active_rule: ClassVar[bool | None] = None
+    _company_rule: ClassVar[bool] = True  # False: no company rule although the model has a company_id
     _duplicate_code: ClassVar[str] = "DUPLICATE_VALUE"
 
     # set on composed classes by the registry
@@ -184,7 +187,8 @@ class BaseModel(QueryMixin, WriteMixin, NewRecordsMixin, OnchangeMixin):
         return self.env.policy.has_access(self, operation)
 
     def exists(self) -> Any:
-        """The records of this set that are still in the database."""
+        """The records of this set that are still in the database; for a user, only those within their
+        read rules (a hidden record looks missing)."""
         if not self._ids:
             return self
         table = self._sql
@@ -193,6 +197,8 @@ class BaseModel(QueryMixin, WriteMixin, NewRecordsMixin, OnchangeMixin):
         for start in range(0, len(ids), PREFETCH_MAX):
             chunk = ids[start:start + PREFETCH_MAX]
             found.update(self.env.execute(sa.select(table.c.id).where(table.c.id.in_(chunk))).scalars())
+        if not self.env.su and found:
+            found &= self.env.policy.within_read_rules(self._browse(tuple(found)))
         return self._browse(tuple(i for i in self._ids if i in found), self._prefetch_ids)
 
     def mapped(self, path: str | Callable[[Any], Any]) -> Any:
@@ -274,7 +280,7 @@ class BaseModel(QueryMixin, WriteMixin, NewRecordsMixin, OnchangeMixin):
         else:
             self._fetch_many2many(field, ids)
         if self._ids[0] not in self.env.transaction.cache_for(field):
-            raise MissingError(f"{self._name} record {self._ids[0]} does not exist (any more)")
+            raise unavailable(self, self._ids[:1])
 
     def _ids_to_fetch(self, field: F.Field) -> list[int]:
         cached = self.env.transaction.cache_for(field)

@@ -24,11 +24,11 @@ Nothing an onchange does is kept: it runs in a savepoint rolled back at its end.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..exceptions import ValidationError
+from ..hints import unknown_field
 from .newid import NewId
 
 if TYPE_CHECKING:
@@ -48,9 +48,10 @@ class OnchangeMixin:
                                   code="ONCHANGE_INVALID")
         if not isinstance(values, Mapping):
             raise ValidationError("onchange: values must be a dictionary of field values", code="ONCHANGE_INVALID")
-        legacy = bool(fields_spec) and all(isinstance(item, str) for item in fields_spec.values())
+        legacy = fields_spec is not None and bool(fields_spec) and all(isinstance(i, str) for i in fields_spec.values())
         spec = _parse_spec(self, fields_spec, legacy) if fields_spec else {name: {} for name in values}
-        names = [field_names] if isinstance(field_names, str) else list(field_names or [])
+        names = [field_names] if isinstance(field_names, str) else list(field_names) if isinstance(field_names, Sequence) \
+            else []
         for name in [*values, *names, *spec]:
             _known_field(self, name)
         self.check_access_rights("write" if self else "create")
@@ -128,9 +129,7 @@ def _parse_spec(model: BaseModel, fields_spec: Mapping[str, Any], legacy: bool) 
 
 def _known_field(model: BaseModel, name: str) -> str:
     if name not in model._fields:
-        close = difflib.get_close_matches(name, list(model._fields), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise ValidationError(f"onchange: {model._name} has no field {name!r}{hint}", code="FIELD_UNKNOWN")
+        raise ValidationError(f"onchange: {unknown_field(str(model._name), name, model._fields)}", code="FIELD_UNKNOWN")
     return name
 
 
@@ -153,7 +152,7 @@ def _as_write_value(model: BaseModel, name: str, value: Any) -> Any:
         if isinstance(value, (list, tuple)) and value:
             return value[0]
     if field.type in ("one2many", "many2many") and isinstance(value, (list, tuple)):
-        comodel = model.env[field.comodel_name]
+        comodel = model.env[getattr(field, "comodel_name")]
         lines = []
         for command in value:
             if isinstance(command, (list, tuple)) and len(command) > 2 and isinstance(command[2], Mapping):

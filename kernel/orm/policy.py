@@ -16,12 +16,22 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
 
+from ..exceptions import MissingError
+
 if TYPE_CHECKING:
     from .env import Environment
     from .fields import Field
     from .models import BaseModel
 
 OPERATIONS = ("read", "write", "create", "unlink")
+RESTRICTED = "Restricted"  # what a relational value shows instead of the name of a record the user may not read
+
+
+def unavailable(model: BaseModel, ids: Sequence[int]) -> MissingError:
+    """The error for ids that do not exist *or* that the policy hides from the user: the same text for
+    both, so that nobody learns which ids exist in a company they cannot see."""
+    return MissingError(model.env._("%(model)s (%(name)s): records %(ids)s do not exist or you may not see them",
+                                    model=model._description, name=model._name, ids=sorted(ids)[:10]))
 
 
 class AccessPolicy(Protocol):
@@ -48,6 +58,9 @@ class AccessPolicy(Protocol):
     def check_unlink(self, records: BaseModel, /) -> None: ...
     def check_access(self, model: BaseModel, operation: str, /) -> None: ...
     def has_access(self, model: BaseModel, operation: str, /) -> bool: ...
+
+    def within_read_rules(self, records: BaseModel, /) -> set[int]:
+        """Which ids of ``records`` the user's read rules let through (missing ids may be among them)."""
 
     def current_records(self, env: Environment, scope: str, /) -> BaseModel:
         """The current company (``scope="company"``) or branch of ``env``."""
@@ -100,6 +113,9 @@ class OpenPolicy:
 
     def has_access(self, model: BaseModel, operation: str) -> bool:
         return True
+
+    def within_read_rules(self, records: BaseModel) -> set[int]:
+        return set(records._ids)
 
     def current_records(self, env: Environment, scope: str) -> BaseModel:
         return self._users_own(env, scope)

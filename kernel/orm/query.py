@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..exceptions import MissingError, ValidationError
+from ..exceptions import ValidationError
+from ..hints import field_hint, unknown_field
 from . import arguments, translations
 from .domain import as_domain, check_size, compile_domain, mentions_field
 from .fields import Field
+from .policy import RESTRICTED, unavailable
 
 if TYPE_CHECKING:
     from .models import BaseModel
@@ -64,7 +66,9 @@ class QueryMixin:
             name, direction, nulls = match.group(1), (match.group(2) or "asc").lower(), match.group(3)
             field = self._fields.get(name)
             if field is None or not field.column_name:
-                raise ValidationError(f"cannot order {self._name} by {name!r}: no such stored field", code="ORDER_INVALID")
+                raise ValidationError(f"cannot order {self._name} by {name!r}: no such stored field"
+                                      f"{field_hint(str(self._name), name, (n for n, f in self._fields.items() if f.column_name))}",
+                                      code="ORDER_INVALID")
             self.env.policy.check_search_field(self, field)
             terms.append((field, direction == "desc", nulls.lower() if nulls else None))
         return terms
@@ -101,7 +105,7 @@ class QueryMixin:
 
     def _search_query(self: BaseModel, domain: Sequence[Any] | None, offset: int = 0, limit: int | None = None,
                       order: str | None = None) -> sa.Select:
-        offset, limit = arguments.whole_number("offset", offset), arguments.whole_number("limit", limit)
+        offset, limit = arguments.whole_number("offset", offset) or 0, arguments.whole_number("limit", limit)
         table = self._sql
         query = sa.select(table.c.id)
         where = self._where(domain)
@@ -156,7 +160,7 @@ class QueryMixin:
         for name in dict.fromkeys(["id", *names]):
             field = self._fields.get(name)
             if field is None:
-                raise ValidationError(f"{self._name} has no field {name!r}", code="FIELD_UNKNOWN")
+                raise ValidationError(unknown_field(str(self._name), name, self._fields), code="FIELD_UNKNOWN")
             result.append(field)
         return result
 
@@ -190,12 +194,12 @@ class QueryMixin:
                 self._fill_cache(columns, self.env.execute(query).all())
             absent = [i for i in missing if i not in caches[0]]
             if absent:
-                raise MissingError(f"{self._name} records {absent[:10]} do not exist (any more)")
+                raise unavailable(self, absent)
         elif ids:
             existing = self.exists()
             if len(existing) != len(ids):
                 absent = sorted(set(ids) - set(existing._ids))
-                raise MissingError(f"{self._name} records {absent[:10]} do not exist (any more)")
+                raise unavailable(self, absent)
         return self._read_cached(wanted, load)
 
     def _read_cached(self: BaseModel, wanted: Sequence[Field], load: str = "_classic_read") -> list[dict[str, Any]]:
@@ -213,7 +217,7 @@ class QueryMixin:
                 if field.type == "many2one":
                     cache = transaction.cache_for(field)
                     targets = {cache[i] for i in records._ids if cache.get(i)}
-                    comodel = self.env[field.comodel_name].sudo()._browse(tuple(targets))
+                    comodel = self.env[field.comodel_name]._browse(tuple(targets))
                     names[field] = comodel._display_names()
         ids = records._ids
         keys, columns = ["id"], [ids]
@@ -233,14 +237,23 @@ class QueryMixin:
         return [dict(zip(keys, row)) for row in zip(*columns)]
 
     def _display_names(self: BaseModel) -> dict[int, str]:
+        """Display names by id, as relational values show them: a record the user may not read shows
+        the translated restricted marker, never its name."""
         if not self._ids:
             return {}
         field = self._fields["display_name"]
         cache = self.env.transaction.cache_for(field)
         missing = tuple(i for i in self._ids if i not in cache)
         if missing:
-            self._browse(missing)._compute_into_cache(field)
-        return {i: cache.get(i) or "" for i in self._ids}
+            self.sudo()._browse(missing)._compute_into_cache(field)
+        names = {i: cache.get(i) or "" for i in self._ids}
+        if not self.env.su:
+            policy = self.env.policy
+            readable = policy.within_read_rules(self) if policy.has_access(self, "read") else set()
+            if len(readable) != len(names):
+                marker = self.env._(RESTRICTED)
+                names = {i: name if i in readable else marker for i, name in names.items()}
+        return names
 
     def name_search(self: BaseModel, name: str = "", args: Sequence[Any] | None = None, operator: str = "ilike",
                     limit: int | None = 100) -> list[tuple[int, str]]:

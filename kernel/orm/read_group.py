@@ -33,7 +33,7 @@ import babel.dates
 import sqlalchemy as sa
 
 from ..exceptions import ValidationError
-from . import arguments
+from . import arguments, translations
 from .domain import as_domain, normalize
 
 if TYPE_CHECKING:
@@ -167,6 +167,8 @@ def _parse_groupby(model: BaseModel, spec: str, dialect: str) -> GroupSpec:
     if granularity:
         raise ValidationError(f"granularity {granularity!r} in {spec!r} needs a date or datetime field, "
                               f"{model._name}.{name} is a {field.type}", code="GROUPBY_INVALID")
+    if getattr(field, "translate", False):  # grouped by the text the reader sees
+        return GroupSpec(spec, field, None, translations.text_expression(column, model.env.lang, dialect))
     if field.type == "boolean":  # NULL and False are one group, as records read both as False
         return GroupSpec(spec, field, None, sa.func.coalesce(column, sa.false(), type_=sa.Boolean()))
     return GroupSpec(spec, field, None, column)
@@ -367,13 +369,13 @@ def _group_value(group: GroupSpec, raw: Any, names: dict[str, dict[int, str]],
 
 def _display_names(model: BaseModel, groups: Sequence[GroupSpec],
                    rows: Sequence[Sequence[Any]]) -> dict[str, dict[int, str]]:
-    """Display names of the many2one group values: one lookup per comodel for all rows."""
+    """Display names of the many2one group values (restricted ones masked): one lookup per comodel."""
     wanted: dict[str, set[int]] = {}
     for index, group in enumerate(groups):
         if group.field.type == "many2one":
             wanted.setdefault(group.field.comodel_name, set()).update(row[index] for row in rows if row[index])
     return {
-        comodel: model.env[comodel].sudo()._browse(tuple(sorted(ids)))._display_names()
+        comodel: model.env[comodel]._browse(tuple(sorted(ids)))._display_names()
         for comodel, ids in wanted.items()
     }
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..exceptions import ModelDefinitionError
+from ..hints import model_hint
 from . import fields as F
 from .dependencies import build_triggers, resolve_dependencies
 from .fields.base import definition_file
@@ -130,6 +131,7 @@ class Registry:
                     if spec is None:
                         raise ModelDefinitionError(
                             f"addon {addon!r}, model {target!r}: {cls.__qualname__} extends an unknown model"
+                            f"{model_hint(target, specs)}"
                         )
                     parents = [p for p in inherit if p != target]
                 else:
@@ -144,6 +146,7 @@ class Registry:
                     if parent not in specs:
                         raise ModelDefinitionError(
                             f"addon {addon!r}, model {spec.name!r}: inherits from unknown model {parent!r}"
+                            f"{model_hint(parent, specs)}"
                         )
                 for parent in parents:
                     if parent not in spec.parents:

@@ -71,6 +71,7 @@ def pick(value: Any, lang: str | None) -> str | None:
 def text_expression(column: sa.ColumnElement, lang: str | None, dialect: str) -> sa.ColumnElement:
     """SQL giving the text a reader in ``lang`` sees (for domains and ``order``)."""
     keys = languages_for(lang)
+    parts: list[sa.ColumnElement[Any]]
     if dialect == "postgresql":
         parts = [column.op("->>")(sa.literal(key)) for key in keys]
     else:

@@ -11,9 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from ..db import utcnow
-from ..exceptions import MissingError, UserError, ValidationError
+from ..exceptions import UserError, ValidationError
+from ..hints import unknown_field
 from . import arguments, integrity, translations
 from .compute import ComputeMixin, Targets
+from .policy import unavailable
 from .relations import RelationsMixin
 
 if TYPE_CHECKING:
@@ -147,7 +149,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                 try:
                     kind, field = plan[name]
                 except KeyError:
-                    error = ValidationError(f"{self._name} has no field {name!r}", code="FIELD_UNKNOWN", field=name)
+                    error = ValidationError(unknown_field(str(self._name), name, self._fields), code="FIELD_UNKNOWN", field=name)
                     raise _in_row(error, index, len(vals_list)) from None
                 if kind is COLUMN:
                     try:
@@ -269,7 +271,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         for name, value in vals.items():
             field = self._fields.get(name)
             if field is None:
-                raise ValidationError(f"{self._name} has no field {name!r}", code="FIELD_UNKNOWN")
+                raise ValidationError(unknown_field(str(self._name), name, self._fields), code="FIELD_UNKNOWN")
             if name == "id" or name in LOG_FIELDS:
                 continue
             if field.column_name and not (field.compute and not field.inverse) and not field.related:
@@ -313,7 +315,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
         dialect = self.env.connection.dialect.name
         translated = [name for name, value in columns.items() if isinstance(value, translations.OneLanguage)]
         for name in translated:  # the user's language set, the others kept
-            values[name] = translations.merge_expression(table.c[self._fields[name].column_name], columns[name], dialect)
+            values[name] = translations.merge_expression(table.c[name], columns[name], dialect)
         ids = list(dict.fromkeys(self._ids))
         guarded = bool(self._unique) or any(name in _unique_keys(type(self)) or self._fields[name].type == "many2one"
                                             for name in columns)
@@ -332,7 +334,7 @@ class WriteMixin(ComputeMixin, RelationsMixin):
                 raise integrity.translate(self, exc, [columns], exclude_ids=chunk) from None
         if updated < len(ids):
             missing = sorted(set(ids) - set(self.exists()._ids))
-            raise MissingError(f"{self._name} records {missing[:10]} do not exist (any more)")
+            raise unavailable(self, missing)
         transaction = self.env.transaction
         transaction.invalidate([self._fields[name] for name in translated], ids)
         for name, value in values.items():
@@ -444,7 +446,8 @@ class WriteMixin(ComputeMixin, RelationsMixin):
 
     def _duplicate_error(self, columns: list[str], holder: Any) -> UserError | None:
         """The error for values the unique index on ``columns`` refused because ``holder`` has them;
-        ``None`` keeps the ORM's wording.  A model words it as its own rule's check does."""
+        ``None`` keeps the ORM's wording.  A model words it as its own rule's check does, naming the
+        holder with :func:`.integrity.holder_text` (``holder`` is in the user's environment)."""
         return None
 
     def _validate_constraints(self: BaseModel, names: set[str]) -> None:

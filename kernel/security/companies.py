@@ -80,16 +80,34 @@ def allowed_records(env: Environment, scope: str) -> BaseModel:
 # -- the auto-rules ----------------------------------------------------------------------------------
 
 
+def company_ruled(model: BaseModel) -> bool:
+    """Whether ``model`` is under the company rule: every model with a stored ``company_id`` many2one to
+    ``res.company`` is, unless it opts out with ``_company_rule = False`` (listed in docs/security.md)."""
+    cls = type(model)
+    if getattr(cls, "_active_rule", None):
+        return True
+    field = model._fields.get("company_id")
+    return (bool(getattr(cls, "_company_rule", True)) and field is not None and field.type == "many2one"
+            and getattr(field, "comodel_name", None) == "res.company" and bool(field.store))
+
+
+def _ruled_fields(model: BaseModel) -> list[tuple[str, str]]:
+    """The (field, scope) pairs the auto-rules of ``model`` limit: the company, and the branch of
+    ``active_rule`` models."""
+    pairs = []
+    if company_ruled(model):
+        pairs.append(("company_id", "company"))
+    if getattr(type(model), "_active_rule", None) and "branch_id" in model._fields:
+        pairs.append(("branch_id", "branch"))
+    return pairs
+
+
 def auto_rule_domains(model: BaseModel) -> list[list[Any]]:
-    """The global domains of the company/branch auto-rules of ``model`` (none when it is not under them)."""
-    if not getattr(type(model), "_active_rule", None):
-        return []
+    """The global domains of the company/branch auto-rules of ``model`` (none when it is not under them):
+    records of the environment's companies (branches), and records without one."""
     env = model.env
-    domains = []
-    for name, scope in (("company_id", "company"), ("branch_id", "branch")):
-        if name in model._fields:
-            domains.append(["|", (name, "=", False), (name, "in", list(allowed_ids(env, scope)))])
-    return domains
+    return [["|", (name, "=", False), (name, "in", list(allowed_ids(env, scope)))]
+            for name, scope in _ruled_fields(model)]
 
 
 # -- consistency between companies --------------------------------------------------------------------
@@ -109,17 +127,17 @@ def company_checked_fields(model: BaseModel, names: Iterable[str]) -> list[Any]:
 
 
 def check_allowed_values(model: BaseModel, vals: Mapping[str, Any]) -> None:
-    """Before a write: a user may only put records of an auto-ruled model in their allowed companies
-    and branches."""
-    if model.env.su or not getattr(type(model), "_active_rule", None):
+    """Before a write: a user may only put records of a company-ruled model in their allowed companies
+    (and branches)."""
+    if model.env.su:
         return
-    for name in AUTO_FIELDS:
-        value = vals.get(name)
+    for name, scope in _ruled_fields(model):
+        value: Any = vals.get(name)
         if hasattr(value, "_ids"):
             value = value._ids[0] if value._ids else None
-        if value and name in model._fields and value not in allowed_ids(model.env, name[:-3]):
-            raise AccessError(f"You may not assign a {name[:-3]} you are not allowed to {model._description} "
-                              f"({model._name}) records.", code=f"ACCESS_{name[:-3].upper()}")
+        if value and value not in allowed_ids(model.env, scope):
+            raise AccessError(f"You may not assign a {scope} you are not allowed to {model._description} "
+                              f"({model._name}) records.", code=f"ACCESS_{scope.upper()}")
 
 
 def check_company(records: BaseModel, names: Iterable[str]) -> None:

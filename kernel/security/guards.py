@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from ..orm.policy import unavailable
 from . import access, audit, companies, rules
 from .access import check_access, has_access
 from .companies import allowed_records, current_records
@@ -67,12 +68,36 @@ def field_visible(model: BaseModel, field: Field) -> bool:
 
 
 def check_read(records: BaseModel) -> None:
-    """``read()``: read access and the records within the read rules."""
+    """``read()``, and a public method called by a client: read access, and every record existing and
+    within the read rules (a hidden id gets the error of a missing one)."""
     if records.env.su:
         return
     access.check_access(records, "read")
-    rules.check_records(records, "read")
+    ids = list(dict.fromkeys(records._ids))
+    if rules.rule_domain(records, "read") is None:
+        return
+    readable = rules.allowed_among(records, ids, "read")  # existing and within the rules
+    if len(readable) != len(ids):
+        raise unavailable(records, [i for i in ids if i not in readable])
 
+
+def check_callable(records: BaseModel) -> None:
+    """Before a client calls a public method on records: the user must be able to read every one of them
+    (the method may run as superuser inside); a hidden id gets the error of a missing one."""
+    check_read(records)
+    present = set(records.exists()._ids)
+    absent = [i for i in dict.fromkeys(records._ids) if i not in present]
+    if absent:
+        raise unavailable(records, absent)
+
+
+def within_read_rules(records: BaseModel) -> set[int]:
+    """Which ids of the records the user's read rules let through (all of them for the superuser and
+    for models without rules, missing ids included)."""
+    ids = set(records._ids)
+    if records.env.su or not ids:
+        return ids
+    return rules.allowed_among(records, list(ids), "read")
 
 def check_field_read(record: BaseModel, field: Field) -> None:
     """``record.field`` by a user: read access, field groups, and the record within the read rules.
@@ -101,8 +126,8 @@ def check_field_read(record: BaseModel, field: Field) -> None:
     others = (i for i in record._prefetch_ids if i != record_id and i not in allowed)
     ids = [record_id, *islice(others, PREFETCH_CHECK - 1)]
     allowed.update(rules.allowed_among(record, ids, "read"))
-    if record_id not in allowed and record.sudo().exists():
-        raise rules.refuse(record, "read")
+    if record_id not in allowed:
+        raise unavailable(record, [record_id])
 
 
 def check_field_names(model: BaseModel, specs: Iterable[str]) -> None:

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from ..exceptions import AccessError
 from ..orm import domain as orm_domain
+from ..orm.policy import unavailable
 from .access import VERBS, cached, user_groups
 from .companies import auto_rule_domains
 
@@ -126,11 +127,18 @@ def refuse(model: BaseModel, operation: str) -> AccessError:
 
 
 def check_records(records: BaseModel, operation: str) -> None:
-    """Raise :class:`AccessError` if a record of the set that still exists is outside the user's rules."""
+    """Refuse a set holding records the user cannot read (as if they did not exist: :func:`unavailable`),
+    or records that they can read but that are outside the rules of ``operation`` (:class:`AccessError`)."""
     if records.env.su or not records._ids:
         return
     ids = list(dict.fromkeys(records._ids))
+    readable = allowed_among(records, ids, "read")
+    hidden = [i for i in ids if i not in readable]
+    if hidden and records.sudo().browse(hidden).exists():
+        raise unavailable(records, hidden)
+    if operation == "read":
+        return
     allowed = allowed_among(records, ids, operation)
-    forbidden = [i for i in ids if i not in allowed]
+    forbidden = [i for i in ids if i not in allowed and i not in hidden]
     if forbidden and records.sudo().browse(forbidden).exists():
         raise refuse(records, operation)

@@ -19,7 +19,7 @@ so that a failure lists every offender at once.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +69,8 @@ def models_without_access(env: Environment, addon: str) -> list[str]:
 
 
 def company_models_without_rules(env: Environment, addon: str) -> list[str]:
-    """Models of ``addon`` with a ``company_id`` to ``res.company`` that no company rule limits."""
+    """Models of ``addon`` with a ``company_id`` to ``res.company`` that no company rule limits and that did
+    not opt out with ``_company_rule = False`` (docs/security.md lists the opt-outs)."""
     fields_rows = env["ir.model.fields"].sudo().search([("name", "=", "company_id"), ("relation", "=", "res.company")])
     candidates = {row.model for row in fields_rows if row.addon == addon} | {
         model for model in addon_models(env, addon) if "company_id" in env[model]._fields}
@@ -78,13 +79,13 @@ def company_models_without_rules(env: Environment, addon: str) -> list[str]:
     for model in sorted(candidates):
         if model not in env.registry or model == "res.company":
             continue
-        if auto_rule_domains(env[model].sudo()):
+        if auto_rule_domains(env[model].sudo()) or type(env[model])._company_rule is False:  # ruled, or opted out
             continue
         global_rules = rules.search([("model_id.model", "=", model), ("group_ids", "=", False)])
         if any("company" in (rule.domain_force or "") for rule in global_rules):
             continue
-        problems.append(f"{model}: has company_id but no company rule (set active_rule in the manifest, "
-                        f"_active_rule on the model, or add a global ir.rule on company_ids)")
+        problems.append(f"{model}: has company_id but no company rule (a company_id that is not a stored many2one to "
+                        f"res.company: set _active_rule on the model or add a global ir.rule on company_ids)")
     return problems
 
 
@@ -227,7 +228,6 @@ class AddonDatabase:
     addon: str
     before: SchemaSnapshot | None  # None for base: nothing comes before it
     installed: bool = True
-    plan: list[str] = field(default_factory=list)
 
     def ensure_installed(self) -> None:
         """Install the addon again if a check removed it (when checks run out of their order)."""
@@ -285,8 +285,8 @@ def addon_database(url: str, addons_path: list[Path], addon: str) -> Iterator[Ad
                                       f"({', '.join(str(p) for p in kernel.settings.addons_path)})")
             kernel.install(manifest.depends)
             before = schema_snapshot(kernel)
-        plan = kernel.install([addon])
-        yield AddonDatabase(kernel, addon, before, plan=plan)
+        kernel.install([addon])
+        yield AddonDatabase(kernel, addon, before)
     finally:
         kernel.close()
         drop_database(url)

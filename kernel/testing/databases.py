@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -54,7 +54,13 @@ def clone_database(url: str, folder: Path) -> str:
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
         target = folder / f"erp-{uuid.uuid4().hex[:8]}.sqlite3"
-        shutil.copyfile(str(parsed.database), target)
+        # SQLite's backup, not a file copy: commits still in the write-ahead log (WAL mode) come along
+        source, copy = sqlite3.connect(str(parsed.database)), sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            source.close()
+            copy.close()
         return f"sqlite:///{target}"
     clone = parsed.set(database=f"erp_test_{uuid.uuid4().hex[:12]}")
     engine = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")

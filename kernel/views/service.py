@@ -12,6 +12,7 @@ from typing import Any
 from lxml import etree
 
 from ..exceptions import MissingError, ValidationError
+from ..hints import model_hint
 from ..orm.env import Environment
 from .combine import VIEW_ORDER, combined_arch, default_arch, primary_of
 from .groups import allowed, strip_restricted_nodes, user_group_ids
@@ -40,7 +41,7 @@ def get_view(env: Environment, model_name: str, view_type: str = "form", view_id
     every model it names (comodels of x2many subviews too) to its fields.
     """
     if model_name not in env.registry:
-        raise ValidationError(f"unknown model {model_name!r}", code="MODEL_UNKNOWN")
+        raise ValidationError(f"unknown model {model_name!r}{model_hint(model_name, env.registry)}", code="MODEL_UNKNOWN")
     view_type = VIEW_TYPE_ALIASES.get(view_type, view_type)
     if view_id:
         view = env["ir.ui.view"].sudo().with_context(active_test=False).browse(view_id).exists()

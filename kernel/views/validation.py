@@ -16,6 +16,7 @@ from typing import Any
 from lxml import etree
 
 from ..exceptions import DataLoadError, ViewError
+from ..hints import field_hint, model_hint
 from ..orm.env import Environment
 from ..orm.registry import Registry
 from .combine import combined_arch, primary_of, view_label, view_xmlid
@@ -48,7 +49,7 @@ def fields_by_model(registry: Registry, model_name: str, arch: etree._Element) -
 def check_arch(registry: Registry, model_name: str, arch: etree._Element) -> None:
     """Raise :class:`ViewError` for the first field the model lacks or object button it cannot run."""
     if model_name not in registry:
-        raise ViewError(f"unknown model {model_name!r}")
+        raise ViewError(f"unknown model {model_name!r}{model_hint(model_name, registry)}")
     for owner, node in arch_nodes(registry, model_name, arch):
         model = registry[owner]
         name = node.get("name") or ""
@@ -59,7 +60,8 @@ def check_arch(registry: Registry, model_name: str, arch: etree._Element) -> Non
             if not name:
                 raise ViewError(f"a <field> without a name (arch line {node.sourceline})")
             if name not in model._fields:
-                raise ViewError(f"field {name!r} does not exist on model {owner!r} (arch line {node.sourceline})")
+                raise ViewError(f"field {name!r} does not exist on model {owner!r}{field_hint(owner, name, model._fields)} "
+                                f"(arch line {node.sourceline})")
         elif node.tag == "button" and node.get("type") == "object" and not _is_public_method(model, name):
             raise ViewError(f"button calls {name!r}, which is no public method of model {owner!r} "
                             f"(arch line {node.sourceline})")
@@ -71,7 +73,8 @@ def check_groups(env: Environment, arch: etree._Element) -> None:
         for _positive, xmlid in group_refs(node.get("groups") or ""):
             group = env(su=True).ref(xmlid, raise_if_not_found=False) if "." in xmlid else None
             if group is None or group._name != "res.groups":
-                raise ViewError(f"groups names {xmlid!r}, which is no group (arch line {node.sourceline})")
+                raise ViewError(f"groups names {xmlid!r}, which is no group{env.xmlid_hint(xmlid, 'res.groups')} "
+                                f"(arch line {node.sourceline})")
 
 
 def _is_public_method(model: type, name: str) -> bool:

@@ -1,5 +1,5 @@
-"""Fixtures of the partner master's tests: one database per module and backend with base (demo data),
-core_purchase and master_sale installed; each test runs in a transaction rolled back at its end."""
+"""Fixtures of the partner master's tests: the test kit's ``erp_kernel`` with base (demo data), core_purchase and
+master_sale installed, once per module and backend; each test's ``env`` is rolled back at its end."""
 
 from __future__ import annotations
 
@@ -9,27 +9,17 @@ from typing import Any
 import pytest
 
 from kernel import Kernel
-from kernel.db import drop_database
-from kernel.testing import database_backends, rollback_env, throwaway_database
 
 
-@pytest.fixture(scope="module", params=database_backends())
-def partner_kernel(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Kernel]:
-    url = throwaway_database(request.param, tmp_path_factory.mktemp("db"))
-    kernel = Kernel(url)
-    try:
-        kernel.init(demo=True)
-        kernel.install(["core_purchase", "master_sale"])
-        yield kernel
-    finally:
-        kernel.close()
-        drop_database(url)
+@pytest.fixture(scope="module")
+def erp_addons() -> list[str]:
+    """The test kit's ``erp_kernel`` (once per module and backend) and ``env`` hold both sides of partners."""
+    return ["core_purchase", "master_sale"]
 
 
-@pytest.fixture
-def env(partner_kernel: Kernel) -> Iterator[Any]:
-    with rollback_env(partner_kernel) as environment:
-        yield environment
+@pytest.fixture(scope="module")
+def erp_demo() -> bool:
+    return True
 
 
 class EventRecorder:
@@ -46,11 +36,11 @@ class EventRecorder:
 
 
 @pytest.fixture
-def events(partner_kernel: Kernel) -> Iterator[EventRecorder]:
+def events(erp_kernel: Kernel) -> Iterator[EventRecorder]:
     recorder = EventRecorder()
-    partner_kernel.plugins.register(recorder, name="event_recorder")
+    erp_kernel.plugins.register(recorder, name="event_recorder")
     yield recorder
-    partner_kernel.plugins.unregister(name="event_recorder")
+    erp_kernel.plugins.unregister(name="event_recorder")
 
 
 @pytest.fixture

@@ -84,16 +84,16 @@ def _internal(kind: str, flag: str, company_id: int) -> Callable[[Any], Any]:
     return create
 
 
-def test_two_internal_customers_or_suppliers_for_one_company_cannot_both_commit(partner_kernel: Kernel) -> None:
+def test_two_internal_customers_or_suppliers_for_one_company_cannot_both_commit(erp_kernel: Kernel) -> None:
     for kind, flag, label in (("customer", "is_internal_customer", "customer"),
                               ("vendor", "is_internal_supplier", "supplier")):
-        company_id = new_company(partner_kernel)
-        first, second = race(partner_kernel, _internal(kind, flag, company_id), _internal(kind, flag, company_id))
+        company_id = new_company(erp_kernel)
+        first, second = race(erp_kernel, _internal(kind, flag, company_id), _internal(kind, flag, company_id))
         assert isinstance(second, ValidationError), f"two internal {label}s of one company were both committed"
         assert (second.code, second.status) == ("PARTY_INTERNAL_DUPLICATE", 409)
         assert f"Only one internal {label} is allowed per company" in str(second)
         assert f"(id {first})" in str(second)
-        with partner_kernel.env() as env:
+        with erp_kernel.env() as env:
             holders = env["basepartner"].with_context(active_test=False).search(
                 [(flag, "=", True), ("company_id", "=", company_id)])
             assert holders.ids == [first]
@@ -108,10 +108,10 @@ def _tree(kernel: Kernel, model: str) -> tuple[int, int, int]:
         return group.id, leaf.id, partner.id
 
 
-def test_assigning_a_leaf_and_making_it_a_group_cannot_both_commit(partner_kernel: Kernel) -> None:
+def test_assigning_a_leaf_and_making_it_a_group_cannot_both_commit(erp_kernel: Kernel) -> None:
     for model, field in (("customer.group", "customer_group"), ("sales.territory", "territory")):
         for assign_first in (True, False):
-            _group, leaf, partner = _tree(partner_kernel, model)
+            _group, leaf, partner = _tree(erp_kernel, model)
 
             def assign(env: Any, partner: int = partner, leaf: int = leaf, field: str = field) -> None:
                 env["basepartner"].browse(partner).write({field: leaf})
@@ -119,29 +119,29 @@ def test_assigning_a_leaf_and_making_it_a_group_cannot_both_commit(partner_kerne
             def make_group(env: Any, model: str = model, leaf: int = leaf) -> None:
                 env[model].browse(leaf).write({"is_group": True})
 
-            _, second = race(partner_kernel, *((assign, make_group) if assign_first else (make_group, assign)))
+            _, second = race(erp_kernel, *((assign, make_group) if assign_first else (make_group, assign)))
             assert isinstance(second, ValidationError), f"{model}: a customer was left on a group node"
             assert (second.code, second.status) == ("PARTY_GROUP_ASSIGNMENT", 422)
             expected = "cannot become a group node" if assign_first else "Cannot assign a group node"
             assert expected in str(second)
-            with partner_kernel.env() as env:
+            with erp_kernel.env() as env:
                 node = env[model].browse(leaf)
                 holders = env["basepartner"].with_context(active_test=False).search([(field, "=", leaf)])
                 assert not (node.is_group and holders), f"{model}: {holders.ids} on group node {leaf}"
 
 
-def test_two_partners_with_one_name_cannot_both_commit_when_names_are_unique(partner_kernel: Kernel) -> None:
+def test_two_partners_with_one_name_cannot_both_commit_when_names_are_unique(erp_kernel: Kernel) -> None:
     name = unique("Sumber Balapan")
-    with partner_kernel.env() as env:
+    with erp_kernel.env() as env:
         env["ir.config_parameter"].set_param("base.partner_unique_names", "True")
     try:
-        first, second = race(partner_kernel, lambda env: env["basepartner"].create({"name": name}).id,
+        first, second = race(erp_kernel, lambda env: env["basepartner"].create({"name": name}).id,
                              lambda env: env["basepartner"].create({"name": f" {name.upper()} "}).id)
     finally:
-        with partner_kernel.env() as env:
+        with erp_kernel.env() as env:
             env["ir.config_parameter"].set_param("base.partner_unique_names", "False")
     assert isinstance(second, ValidationError), "two partners with one name were both committed"
     assert (second.code, second.status) == ("PARTY_DUPLICATE_NAME", 409)
     assert f"{name!r} (id {first})" in str(second)
-    with partner_kernel.env() as env:
+    with erp_kernel.env() as env:
         assert env["basepartner"].search_count([("name", "=ilike", name)]) == 1

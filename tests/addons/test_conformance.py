@@ -15,12 +15,7 @@ from kernel.manifest import discover
 from kernel.testing import AddonConformance
 
 PRODUCT_ADDONS = sorted(discover([PROJECT_ROOT / "addons"]))
-COMPANY_RULES_GAP = "issue 12 point 8: a model with a company_id gets the company rule by default, in the kernel"
-KNOWN_GAPS: dict[str, dict[str, str]] = {
-    "base": {"test_company_models_under_company_rules": COMPANY_RULES_GAP},
-    "core_purchase": {"test_company_models_under_company_rules": COMPANY_RULES_GAP},
-    "master_sale": {"test_company_models_under_company_rules": COMPANY_RULES_GAP},
-}
+KNOWN_GAPS: dict[str, dict[str, str]] = {}
 
 
 def conformance_class(addon: str) -> type:

@@ -149,7 +149,7 @@ def test_a_branch_must_belong_to_the_partners_company(env):
     assert info.value.code == "PARTY_BRANCH_COMPANY" and "First Co" in str(info.value)
 
 
-def test_a_thousand_partners_are_created_with_a_fixed_number_of_statements(env, partner_kernel, types):
+def test_a_thousand_partners_are_created_with_a_fixed_number_of_statements(env, erp_kernel, types):
     """Normalising, typing and stamping work per batch: the statement count does not grow with the batch."""
 
     def statements_for(count, offset):
@@ -158,7 +158,7 @@ def test_a_thousand_partners_are_created_with_a_fixed_number_of_statements(env, 
         def count_statement(*args):
             executed.append(1)
 
-        sa.event.listen(partner_kernel.engine, "before_cursor_execute", count_statement)
+        sa.event.listen(erp_kernel.engine, "before_cursor_execute", count_statement)
         try:
             env["basepartner"].create([
                 {"name": f"Bulk {offset + i}", "email": f"bulk{offset + i}@example.com",
@@ -166,7 +166,7 @@ def test_a_thousand_partners_are_created_with_a_fixed_number_of_statements(env, 
                 for i in range(count)
             ])
         finally:
-            sa.event.remove(partner_kernel.engine, "before_cursor_execute", count_statement)
+            sa.event.remove(erp_kernel.engine, "before_cursor_execute", count_statement)
         return len(executed)
 
     statements_for(5, 0)  # warms the per-transaction caches (external ids, sequences)

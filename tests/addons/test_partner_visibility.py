@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from kernel import AccessError
+from kernel import MissingError
 
 
 @pytest.fixture
@@ -43,8 +43,8 @@ def test_a_rep_sees_shared_partners_and_those_of_their_company_and_branch(env, w
 def test_reading_or_changing_a_partner_of_another_company_is_refused(env, world, refused):
     as_rep = env(uid=world["rep"].id, su=False)
     hidden = as_rep["basepartner"].browse(world["partners"]["Makmur Customer"].id)
-    error = refused(lambda: hidden.read(["name"]), AccessError)
+    error = refused(lambda: hidden.read(["name"]), MissingError)  # as if it did not exist
     assert "Makmur" not in str(error)
-    refused(lambda: hidden.write({"city": "Bandung"}), AccessError)
+    refused(lambda: hidden.write({"city": "Bandung"}), MissingError)
     other_branch = as_rep["basepartner"].browse(world["partners"]["Jaya South Customer"].id)
-    refused(lambda: other_branch.unlink(), AccessError)
+    refused(lambda: other_branch.unlink(), MissingError)

@@ -67,6 +67,15 @@ def test_search_and_order_use_the_users_language(env, types):
     assert indonesian.name_search("Pelang") == [(env.ref("base.base_partner_type_customer").id, "Pelanggan")]
 
 
+def test_groups_are_the_texts_of_the_users_language(env, types):
+    indonesian = types.with_context(lang="id")
+    groups = indonesian.read_group([], ["name"], ["name"], orderby="name")
+    names = [group["name"] for group in groups]
+    assert "Pelanggan" in names and "Pemasok" in names and "Customer" not in names
+    pelanggan = next(group for group in groups if group["name"] == "Pelanggan")
+    assert indonesian.search(pelanggan["__domain"]) == env.ref("base.base_partner_type_customer")
+
+
 def test_translate_is_refused_where_it_would_do_nothing():
     class Counted(Model):
         _name = "test.counted"

@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ADDONS_PATH, LOGIN, PASSWORD, write_config
+from conftest import ADDONS_PATH, LOGIN, PASSWORD
 
 from kernel.db import parse_url
 from kernel.testing import database_backends, free_port, installed_kernel, wait_until_up
+from kernel.testing.servers import write_config
 
 CLIENTS = 8
 
@@ -130,7 +131,7 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Ser
         relay = Relay((url.host or "127.0.0.1", url.port or 5432))
         relay.open()
         relayed = url.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
-        config = write_config(tmp_path / "erp.toml", relayed, {})
+        config = write_config(tmp_path / "erp.toml", relayed, ADDONS_PATH)
         port, log = free_port(), tmp_path / "serve.log"
         env_vars = {k: v for k, v in os.environ.items() if not k.startswith("ERP_") or k.startswith("ERP_TEST")}
         with log.open("w") as output:

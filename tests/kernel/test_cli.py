@@ -143,6 +143,14 @@ def test_refused_requests_change_nothing(db_url, args, message):
     assert states(db_url) == before
 
 
+def test_an_addon_missing_from_a_replaced_addons_path_says_the_path_was_replaced(db_url, tmp_path):
+    """``--addons-path`` replaces the configured folders (as Odoo's does): the error says so."""
+    fixture_erp(db_url, "init")
+    result = erp("--db", db_url, "--addons-path", str(FIXTURES), "install", "master_sale", "--noinput")
+    assert result.returncode == 1 and "unknown addon 'master_sale'" in result.stderr
+    assert f"--addons-path {FIXTURES} replaced the configured addons path" in result.stderr
+
+
 def test_usage_errors_exit_with_2(db_url):
     assert erp().returncode == 2
     assert erp("install").returncode == 2

@@ -7,15 +7,20 @@ from pathlib import Path
 import pytest
 
 from kernel.exceptions import ValidationError
-from kernel.testing import database_backends, installed_kernel, rollback_env
+from kernel.testing import rollback_env
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "view_addons"
 
 
-@pytest.fixture(scope="module", params=database_backends())
-def shelf(request, tmp_path_factory):
-    with installed_kernel(request.param, tmp_path_factory.mktemp("menus"), [FIXTURES], ["shelf"]) as kernel:
-        yield kernel
+@pytest.fixture(scope="module")
+def erp_addons():
+    """The test kit's ``erp_kernel`` holds the shelf fixture addon, once per module and backend."""
+    return ["shelf"]
+
+
+@pytest.fixture(scope="module")
+def erp_addons_path():
+    return [FIXTURES]
 
 
 def user_env(env, login, *groups, lang="en_US"):
@@ -44,19 +49,19 @@ EVERYTHING = [
     ],
     ids=["no groups", "user", "manager (implies user)"],
 )
-def test_menu_tree_follows_the_users_groups(shelf, groups, expected):
+def test_menu_tree_follows_the_users_groups(erp_kernel, groups, expected):
     """A restricted menu hides its children; a menu with neither action nor visible child is hidden."""
-    with rollback_env(shelf) as env:
+    with rollback_env(erp_kernel) as env:
         assert outline(user_env(env, "someone", *groups)["ir.ui.menu"].load_menus()) == expected
 
 
-def test_superuser_sees_every_menu_with_an_action_or_child(shelf):
-    with rollback_env(shelf) as env:
+def test_superuser_sees_every_menu_with_an_action_or_child(erp_kernel):
+    with rollback_env(erp_kernel) as env:
         assert outline(env["ir.ui.menu"].load_menus()) == EVERYTHING
 
 
-def test_entries_carry_ids_xmlids_sequences_and_action_summaries(shelf):
-    with rollback_env(shelf) as env:
+def test_entries_carry_ids_xmlids_sequences_and_action_summaries(erp_kernel):
+    with rollback_env(erp_kernel) as env:
         manager = user_env(env, "boss", "base.group_manager")
         root = manager["ir.ui.menu"].load_menus()[0]
         assert (root["id"], root["xmlid"], root["sequence"], root["action"]) == (
@@ -69,19 +74,19 @@ def test_entries_carry_ids_xmlids_sequences_and_action_summaries(shelf):
         }, "the domain is evaluated for the reading user"
 
 
-def test_archived_menus_hide_their_subtree(shelf):
-    with rollback_env(shelf) as env:
+def test_archived_menus_hide_their_subtree(erp_kernel):
+    with rollback_env(erp_kernel) as env:
         env.ref("shelf.menu_config").active = False
         assert outline(env["ir.ui.menu"].load_menus())[0] == ("Shelf", [("Items", [])])
 
 
-def test_menu_names_are_translated(shelf):
-    with rollback_env(shelf) as env:
+def test_menu_names_are_translated(erp_kernel):
+    with rollback_env(erp_kernel) as env:
         assert user_env(env, "budi", "base.group_user", lang="id")["ir.ui.menu"].load_menus()[0]["name"] == "Rak"
 
 
-def test_read_action_gives_the_client_dictionary(shelf):
-    with rollback_env(shelf) as env:
+def test_read_action_gives_the_client_dictionary(erp_kernel):
+    with rollback_env(erp_kernel) as env:
         action = env.ref("shelf.action_items_config").read_action()
         form, search = env.ref("shelf.view_item_form"), env.ref("shelf.view_item_search")
         assert action == {
@@ -95,8 +100,8 @@ def test_read_action_gives_the_client_dictionary(shelf):
         assert plain["limit"] == 80
 
 
-def test_action_expressions_use_refs_companies_and_today(shelf):
-    with rollback_env(shelf) as env:
+def test_action_expressions_use_refs_companies_and_today(erp_kernel):
+    with rollback_env(erp_kernel) as env:
         action = env["ir.actions.window"].create({
             "name": "Mine", "res_model": "shelf.item",
             "domain": "[('write_date', '>=', context_today().isoformat()), ('create_uid', 'in', [uid])]",
@@ -117,14 +122,14 @@ def test_action_expressions_use_refs_companies_and_today(shelf):
         ({"domain": "[('a', '=', open('x'))]"}, "name 'open' is not available"),
     ],
 )
-def test_bad_actions_are_refused_with_the_reason(shelf, values, message):
-    with rollback_env(shelf) as env:
+def test_bad_actions_are_refused_with_the_reason(erp_kernel, values, message):
+    with rollback_env(erp_kernel) as env:
         with pytest.raises(ValidationError, match=message):
             env["ir.actions.window"].create({"name": "Bad", "res_model": "shelf.item", **values})
 
 
-def test_an_action_whose_domain_is_not_a_list_fails_when_read(shelf):
-    with rollback_env(shelf) as env:
+def test_an_action_whose_domain_is_not_a_list_fails_when_read(erp_kernel):
+    with rollback_env(erp_kernel) as env:
         action = env["ir.actions.window"].create({"name": "Odd", "res_model": "shelf.item", "domain": "{'a': 1}"})
         with pytest.raises(ValidationError, match="action 'Odd', domain: must be a list, not dict"):
             action.read_action()

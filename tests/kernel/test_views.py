@@ -10,18 +10,22 @@ from lxml import etree
 
 from kernel import DataLoadError
 from kernel.exceptions import MissingError, ValidationError, ViewError
-from kernel.testing import database_backends, installed_kernel, rollback_env
+from kernel.testing import rollback_env
 from kernel.views import check_arch, combined_arch, parse_arch
 from kernel.views.validation import check_groups
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "view_addons"
 
 
-@pytest.fixture(scope="module", params=database_backends())
-def shelves(request, tmp_path_factory):
+@pytest.fixture(scope="module")
+def erp_addons():
     """shelf (the base form), shelf_stock (extensions), shelf_label (early extension, derived view)."""
-    with installed_kernel(request.param, tmp_path_factory.mktemp("views"), [FIXTURES], ["shelf_label"]) as kernel:
-        yield kernel
+    return ["shelf_label"]
+
+
+@pytest.fixture(scope="module")
+def erp_addons_path():
+    return [FIXTURES]
 
 
 def make_user(env, login, *groups, lang="en_US"):
@@ -39,8 +43,8 @@ def group_fields(arch):
     return [node.get("name") for node in arch.find("sheet/group").iter("field")]
 
 
-def test_extensions_apply_by_priority_then_id_depth_first_across_addons(shelves):
-    with rollback_env(shelves) as env:
+def test_extensions_apply_by_priority_then_id_depth_first_across_addons(erp_kernel):
+    with rollback_env(erp_kernel) as env:
         result, arch = form_of(env)
         assert result["id"] == env.ref("shelf.view_item_form").id and result["type"] == "form"
         # shelf_label's priority 10 comes before shelf_stock's 20 although installed after it;
@@ -52,16 +56,16 @@ def test_extensions_apply_by_priority_then_id_depth_first_across_addons(shelves)
         assert arch.find(".//field[@name='description']") is None, "the derived view's extension stays in it"
 
 
-def test_inactive_extensions_do_not_apply(shelves):
-    with rollback_env(shelves) as env:
+def test_inactive_extensions_do_not_apply(erp_kernel):
+    with rollback_env(erp_kernel) as env:
         archived = env["ir.ui.view"].with_context(active_test=False).search([("name", "=", "shelf.item.form.archived")])
         assert not archived.active
         archived.active = True
         assert "name" not in group_fields(form_of(env)[1]), "once active, its replace removes the name"
 
 
-def test_groups_restricted_extension_applies_to_members_and_implied_members(shelves):
-    with rollback_env(shelves) as env:
+def test_groups_restricted_extension_applies_to_members_and_implied_members(erp_kernel):
+    with rollback_env(erp_kernel) as env:
         director = env["res.groups"].create({"name": "Director", "implied_ids": [(4, env.ref("base.group_manager").id)]})
         env["ir.model.data"].record_xmlid("base", "group_director", director, noupdate=False)
         for groups, sees_manager_part in [((), False), (("base.group_user",), False),
@@ -72,8 +76,8 @@ def test_groups_restricted_extension_applies_to_members_and_implied_members(shel
             assert group_fields(arch) == ["name", "code", "location", "min_qty", "quantity"]
 
 
-def test_nodes_restricted_with_groups_show_only_to_their_users(shelves):
-    with rollback_env(shelves) as env:
+def test_nodes_restricted_with_groups_show_only_to_their_users(erp_kernel):
+    with rollback_env(erp_kernel) as env:
         def hints(user_env):
             arch = form_of(user_env)[1]
             assert all(node.get("groups") is None for node in arch.iter()), "the attribute is not sent"
@@ -84,8 +88,8 @@ def test_nodes_restricted_with_groups_show_only_to_their_users(shelves):
         assert hints(env) == ["manager_hint", "ask_manager"], "the superuser sees every node"
 
 
-def test_derived_primary_view_starts_from_its_parents_combined_arch(shelves):
-    with rollback_env(shelves) as env:
+def test_derived_primary_view_starts_from_its_parents_combined_arch(erp_kernel):
+    with rollback_env(erp_kernel) as env:
         derived = env.ref("shelf_label.view_item_form_simple")
         result, arch = form_of(env, derived.id)
         assert result["id"] == derived.id
@@ -97,8 +101,8 @@ def test_derived_primary_view_starts_from_its_parents_combined_arch(shelves):
         assert form_of(env, extension.id)[0]["id"] == derived.id, "an extension's id opens the view it extends"
 
 
-def test_default_view_is_the_lowest_priority_then_lowest_id_visible_primary(shelves):
-    with rollback_env(shelves) as env:
+def test_default_view_is_the_lowest_priority_then_lowest_id_visible_primary(erp_kernel):
+    with rollback_env(erp_kernel) as env:
         views = env["ir.ui.view"]
         base_form = env.ref("shelf.view_item_form")
         arch = "<form><field name='code'/></form>"
@@ -113,8 +117,8 @@ def test_default_view_is_the_lowest_priority_then_lowest_id_visible_primary(shel
         assert views.get_view("shelf.item", "form")["id"] == same.id
 
 
-def test_fields_describe_what_the_arch_names_per_model(shelves):
-    with rollback_env(shelves) as env:
+def test_fields_describe_what_the_arch_names_per_model(erp_kernel):
+    with rollback_env(erp_kernel) as env:
         result = form_of(env)[0]
         assert set(result["fields"]) == {"name", "code", "location", "min_qty", "quantity", "line_ids", "note"}
         assert result["fields"]["line_ids"]["relation"] == "shelf.line"
@@ -123,8 +127,8 @@ def test_fields_describe_what_the_arch_names_per_model(shelves):
         assert result["models"]["shelf.item"] == result["fields"]
 
 
-def test_models_without_views_get_generated_ones(shelves):
-    with rollback_env(shelves) as env:
+def test_models_without_views_get_generated_ones(erp_kernel):
+    with rollback_env(erp_kernel) as env:
         views = env["ir.ui.view"]
         form = views.get_view("shelf.line", "form")
         assert form["id"] is False
@@ -139,8 +143,8 @@ def test_models_without_views_get_generated_ones(shelves):
         assert {"quantity", "line_ids"} <= set(listed["models"]["shelf.item"])
 
 
-def test_bad_requests_get_clear_errors(shelves):
-    with rollback_env(shelves) as env:
+def test_bad_requests_get_clear_errors(erp_kernel):
+    with rollback_env(erp_kernel) as env:
         views = env["ir.ui.view"]
         with pytest.raises(ViewError, match="has no calendar view and none can be generated"):
             views.get_view("shelf.line", "calendar")
@@ -152,8 +156,8 @@ def test_bad_requests_get_clear_errors(shelves):
             views.get_view("shelf.item", "form", 99999)
 
 
-def test_a_broken_extension_written_outside_the_loader_names_itself(shelves):
-    with rollback_env(shelves) as env:
+def test_a_broken_extension_written_outside_the_loader_names_itself(erp_kernel):
+    with rollback_env(erp_kernel) as env:
         env["ir.ui.view"].create({"name": "broken later", "inherit_id": env.ref("shelf.view_item_form").id,
                                   "model": "shelf.item", "mode": "extension",
                                   "arch": "<xpath expr=\"//notebook\" position=\"inside\"><field name='code'/></xpath>"})
@@ -161,8 +165,8 @@ def test_a_broken_extension_written_outside_the_loader_names_itself(shelves):
             form_of(env)
 
 
-def test_arch_is_translated_for_the_users_language(shelves):
-    with rollback_env(shelves) as env:
+def test_arch_is_translated_for_the_users_language(erp_kernel):
+    with rollback_env(erp_kernel) as env:
         arch = form_of(make_user(env, "budi", "base.group_user", lang="id"))[1]
         assert arch.get("string") == "Barang"
         assert arch.find("header/button").get("string") == "Isi Ulang"
@@ -171,8 +175,8 @@ def test_arch_is_translated_for_the_users_language(shelves):
         assert 'string="Isi Ulang"' in translated["arch"]
 
 
-def test_combined_arch_is_public_and_takes_a_view_record(shelves):
-    with rollback_env(shelves) as env:
+def test_combined_arch_is_public_and_takes_a_view_record(erp_kernel):
+    with rollback_env(erp_kernel) as env:
         arch = combined_arch(env, env.ref("shelf_stock.view_item_form_stock_min"))
         assert arch.tag == "form" and arch.find(".//field[@name='min_qty']") is not None
 
@@ -195,19 +199,19 @@ def test_combined_arch_is_public_and_takes_a_view_record(shelves):
          r"states= is Odoo 16's form.*invisible=\"state not in \('draft', 'sent'\)\""),
     ],
 )
-def test_check_arch_refuses_unknown_fields_and_private_buttons(shelves, arch, message):
+def test_check_arch_refuses_unknown_fields_and_private_buttons(erp_kernel, arch, message):
     with pytest.raises(ViewError, match=message):
-        check_arch(shelves.registry, "shelf.item", parse_arch(arch))
+        check_arch(erp_kernel.registry, "shelf.item", parse_arch(arch))
 
 
 @pytest.mark.parametrize("groups", ["base.no_such_group", "no_dot", "shelf.view_item_form", "base.group_user,!base.nope"])
-def test_check_groups_refuses_what_is_no_group(shelves, groups):
-    with rollback_env(shelves) as env, pytest.raises(ViewError, match="which is no group"):
+def test_check_groups_refuses_what_is_no_group(erp_kernel, groups):
+    with rollback_env(erp_kernel) as env, pytest.raises(ViewError, match="which is no group"):
         check_groups(env, parse_arch(f"<form><div groups='{groups}'/></form>"))
 
 
-def test_check_arch_accepts_comodel_fields_and_public_buttons(shelves):
-    check_arch(shelves.registry, "shelf.item", parse_arch(
+def test_check_arch_accepts_comodel_fields_and_public_buttons(erp_kernel):
+    check_arch(erp_kernel.registry, "shelf.item", parse_arch(
         "<form><button type='object' name='action_restock'/><button type='action' name='%(x)d'/>"
         "<field name='line_ids'><form><field name='qty'/><field name='item_id'/></form></field></form>"))
 
@@ -219,6 +223,8 @@ def test_check_arch_accepts_comodel_fields_and_public_buttons(shelves):
          "field 'no_such_field' does not exist on model 'shelf.item'"),
         ("shelf_badspec", "views/bad.xml", 3, "shelf_badspec.view_item_form_nowhere",
          "element cannot be located in the parent view"),
+        ("shelf_odoo16", "views/odoo16.xml", 3, "shelf_odoo16.view_item_form_odoo16",
+         r"attrs= is Odoo 16's form.*write invisible=\"not name\" instead"),
     ],
 )
 def test_a_bad_view_fails_its_install_naming_addon_file_line_and_record(kernel_factory, addon, file, line, xmlid, message):

@@ -8,12 +8,8 @@ internal group only. Screenshots go to ``test-artifacts/web/`` (git-ignored).
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +19,7 @@ from werkzeug.test import Client
 from kernel import Kernel
 from kernel.config import Settings
 from kernel.http.app import Application
-from kernel.testing import free_port, installed_kernel, wait_until_up
+from kernel.testing import Server, installed_kernel, running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ADDONS = ROOT / "addons"
@@ -100,42 +96,14 @@ def admin(web_app: Application) -> WebClient:
 # -- a real server and a real browser ------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    url: str
-    kernel: Kernel
-    log: Path
-
-
-
-
 @contextlib.contextmanager
 def serving(folder: Path, addons: list[str]) -> Iterator[Server]:
-    """``erp serve`` (gunicorn, two workers) on a fresh SQLite database holding ``addons``; ``admin``/``admin``."""
+    """``erp serve`` (the kit's ``running_server``) on a fresh SQLite database holding ``addons``; ``admin``/``admin``."""
     with installed_kernel("sqlite", folder, [ADDONS], addons) as kernel:
         with kernel.env() as env:
             env["res.users"].search([("login", "=", "admin")]).password = "admin"
-        config = folder / "erp.toml"
-        config.write_text(f'[databases]\ndefault = "{kernel.url}"\n\n[addons]\npath = ["{ADDONS}"]\n')
-        port = free_port()
-        log = folder / "serve.log"
-        erp = Path(sys.executable).with_name("erp")
-        env_vars = {k: v for k, v in os.environ.items() if not k.startswith("ERP_") or k.startswith("ERP_TEST")}
-        with log.open("w") as output:
-            process = subprocess.Popen(
-                [str(erp), "--config", str(config), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-                stdout=output, stderr=subprocess.STDOUT, env=env_vars)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(url, process, log)
-            yield Server(url, kernel, log)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        with running_server(kernel, folder) as running:
+            yield running
 
 
 @pytest.fixture(scope="module")

@@ -335,3 +335,12 @@ def test_json_rpc_errors_name_the_field_they_are_about(admin: WebClient) -> None
         {"name": "Bad Phone", "mobile_number": "12ab"}], "kwargs": {}})
     assert answer["error"]["data"]["field"] == "mobile_number"
     assert "'12ab' is not a phone number" in answer["error"]["data"]["message"]
+
+
+def test_name_create_is_refused_where_a_record_made_from_a_name_would_not_work(admin: WebClient,
+                                                                                web_kernel: Kernel) -> None:
+    answer = admin.json("/web/json/name_create", {"model": "res.company", "name": "From A Name"})
+    assert "cannot be created from a name" in answer["error"]["data"]["message"]
+    assert count(web_kernel, "res.company", [("name", "=", "From A Name")]) == 0
+    made = admin.json("/web/json/name_create", {"model": "basepartnercategory", "name": "From A Name"})
+    assert made["result"]["name"] == "From A Name"

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from kernel.exceptions import ValidationError
 from kernel.orm import Model, api, fields
+from kernel.orm.integrity import holder_text
 
 from .contact import RegionResolver, normalise_contact_values
 
@@ -168,9 +169,8 @@ class Partner(Model):
             if normalised in seen:
                 partner = wanted[normalised]
                 holder = seen[normalised] if seen[normalised] != partner.id else record_id
-                holder_name = self.browse(holder).sudo().name
                 raise ValidationError(
-                    f"A customer or supplier with this name already exists: {holder_name!r} (id {holder}); "
+                    f"A customer or supplier with this name already exists: {holder_text(self.browse(holder))}; "
                     f"use a distinct name such as {partner.name + ' (' + (partner.city or '2') + ')'!r}",
                     code="PARTY_DUPLICATE_NAME", status=409,
                 )

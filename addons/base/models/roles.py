@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from kernel.db import utcnow
 from kernel.exceptions import ValidationError
 from kernel.orm import integrity
+from kernel.orm.integrity import holder_text
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def check_internal_company(partners: Any, flag_field: str, label: str) -> None:
 def internal_duplicate_error(existing: Any, label: str) -> ValidationError:
     """PARTY_INTERNAL_DUPLICATE (409): ``existing`` already is the company's internal party of this kind."""
     return ValidationError(
-        f"Only one internal {label} is allowed per company: {existing.name!r} (id {existing.id}) is already "
-        f"the internal {label} of {existing.company_id.name!r}",
+        f"Only one internal {label} is allowed per company: {holder_text(existing)} is already the internal "
+        f"{label} of {existing.sudo().company_id.name!r}",
         code="PARTY_INTERNAL_DUPLICATE", status=409,
     )

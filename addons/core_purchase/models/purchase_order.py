@@ -110,6 +110,8 @@ class PurchaseOrderLine(Model):
     _order = "order_id, sequence, id"
 
     order_id = fields.Many2one("purchase.order", "Order", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one("res.company", related="order_id.company_id", store=True, readonly=True,
+                                 index=True)  # ruled by the order's company
     sequence = fields.Integer("Sequence", default=10)
     name = fields.Char("Description", required=True)
     product_qty = fields.Decimal("Quantity", digits=(16, 3), default=1)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from kernel.addons.base.models.roles import PartnerRole, check_internal_company, internal_duplicate_error
 from kernel.exceptions import ValidationError
 from kernel.orm import Model, api, fields
+from kernel.orm.integrity import holder_text
 
 from .masters import GROUP_ASSIGNMENT, check_account_currency, locked_group_flags, normalise_currency
 
@@ -85,8 +86,8 @@ class CustomerPartner(Model):
         if holder:
             node = holder[field_name]
             raise ValidationError(
-                f"{LEAF_FIELDS[field_name]} {node.name!r} cannot become a group node: customer {holder.name!r} "
-                f"is assigned to it",
+                f"{LEAF_FIELDS[field_name]} {node.name!r} cannot become a group node: customer "
+                f"{holder_text(self.browse(holder.id))} is assigned to it",
                 code=GROUP_ASSIGNMENT, status=422,
             )
 

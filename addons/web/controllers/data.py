@@ -9,6 +9,8 @@ from kernel.http.request import Request
 from kernel.http.routing import Route
 from kernel.views.menus import evaluate
 
+from ..render.values import can_quick_create
+
 AUTOCOMPLETE_LIMIT = 8
 
 
@@ -39,6 +41,9 @@ def name_search(request: Request) -> list[dict[str, Any]]:
 def name_create(request: Request) -> dict[str, Any]:
     """Create a record from just its name (the "Create ..." entry of an autocompletion)."""
     model = _model(request)
+    if not can_quick_create(model):
+        raise UserError(f"{model._description} records cannot be created from a name here: open its own form",
+                        code="NAME_CREATE", status=403)
     name = request.params.get("name")
     if not isinstance(name, str) or not name.strip():
         raise UserError("name must be a non-empty text", code="BAD_REQUEST")

@@ -41,8 +41,7 @@ def resolve_names(env: Any, fields: dict[str, dict[str, Any]], values: dict[str,
         description = fields.get(name, {})
         comodel = description.get("relation")
         if description.get("type") == "many2one" and value and not isinstance(value, (tuple, list)):
-            record = env[comodel].browse(value)
-            result[name] = (record.id, record.display_name)
+            result[name] = (value, env[comodel].browse(value)._display_names()[value])  # masked when hidden
         elif description.get("type") == "many2one" and isinstance(value, list):
             result[name] = tuple(value)
         elif description.get("type") in ("many2many", "one2many"):

@@ -10,12 +10,13 @@ from werkzeug.wrappers import Response
 from kernel.exceptions import UserError
 from kernel.http.request import Request
 from kernel.http.routing import Route
+from kernel.security.client_values import check_client_values
 
 from ..render import listing
 from ..render.search import CUSTOM_OPERATORS, SEARCHABLE_TYPES, adding, replacing, without
 from ..render.templating import page, redirect
 from .actions import Screen, load_screen, record_ids
-from .common import login_required, shell
+from .common import login_required, savepoint, shell
 
 PAGE_SIZE = 80
 
@@ -76,7 +77,10 @@ def list_view(request: Request, action_id: int) -> Response:
     if view_type == "kanban":
         return page("kanban.html", **context, **kanban_data(request, screen))
     columns = listing.list_columns(screen.views["list"]["arch"], screen.fields)
-    order = listing.order_clause(screen.fields, request.args.get("order"))
+    try:
+        order = listing.order_clause(screen.fields, request.args.get("order"))
+    except UserError as exc:  # refused (HTTP 400), but the list still shows, in its own order, the reason on top
+        order, context["alert"] = None, str(exc)
     try:
         page_number = max(1, int(request.args.get("page", "1")))
     except ValueError:
@@ -92,7 +96,7 @@ def list_view(request: Request, action_id: int) -> Response:
     else:
         data["rows"] = listing.rows(env, model, screen.domain, columns, screen.fields,
                                     (page_number - 1) * limit, limit, order)
-    return page("list.html", **context, **data)
+    return page("list.html", status=400 if context.get("alert") else 200, **context, **data)
 
 
 def kanban_data(request: Request, screen: Screen) -> dict[str, Any]:
@@ -127,12 +131,27 @@ def mass_action(request: Request, action_id: int) -> Response:
             raise UserError(f"{screen.model} records cannot be archived (no active field)", code="ARCHIVE_UNSUPPORTED")
         records.write({"active": operation == "unarchive"})
     elif operation == "delete":
-        records.unlink()
+        try:
+            with savepoint(request.env):
+                records.unlink()
+        except UserError as exc:
+            if exc.code != "RECORD_IN_USE":
+                raise
+            return delete_refused(request, screen, records, exc)
     else:
         raise UserError(f"unknown mass action {operation!r}: archive, unarchive or delete", code="BAD_REQUEST")
     done = {"archive": "archived", "unarchive": "restored", "delete": "deleted"}[operation]
     notice = f"{len(records)} record(s) {done}"
     return redirect(screen.url("?" + urlencode([*parse_qsl(request.form.get("search", "")), ("notice", notice)])))
+
+
+def delete_refused(request: Request, screen: Screen, records: Any, exc: UserError) -> Response:
+    """Records still used elsewhere: the reason, and archiving them instead when the model can archive."""
+    names = [name for _, name in records._display_names().items()]
+    return page("delete_refused.html", status=exc.status, **shell(
+        request, title=screen.action["name"], breadcrumbs=[(screen.action["name"], screen.url())], screen=screen,
+        message=str(exc), names=names, ids=records.ids, archivable="active" in screen.fields,
+        search=request.form.get("search", "")))
 
 
 def kanban_move(request: Request) -> dict[str, Any]:
@@ -152,6 +171,7 @@ def kanban_move(request: Request) -> dict[str, Any]:
     value = params.get("value") or False
     if value and description["type"] == "many2one":
         value = record_ids([value])[0]
+    check_client_values(record, [{field: value}], record)  # no moving a card between read-only columns
     record.write({field: value})
     return {"id": record.id, "field": field, "value": value}
 

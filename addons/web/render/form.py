@@ -20,7 +20,7 @@ from kernel.exceptions import UserError
 
 from .conditions import condition_json
 from .one2many import editable_columns, render_lines
-from .values import image_src, input_value
+from .values import can_quick_create, image_src, input_value
 
 # tags of the arch kept as they are (with their class), anything else unknown is left out
 PLAIN_TAGS = frozenset({"div", "span", "p", "h1", "h2", "h3", "h4", "strong", "em", "small", "br", "hr"})
@@ -207,10 +207,11 @@ class FormRenderer:
             return self.selection(name, description, widget, attrs, value, required, readonly)
         if kind == "many2one":
             label = value[1] if isinstance(value, tuple) else ""
-            return Markup('<div class="m2o" data-model="%s" data-field="%s" data-domain="%s"><input type="hidden" name="%s" value="%s">'
+            return Markup('<div class="m2o" data-model="%s" data-field="%s" data-domain="%s"%s><input type="hidden" name="%s" value="%s">'
                           '<input type="text" id="field-%s" value="%s" autocomplete="off" role="combobox" aria-expanded="false" '
                           'aria-autocomplete="list" data-m2o-input%s%s><ul class="dropdown" role="listbox" hidden></ul></div>') % (
-                description.get("relation"), name, node.get("domain") or "", name, input_value(description, value), name, label,
+                description.get("relation"), name, node.get("domain") or "", self.creatable(description), name,
+                input_value(description, value), name, label,
                 Markup(" disabled") if readonly else Markup(""),
                 Markup(' aria-invalid="true" aria-describedby="error-%s"') % name if name in self.errors else Markup(""))
         if kind == "many2many":
@@ -222,8 +223,8 @@ class FormRenderer:
             adder = Markup("") if readonly else Markup(
                 '<input type="text" id="field-%s" autocomplete="off" role="combobox" aria-expanded="false" '
                 'aria-autocomplete="list" placeholder="Add…" data-m2m-input><ul class="dropdown" role="listbox" hidden></ul>') % name
-            return Markup('<div class="m2m" data-model="%s" data-field="%s"><ul class="tags">%s</ul>%s</div>') % (
-                description.get("relation"), name, chips, adder)
+            return Markup('<div class="m2m" data-model="%s" data-field="%s"%s><ul class="tags">%s</ul>%s</div>') % (
+                description.get("relation"), name, self.creatable(description), chips, adder)
         if kind == "one2many":
             items = Markup("").join(Markup("<li>%s</li>") % label for _, label in (value or []))
             return Markup('<ul class="o2m" id="field-%s">%s</ul>') % (name, items or Markup("<li>None</li>"))
@@ -236,6 +237,12 @@ class FormRenderer:
         step = Markup(' step="1"') if kind == "integer" else Markup(' step="any"') if input_type == "number" else Markup("")
         mode = Markup(' inputmode="email"') if widget == "email" else Markup(' inputmode="tel"') if widget == "phone" else Markup("")
         return Markup('<input type="%s"%s%s%s value="%s">') % (input_type, attrs, step, mode, input_value(description, value))
+
+    def creatable(self, description: dict[str, Any]) -> Markup:
+        """``data-create`` on an autocompletion whose comodel can be created from a name by this user."""
+        comodel = description.get("relation")
+        return Markup(" data-create") if self.env is not None and comodel in self.env.registry \
+            and can_quick_create(self.env[comodel]) else Markup("")
 
     def selection(self, name: str, description: dict[str, Any], widget: str, attrs: Markup, value: Any,
                   required: bool, readonly: bool) -> Markup:

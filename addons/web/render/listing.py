@@ -20,6 +20,7 @@ class Column:
     kind: str
     widget: str | None
     summed: bool
+    sortable: bool = False
 
 
 def list_columns(arch: str, fields: dict[str, dict[str, Any]]) -> list[Column]:
@@ -31,7 +32,7 @@ def list_columns(arch: str, fields: dict[str, dict[str, Any]]) -> list[Column]:
             continue
         kind = fields[name]["type"]
         columns.append(Column(name, node.get("string") or fields[name].get("string") or name, kind, node.get("widget"),
-                              kind in NUMERIC_TYPES and name != "id"))
+                              kind in NUMERIC_TYPES and name != "id", bool(fields[name].get("sortable", True))))
     return columns
 
 
@@ -46,7 +47,8 @@ def card_fields(arch: str, fields: dict[str, dict[str, Any]]) -> tuple[list[Colu
 
 
 def order_clause(fields: dict[str, dict[str, Any]], order: str | None) -> str | None:
-    """``field asc|desc`` from the ``order`` parameter, refusing anything but a sortable field."""
+    """``field asc|desc`` from the ``order`` parameter, refusing anything but a sortable field (a stored
+    column: not a many2many, one2many or computed field)."""
     if not order:
         return None
     name, _, direction = order.partition(" ")

@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .values import display, input_value
+from .values import can_quick_create, display, input_value
 
 INLINE_TYPES = ("char", "text", "integer", "float", "monetary", "decimal", "date", "datetime", "boolean",
                 "selection", "many2one")
@@ -53,7 +53,7 @@ def editable_columns(columns: list[Any], subfields: Mapping[str, Mapping[str, An
             and node.get("readonly") not in ("1", "True")]
 
 
-def cell(prefix: str, name: str, description: Mapping[str, Any], value: Any) -> Markup:
+def cell(prefix: str, name: str, description: Mapping[str, Any], value: Any, creatable: bool = False) -> Markup:
     """The input of one cell (a many2one gets the autocompletion widget)."""
     kind = description["type"]
     field_name = f"{prefix}.{name}"
@@ -66,10 +66,10 @@ def cell(prefix: str, name: str, description: Mapping[str, Any], value: Any) -> 
         return Markup('<select name="%s"%s><option value=""></option>%s</select>') % (field_name, label, options)
     if kind == "many2one":
         shown = value[1] if isinstance(value, (list, tuple)) else ""
-        return Markup('<div class="m2o" data-model="%s" data-field="%s"><input type="hidden" name="%s" value="%s">'
+        return Markup('<div class="m2o" data-model="%s" data-field="%s"%s><input type="hidden" name="%s" value="%s">'
                       '<input type="text" value="%s" autocomplete="off" role="combobox" aria-expanded="false" '
                       'data-m2o-input%s><ul class="dropdown" role="listbox" hidden></ul></div>') % (
-            description.get("relation"), field_name, field_name, input_value(dict(description), value), shown, label)
+            description.get("relation"), field_name, Markup(" data-create") if creatable else Markup(""), field_name, input_value(dict(description), value), shown, label)
     input_type = {"integer": "number", "float": "number", "monetary": "number", "decimal": "number",
                   "date": "date", "datetime": "datetime-local"}.get(kind, "text")
     step = Markup(' step="any"') if input_type == "number" else Markup("")
@@ -83,13 +83,16 @@ def render_lines(env: Any, name: str, node: Any, subfields: Mapping[str, Mapping
     sub = next((child for child in node if child.tag in ("list", "tree")), None)
     columns = [c for c in (sub.iterchildren("field") if sub is not None else []) if c.get("name") in subfields]
     editable = [] if readonly else editable_columns(columns, subfields)
+    creatable = {column for column in editable if subfields[column]["type"] == "many2one"
+                 and subfields[column].get("relation") in env.registry and can_quick_create(env[subfields[column]["relation"]])}
     head = Markup("").join(Markup('<th scope="col">%s</th>') % (subfields[c.get("name")].get("string") or c.get("name"))
                            for c in columns)
 
     def row(index: Any, line: Mapping[str, Any]) -> Markup:
         prefix = f"{name}.{index}"
         cells = Markup("").join(
-            Markup("<td>%s</td>") % cell(prefix, c.get("name"), subfields[c.get("name")], line.get(c.get("name")))
+            Markup("<td>%s</td>") % cell(prefix, c.get("name"), subfields[c.get("name")], line.get(c.get("name")),
+                                         c.get("name") in creatable)
             if c.get("name") in editable else Markup('<td data-cell="%s.%s">%s</td>') % (
                 prefix, c.get("name"), display(env, dict(subfields[c.get("name")]), line.get(c.get("name"))))
             for c in columns)

@@ -74,3 +74,12 @@ def image_src(value: Any) -> str:
     mime = "image/png" if head.startswith(b"\x89PNG") else "image/jpeg" if head.startswith(b"\xff\xd8") else \
         "image/gif" if head.startswith(b"GIF") else "image/svg+xml" if b"<svg" in head or b"<?xml" in head else "image/png"
     return f"data:{mime};base64,{raw.decode()}"
+
+
+def can_quick_create(model: Any) -> bool:
+    """Whether "Create ..." from a name works for this model and user: the model allows it, the user may
+    create its records, and no other required field lacks a default."""
+    if not model._quick_create or not model._rec_name or not model.check_access_rights("create", raise_exception=False):
+        return False
+    return all(field.default is not None or field.compute or field.related or name == model._rec_name
+               for name, field in model._fields.items() if field.required and field.column_name)

@@ -90,7 +90,11 @@ function setupAutocomplete(widget, multiple) {
   const field = widget.dataset.field;
   const hidden = multiple ? null : widget.querySelector(`input[type=hidden][name="${CSS.escape(field)}"]`);
   let timer = null;
-  const close = () => { list.hidden = true; input.setAttribute("aria-expanded", "false"); };
+  let quiet = false;
+  let generation = 0;
+  let shown = "";  // the term and exclusions the dropdown lists  // a search answered after the dropdown was closed or searched again is dropped
+  const close = () => { clearTimeout(timer); generation += 1; list.hidden = true; input.setAttribute("aria-expanded", "false"); };
+  const refocus = () => { quiet = true; input.focus(); };
   const choose = (id, name) => {
     if (multiple) {
       const tag = document.createElement("li");
@@ -120,24 +124,36 @@ function setupAutocomplete(widget, multiple) {
     item.addEventListener("keydown", (event) => {
       if (event.key === "Enter") { event.preventDefault(); onPick(); }
       if (event.key === "ArrowDown") { event.preventDefault(); (item.nextElementSibling || item).focus(); }
-      if (event.key === "ArrowUp") { event.preventDefault(); (item.previousElementSibling || input).focus(); }
-      if (event.key === "Escape") { event.stopPropagation(); close(); input.focus(); }
+      if (event.key === "ArrowUp") {
+        event.preventDefault();
+        if (item.previousElementSibling) item.previousElementSibling.focus(); else refocus();
+      }
+      if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); close(); refocus(); }
     });
     return item;
   };
   const search = async () => {
     const term = input.value.trim();
     const exclude = multiple ? [...widget.querySelectorAll(".tag")].map((tag) => Number(tag.dataset.id)) : [];
+    const key = JSON.stringify([term, exclude]);
+    if (key === shown && !list.hidden) return;  // the open dropdown already lists these
+    const mine = ++generation;
     const found = await rpc("/web/json/name_search", { model, term, exclude, domain: widget.dataset.domain || "" });
+    if (mine !== generation) return;
+    shown = key;
     const items = found.map((record) => option(record.name, () => choose(record.id, record.name)));
-    if (term) {
+    if (term && "create" in widget.dataset) {
       items.push(option(`Create "${term}"`, async () => {
         try { const made = await rpc("/web/json/name_create", { model, name: term }); choose(made.id, made.name); }
         catch (error) { notify(error.message, "error"); }
       }, "create"));
     }
+    const focused = [...list.children].indexOf(document.activeElement);
     list.replaceChildren(...items);
     list.hidden = items.length === 0;
+    if (focused >= 0) {  // the entry that had the focus was replaced: keep the focus at the same place
+      if (items[focused]) items[focused].focus(); else refocus();
+    }
     input.setAttribute("aria-expanded", String(!list.hidden));
   };
   input.addEventListener("input", () => {
@@ -148,11 +164,15 @@ function setupAutocomplete(widget, multiple) {
     clearTimeout(timer);
     timer = setTimeout(search, 150);
   });
-  input.addEventListener("focus", () => { clearTimeout(timer); timer = setTimeout(search, 50); });
+  input.addEventListener("focus", () => {
+    if (quiet) { quiet = false; return; }  // back from the dropdown: do not open it again
+    clearTimeout(timer);
+    timer = setTimeout(search, 50);
+  });
   input.addEventListener("blur", () => setTimeout(close, 150));
   input.addEventListener("keydown", (event) => {
     if (event.key === "ArrowDown" && !list.hidden) { event.preventDefault(); list.querySelector("[role=option]")?.focus(); }
-    if (event.key === "Escape") { close(); event.stopPropagation(); }
+    if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); close(); }
   });
   widget.addEventListener("click", (event) => {
     const remove = event.target.closest(".tag-remove");
@@ -290,7 +310,7 @@ function setupForm(form) {
     dirty = true;
     applyModifiers(form);
     const field = onchangeField(form, event.target);
-    if (field) runOnchange(form, field);
+    if (field) runOnchange(form, field, event.target);
   });
   window.addEventListener("beforeunload", (event) => {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
@@ -354,12 +374,15 @@ function showWarning(form, warning) {
   ok.focus();
 }
 
-async function runOnchange(form, field) {
+async function runOnchange(form, field, target) {
   const ticket = (form.onchangeTicket = (form.onchangeTicket || 0) + 1);
   const entries = [...new FormData(form)].filter(([, value]) => typeof value === "string");
+  // a cell of a line ("order_line.0.product_uom_qty"): the line model's own onchange runs first
+  const cell = (target.getAttribute("name") || target.closest("[data-field]")?.dataset.field || "").split(".");
+  const line = cell.length === 3 && cell[0] === field ? { row: cell[1], column: cell[2] } : null;
   let result;
   try {
-    result = await rpc(form.dataset.onchange, { entries, changed: field });
+    result = await rpc(form.dataset.onchange, { entries, changed: field, line });
   } catch (error) {
     notify(error.message, "error");
     return;
@@ -497,7 +520,8 @@ function setupShortcuts() {
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "Escape") {
-      if (document.querySelector("dialog[open]")) return;
+      // an autocompletion's Escape closes its dropdown only
+      if (document.querySelector("dialog[open]") || event.defaultPrevented || event.target.closest?.(".m2o, .m2m")) return;
       const cancel = document.querySelector("[data-cancel]");
       if (cancel) { event.preventDefault(); cancel.click(); }
       return;

@@ -10,6 +10,7 @@ through the transaction's cache.
 
 from __future__ import annotations
 
+import builtins
 import difflib
 import inspect
 from collections.abc import Callable, Sequence
@@ -55,7 +56,7 @@ class Field:
         self.name = ""
         self.source = ""
 
-    def check_arguments(self, addon: str, model_name: str, name: str, definition: type) -> None:
+    def check_arguments(self, addon: str, model_name: str, name: str, definition: builtins.type) -> None:
         """Refuse, at registry build, arguments this field type does not know or that would do nothing;
         the error names the addon, model, field and the file of the definition that passed them."""
         where = f"addon {addon!r}, model {model_name!r}, field {name!r} ({definition_file(definition)})"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from ...hints import model_hint
 from .base import Field
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class _Relational(Field):
         if not self.comodel_name:
             raise self.model_error("a relational field needs a comodel name")
         if self.comodel_name not in registry:
-            raise self.model_error(f"unknown comodel {self.comodel_name!r}")
+            raise self.model_error(f"unknown comodel {self.comodel_name!r}{model_hint(self.comodel_name, registry)}")
 
     def convert_to_record(self, value: Any, record: BaseModel) -> Any:
         comodel = record.env[self.comodel_name]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import builtins
 import binascii
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
@@ -31,7 +32,7 @@ class Char(Field):
         self.size: int | None = self.args.get("size")
         self.trim: bool = self.args.get("trim", True)
 
-    def setup(self, model: type[BaseModel], registry: Registry) -> None:
+    def setup(self, model: builtins.type[BaseModel], registry: Registry) -> None:
         if self.translate and (self.compute or self.related or not self.store):
             raise self.model_error("translate=True needs a stored field that is neither computed nor related")
 

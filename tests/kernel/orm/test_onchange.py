@@ -100,8 +100,8 @@ def test_new_records_compute_from_memory_and_read_their_origin(env, acme):
 
 
 @pytest.mark.parametrize(("values", "names", "message"), [
-    ({"nmae": "x"}, [], r"test.order has no field 'nmae'; did you mean 'name'\?"),
-    ({}, ["partner"], r"test.order has no field 'partner'; did you mean 'partner_id'\?"),
+    ({"nmae": "x"}, [], r"test.order has no field 'nmae'; did you mean 'name'"),
+    ({}, ["partner"], r"test.order has no field 'partner'; did you mean 'partner_id'"),
     ([("name", "x")], [], "values must be a dictionary"),
 ])
 def test_bad_onchange_calls_are_refused_with_a_clear_error(env, values, names, message):

@@ -22,7 +22,6 @@ from typing import Any
 import pytest
 
 from kernel.orm.env import Environment
-from kernel.testing import database_backends, installed_kernel, rollback_env
 
 ROOT = Path(__file__).resolve().parents[3]
 ADDONS_PATH = [ROOT / "addons", ROOT / "tests" / "fixtures" / "security_addons"]
@@ -30,18 +29,15 @@ USERS = {"admin": "base.user_admin", "manager": "sec_sales.user_manager", "rep":
 ALL_CUSTOMERS = {"Acme", "Globex", "Initech", "Shared Co", "Umbrella", "Wayne"}
 
 
-@pytest.fixture(scope="module", params=database_backends())
-def security_kernel(request, tmp_path_factory):
-    """A kernel with the security fixture addons, shared by the tests of one module."""
-    with installed_kernel(request.param, tmp_path_factory.mktemp("db"), ADDONS_PATH, ["sec_extra"]) as kernel:
-        yield kernel
+@pytest.fixture(scope="module")
+def erp_addons() -> list[str]:
+    """The test kit's ``erp_kernel`` and ``env`` hold the security fixture addons."""
+    return ["sec_extra"]
 
 
-@pytest.fixture
-def env(security_kernel):
-    """A superuser environment, rolled back after the test."""
-    with rollback_env(security_kernel) as environment:
-        yield environment
+@pytest.fixture(scope="module")
+def erp_addons_path() -> list[Path]:
+    return ADDONS_PATH
 
 
 def as_user(env: Environment, login: str, **context: Any) -> Environment:

@@ -144,13 +144,13 @@ def test_restricted_fields_cannot_be_written(env):
 
 
 
-def test_init_sets_the_admin_password_once(security_kernel):
-    with security_kernel.env() as env:
+def test_init_sets_the_admin_password_once(erp_kernel):
+    with erp_kernel.env() as env:
         assert env["res.users"].authenticate("admin", "admin") == env.ref("base.user_admin").id
-    security_kernel.init(admin_password="changed")  # idempotent: the database exists, the password stays
-    with security_kernel.env() as env:
+    erp_kernel.init(admin_password="changed")  # idempotent: the database exists, the password stays
+    with erp_kernel.env() as env:
         assert env["res.users"].authenticate("admin", "admin") == env.ref("base.user_admin").id
-    with security_kernel.env(login="admin") as env:
+    with erp_kernel.env(login="admin") as env:
         assert not env.su and env.user.login == "admin" and env.company == env.ref("base.main_company")
 
 

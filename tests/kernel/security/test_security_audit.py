@@ -62,12 +62,12 @@ def test_models_without_audit_are_not_logged(env):
     assert env["audit.log"].search_count([]) == before
 
 
-def test_the_trail_is_written_in_the_transaction_of_the_change(security_kernel):
-    with pytest.raises(RuntimeError), security_kernel.env() as env:
+def test_the_trail_is_written_in_the_transaction_of_the_change(erp_kernel):
+    with pytest.raises(RuntimeError), erp_kernel.env() as env:
         env["sec.customer"].create({"name": "Rolled back"})
         assert env["audit.log"].search_count([("new_value", "=", "Rolled back")]) == 1
         raise RuntimeError("abort")
-    with security_kernel.env() as env:
+    with erp_kernel.env() as env:
         assert env["audit.log"].search_count([("new_value", "=", "Rolled back")]) == 0
 
 
@@ -112,14 +112,14 @@ def test_the_trail_is_filterable_and_exports_to_csv(env):
         manager_env["audit.log"].export_csv()
 
 
-def test_erp_audit_export_writes_the_trail_as_csv(security_kernel, tmp_path):
-    with security_kernel.env() as env:
+def test_erp_audit_export_writes_the_trail_as_csv(erp_kernel, tmp_path):
+    with erp_kernel.env() as env:
         customer = env["sec.customer"].create({"name": "Exported"})
         customer.write({"email": "exported@example.com"})
     target = tmp_path / "audit.csv"
     environ = {key: value for key, value in os.environ.items() if not key.startswith("ERP_")}
     result = subprocess.run(
-        [str(ERP), "--db", security_kernel.url, "--addons-path", ":".join(map(str, ADDONS_PATH)), "audit", "export",
+        [str(ERP), "--db", erp_kernel.url, "--addons-path", ":".join(map(str, ADDONS_PATH)), "audit", "export",
          "--model", "sec.customer", "--res-id", str(customer.id), "--operation", "write", "-o", str(target)],
         capture_output=True, text=True, env=environ, timeout=120,
     )
