@@ -28,8 +28,10 @@ def ensure_trigram_index(env: Environment, model_name: str, field_name: str) -> 
     connection = env.connection
     if connection.dialect.name != "postgresql":
         return False
-    field = env[model_name]._fields[field_name]
-    table, column = env[model_name]._sql.name, field.column_name
+    column = env[model_name]._fields[field_name].column_name
+    if column is None:
+        return False  # not stored: nothing to index
+    table = env[model_name]._sql.name
     quote = connection.dialect.identifier_preparer.quote
     try:
         with connection.begin_nested():
