@@ -239,10 +239,11 @@ def writing(may_write: bool = True) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def transaction(engine: Engine) -> Iterator[sa.Connection]:
-    """``engine.begin()``, as a writer inside :func:`writing` (other connections the work opens stay readers)."""
+def transaction(engine: Engine, writer: bool | None = None) -> Iterator[sa.Connection]:
+    """``engine.begin()``, as a writer inside :func:`writing` or with ``writer=True``; the other connections
+    the work opens stay readers (a second writer in the same thread would wait for the first)."""
     with engine.connect() as connection:
-        if _writing.get():
+        if _writing.get() if writer is None else writer:
             connection.execution_options(**{_WRITER_OPTION: True})
         with connection.begin():
             yield connection

@@ -33,7 +33,7 @@ import sqlalchemy as sa
 
 from .archives import archive_folder, restore_archive, write_archive
 from .data import load_files, remove_addon_data, remove_vanished
-from .db import ir_config_parameter, ir_module, utcnow
+from .db import ir_config_parameter, ir_module, transaction, utcnow
 from .exceptions import AddonStepError, KernelError, UserError
 from .i18n import Translations
 from .manifest import Manifest
@@ -129,7 +129,7 @@ class PlanRunner:
 
     def run(self, plan: Plan) -> None:
         engine = self.kernel.engine
-        with engine.begin() as connection:
+        with transaction(engine, writer=True) as connection:
             stale = reset_pending_states(connection)
             if stale:
                 log.warning("an earlier run was interrupted; states reset for: %s", ", ".join(stale))
@@ -139,7 +139,7 @@ class PlanRunner:
             for index, name in enumerate(plan.addons, start=1):
                 self._run_addon(plan.action, self.kernel.manifests[name], index, len(plan.addons))
         finally:
-            with engine.begin() as connection:
+            with transaction(engine, writer=True) as connection:
                 reset_pending_states(connection)
             self.kernel.reload()
 
@@ -157,7 +157,7 @@ class PlanRunner:
 
     def _run_steps(self, action: Action, manifest: Manifest) -> None:
         """The addon's steps in one transaction, which records its final state."""
-        with self.kernel.engine.begin() as connection:
+        with transaction(self.kernel.engine, writer=True) as connection:
             env = self.kernel.environment(connection, registry=self.kernel.registry)
             for step_name, step in self.steps[action]:
                 try:

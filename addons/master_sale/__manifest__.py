@@ -5,6 +5,7 @@
     "category": "Sales",
     "depends": ["base"],
     "data": [
+        "security/sale_groups.xml",
         "security/ir.model.access.csv",
         "data/sale_data.xml",
         "views/partner_views.xml",

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from ..db import writing
 from ..exceptions import MissingError, ValidationError
 from ..orm.env import Environment
+from ..security.client_values import check_client_values
 from .errors import AccessDenied, BadRequest, NotFound
 from .marshal import to_wire
 from ..models.http import WEB_INTERNAL_MODELS
@@ -162,6 +163,7 @@ def collection(request: Request, model: str) -> Response:
         records = _model(env, model)
         if request.method == "POST":
             values = check_values(records, _body(request))
+            check_client_values(records, [values])
             created = records.create(values)
             body = _read(created)[0]
             return _json(body, 201, {"Location": f"{PREFIX}/{model}/{created.id}"})
@@ -181,7 +183,9 @@ def member(request: Request, model: str, record_id: int) -> Response:
             record.unlink()
             return Response(status=204)
         if request.method == "PATCH":
-            record.write(check_values(record, _body(request)))
+            values = check_values(record, _body(request))
+            check_client_values(record, [values], record)
+            record.write(values)
         return _json(_read(record)[0])
 
 

@@ -23,6 +23,7 @@ from ..exceptions import AccessError, UserError
 from ..hints import model_hint
 from ..orm.env import Environment
 from ..security import guards
+from ..security.client_values import check_client_values
 from .errors import AccessDenied, BadRequest, NotFound
 from .marshal import to_wire
 from ..models.http import WEB_INTERNAL_MODELS
@@ -38,9 +39,10 @@ MODEL_METHODS = frozenset({
     "create", "search", "search_read", "search_count", "fields_get", "name_search", "name_create",
     "read_group", "default_get",
 })
+CLIENT_VALUES = {"create": "vals_list", "write": "vals", "copy": "default"}  # the parameter holding the values
 NOT_REMOTE = frozenset({
     "browse", "sudo", "with_user", "with_env", "with_context", "mapped", "filtered", "sorted", "ensure_one",
-    "authenticate", "generate", "find_user",
+    "authenticate", "generate", "find_user", "new", "update",
 })
 VERIFIED_CAPACITY = 1024  # credentials remembered per worker, the oldest forgotten first
 
@@ -87,6 +89,7 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
     if getattr(function, "_api_model", False) or method in MODEL_METHODS:
         bound = getattr(model, method)
         check_arguments(f"{model_name}.{method}", bound, args, kwargs)
+        check_client_arguments(model, method, args, kwargs)
         result = bound(*args, **kwargs)
         if method == "create" and args and isinstance(args[0], Mapping):
             return result.id  # Odoo answers one id for one dict, a list for a list
@@ -98,10 +101,22 @@ def call_kw(env: Environment, model_name: Any, method: Any, args: Any, kwargs: A
         bound = getattr(records, method)
         check_arguments(f"{model_name}.{method}", bound, rest, kwargs)
         guards.check_callable(records)
+        check_client_arguments(records, method, rest, kwargs)
         result = bound(*rest, **kwargs)
         if method == "copy":
             return result.id
     return result
+
+
+def check_client_arguments(model: Any, method: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
+    """The values a client gives ``create``, ``write`` or ``copy`` may not set read-only fields
+    (:mod:`kernel.security.client_values`); a copy's values are checked like a create's."""
+    parameter = CLIENT_VALUES.get(method)
+    if parameter is None:
+        return
+    value = args[0] if args else kwargs.get(parameter)
+    vals_list = [value] if isinstance(value, Mapping) else value if isinstance(value, (list, tuple)) else []
+    check_client_values(model, vals_list, model if method == "write" else None)
 
 
 def check_arguments(name: str, function: Callable[..., Any], args: Sequence[Any], kwargs: Mapping[str, Any]) -> None:

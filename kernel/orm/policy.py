@@ -30,9 +30,8 @@ RESTRICTED = "Restricted"  # what a relational value shows instead of the name o
 def unavailable(model: BaseModel, ids: Sequence[int]) -> MissingError:
     """The error for ids that do not exist *or* that the policy hides from the user: the same text for
     both, so that nobody learns which ids exist in a company they cannot see."""
-    shown = sorted(ids)[:10]
-    return MissingError(f"{model._description} ({model._name}): records {shown} do not exist or you may not "
-                        f"see them")
+    return MissingError(model.env._("%(model)s (%(name)s): records %(ids)s do not exist or you may not see them",
+                                    model=model._description, name=model._name, ids=sorted(ids)[:10]))
 
 
 class AccessPolicy(Protocol):

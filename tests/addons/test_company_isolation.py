@@ -1,5 +1,6 @@
-"""Company isolation of the sales and purchase documents and masters (issue 12, points 8 and 9), through the
-ORM as a plain user of another company; the same through the wire protocols is in tests/http/test_isolation.py."""
+"""Company isolation of the sales and purchase documents and masters, and the fields clients may not set
+(issue 12, points 8 to 10), through the ORM and ``call_kw`` as a plain user of another company; the same
+through the wire protocols is in tests/http/test_isolation.py."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from kernel.exceptions import AccessError, MissingError, ValidationError
+from kernel.exceptions import AccessError, MissingError, UserError, ValidationError
 from kernel.http.rpc import call_kw
 from kernel.security.access import has_access
 
@@ -156,3 +157,62 @@ def test_a_duplicate_names_its_holder_only_to_those_who_may_read_it(env, world, 
     error = refused(lambda: alpha["basepartner"].create({"name": "Copy", "mobile_number": "+62 811 1000 2000"}),
                     ValidationError)
     assert "'Visible Holder'" in str(error)
+
+
+# -- point 10: read-only and workflow fields -----------------------------------------------------------
+
+
+def test_a_client_cannot_set_read_only_fields_of_an_order(env, world, refused):
+    alpha = as_user(env, world, "alpha")
+    lines = [(0, 0, {"name": "Goods", "price_unit": 10_000})]
+    before = env["sale.order"].search_count([])
+    for values in ({"state": "sale"}, {"name": "S-FAKE"}, {"amount_total": 1}):
+        error = refused(lambda values=values: call_kw(alpha, "sale.order", "create", [
+            {"partner_id": world["shared"].id, "order_line": lines, **values}], {}), ValidationError)
+        assert (error.code, error.status, error.field) == ("FIELD_READONLY", 403, next(iter(values)))
+    assert env["sale.order"].search_count([]) == before, "nothing was created"
+    order_id = call_kw(alpha, "sale.order", "create", [{"partner_id": world["shared"].id, "name": "New",
+                                                         "state": "draft", "order_line": lines}], {})
+    order = env["sale.order"].browse(order_id)
+    assert order.state == "draft" and order.name != "New", "defaults sent back are accepted"
+    for method, args in (("write", [[order_id], {"state": "sale"}]), ("copy", [[order_id], {"state": "sale"}]),
+                         ("write", [[order_id], {"name": "S-OTHER"}])):
+        error = refused(lambda method=method, args=args: call_kw(alpha, "sale.order", method, args, {}),
+                        ValidationError)
+        assert error.code == "FIELD_READONLY"
+    assert call_kw(alpha, "sale.order", "write", [[order_id], {"name": order.name, "state": "draft"}], {}) is True
+    line = order.order_line
+    error = refused(lambda: call_kw(alpha, "sale.order.line", "write", [line.ids, {"company_id": world["beta"].id}],
+                                    {}), ValidationError)
+    assert error.field == "company_id"
+    error = refused(lambda: call_kw(alpha, "sale.order", "action_confirm", [[order_id]], {}), UserError)
+    assert error.code == "PARTY_CREDIT_EXCEEDED", "the only way to a sales order passes the credit check"
+    order.order_line.write({"price_unit": 100})
+    assert call_kw(alpha, "sale.order", "action_confirm", [[order_id]], {})["state"] == "sale"
+
+
+def test_marking_an_order_paid_needs_the_payment_group(env, world, refused):
+    order = world["records"]["alpha sale.order"]
+    order.action_confirm()
+    alpha = as_user(env, world, "alpha")
+    error = refused(lambda: alpha["sale.order"].browse(order.id).write({"is_paid": True}), AccessError)
+    assert (error.code, error.field) == ("SALE_PAYMENT_GROUP", "is_paid")
+    refused(lambda: alpha["sale.order"].create({"partner_id": world["shared"].id, "is_paid": True}), AccessError)
+    assert not order.is_paid
+    assert alpha["sale.order"].browse(order.id).write({"is_paid": False}), "the value it has is accepted"
+    world["users"]["alpha"].write({"group_ids": [(4, env.ref("master_sale.group_sale_payment").id)]})
+    assert alpha["sale.order"].browse(order.id).write({"is_paid": True})
+    env.ref("base.user_admin").write({"company_ids": [(4, world["alpha"].id)]})
+    admin = env(uid=env.ref("base.user_admin").id, su=False)
+    assert admin["sale.order"].browse(order.id).write({"is_paid": False}), "administrators may"
+
+
+def test_an_order_without_company_does_not_skip_the_credit_check(env, world, refused):
+    order = env["sale.order"].create({"partner_id": world["shared"].id, "company_id": False,
+                                      "order_line": [(0, 0, {"name": "Goods", "price_unit": 5_000})]})
+    error = refused(order.action_confirm, UserError)
+    assert (error.code, error.field) == ("SALE_COMPANY_REQUIRED", "company_id")
+    assert order.state == "draft"
+    alpha = as_user(env, world, "alpha")
+    assert alpha["sale.order"].create({"partner_id": world["shared"].id}).company_id == world["alpha"], \
+        "a user's order is in their current company"

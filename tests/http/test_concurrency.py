@@ -7,7 +7,11 @@ IMMEDIATE``, a busy timeout, retried requests) instead of failing with
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import requests
 from conftest import Server
@@ -56,3 +60,33 @@ def test_eight_concurrent_writers_get_no_error(server: Server) -> None:
     assert errors == [], f"{len(errors)} failed: {errors[:5]}\n{server.log_text()[-3000:]}"
     with server.kernel.env() as env:
         assert env["test.item"].search_count([("name", "=like", "concurrent %")]) == CLIENTS * CREATES_PER_CLIENT
+
+
+def test_an_install_while_clients_write_succeeds_and_fails_no_write(server: Server) -> None:
+    """``erp install`` in another process takes its turn among the server's writers on SQLite."""
+    errors: list[str] = []
+    stop = threading.Event()
+    sessions = [_logged_in(server) for _ in range(CLIENTS)]
+
+    def writer(number: int) -> None:
+        index = 0
+        while not stop.is_set():
+            failure = _call(sessions[number], server, "create", [{"name": f"during install {number}-{index}"}], {})
+            if failure:
+                errors.append(f"client {number}, create {index}: {failure}")
+            index += 1
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    try:
+        erp = Path(sys.executable).with_name("erp")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ERP_") or k.startswith("ERP_TEST")}
+        installed = subprocess.run([str(erp), "--config", str(server.config), "install", "core_purchase", "--noinput"],
+                                   capture_output=True, text=True, env=env, timeout=600)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert installed.returncode == 0, installed.stderr[-3000:]
+    assert errors == [], f"{len(errors)} failed: {errors[:5]}\n{server.log_text()[-3000:]}"

@@ -190,6 +190,47 @@ def test_links_to_hidden_records_and_duplicates_name_nothing_hidden(server, worl
                                          [{"name": "Copy", "email": "secret@beta.example"}]))[1]
 
 
+# -- point 10: fields clients may not set --------------------------------------------------------------
+
+
+def test_no_protocol_creates_a_confirmed_or_paid_order(server, world) -> None:
+    """``state`` and the other read-only fields are refused through JSON-RPC, XML-RPC, REST and the web
+    import; ``is_paid`` needs the payment group; nothing is created."""
+    order = {"partner_id": world["shared"], "order_line": [[0, 0, {"name": "Big", "price_unit": 90_000}]]}
+    with server.kernel.env() as env:
+        before = env["sale.order"].search_count([])
+    name, message = error_of(execute_kw(server, world, "alpha", "sale.order", "create", [{**order, "state": "sale"}]))
+    assert name == "odoo.exceptions.ValidationError" and "Status (state) is read-only" in message
+    models = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/object")
+    try:
+        with pytest.raises(xmlrpc.client.Fault) as info:
+            models.execute_kw(server.db, world["uids"]["alpha"], PASSWORDS["alpha"], "sale.order", "create",
+                              [{**order, "name": "S-FORGED"}])
+        assert "Order Reference (name) is read-only" in info.value.faultString
+    finally:
+        models("close")()
+    headers = {"Authorization": f"Bearer {world['keys']['alpha']}"}
+    answer = requests.post(f"{server.url}/api/v1/sale.order", json={"partner_id": world["shared"], "state": "sale"},
+                           headers=headers, timeout=30)
+    assert answer.status_code == 403 and answer.json()["error"]["code"] == "FIELD_READONLY", answer.text
+    paid = {"partner_id": world["shared"], "is_paid": True}
+    assert requests.post(f"{server.url}/api/v1/sale.order", json=paid, headers=headers, timeout=30).status_code == 403
+    session = web_session(server, "alpha")
+    action = world["actions"]["sale.order"]
+    token = csrf(session.get(f"{server.url}/web/action/{action}/import", timeout=30).text)
+    csv = b"partner_id,state\nShared Buyer,sale\n"
+    imported = session.post(f"{server.url}/web/action/{action}/import", data={"csrf_token": token, "mode": "import"},
+                            files={"file": ("orders.csv", csv, "text/csv")}, timeout=30)
+    assert "read-only" in imported.text
+    with server.kernel.env() as env:
+        assert env["sale.order"].search_count([]) == before, "nothing was created"
+    created = execute_kw(server, world, "alpha", "sale.order", "create", [order])["result"]
+    name, message = error_of(execute_kw(server, world, "alpha", "sale.order", "write", [[created], {"is_paid": True}]))
+    assert name == "odoo.exceptions.AccessError" and "Sales / Payments" in message
+    answer = execute_kw(server, world, "alpha", "sale.order", "action_confirm", [[created]])
+    assert answer["result"]["state"] == "sale", "the action is the way to a sales order"
+
+
 # -- two users of different companies at once ---------------------------------------------------------
 
 

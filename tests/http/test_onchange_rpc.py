@@ -68,3 +68,20 @@ def test_bad_onchange_calls_get_clear_errors(server, proxy) -> None:
     with pytest.raises(xmlrpc.client.Fault, match=r"has no field 'partner'; did you mean 'partner_id'"):
         models.execute_kw(server.db, server.uid, server.password, "sale.order", "onchange",
                           [[], {"partner": 1}, ["partner"], SPEC])
+
+
+@pytest.mark.parametrize("method", ["new", "update"])
+def test_records_in_memory_are_not_remote(server, proxy, method) -> None:
+    """``new`` builds records only the server's code can use, ``update`` is ``write`` for stored records."""
+    models = proxy("/xmlrpc/2/object")
+    with pytest.raises(xmlrpc.client.Fault, match=r"cannot be called remotely"):
+        models.execute_kw(server.db, server.uid, server.password, "sale.order", method, [[], {"currency": "IDR"}])
+
+
+def test_a_line_model_answers_its_own_onchange(server, proxy) -> None:
+    models = proxy("/xmlrpc/2/object")
+    result = models.execute_kw(server.db, server.uid, server.password, "sale.order.line", "onchange",
+                               [[], {"name": "Retur", "product_uom_qty": -2, "price_unit": 3}, ["product_uom_qty"],
+                                {"name": {}, "product_uom_qty": {}, "price_unit": {}, "price_subtotal": {}}])
+    assert result["value"] == {"product_uom_qty": -2.0, "price_subtotal": -6.0}
+    assert result["warning"]["title"] == "Negative quantity"

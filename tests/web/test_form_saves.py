@@ -23,7 +23,7 @@ def seeded(sales_server: Server) -> Server:
         customer_type = env.ref("base.base_partner_type_customer").id
         vendor_type = env.ref("base.base_partner_type_vendor").id
         customer = env["basepartner"].create({"name": "Paying Customer", "partner_types": [(4, customer_type)]})
-        order = env["sale.order"].create({"partner_id": customer.id})
+        order = env["sale.order"].create({"partner_id": customer.id, "company_id": env.ref("base.main_company").id})
         order.action_confirm()
         env["basepartner"].create({"name": "Frozen Supplier", "partner_types": [(4, vendor_type)],
                                    "supplier_is_frozen": True})

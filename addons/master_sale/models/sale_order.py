@@ -1,11 +1,13 @@
 """A minimal quotation → sales order with the customer checks of document 003.
 
-States: ``draft`` (quotation) → ``sale`` (sales order) → ``cancel``.  A frozen
-customer gets no new quotation nor order; confirming checks the customer's
-credit limit for the order's company: confirmed, unpaid orders plus this one
-may not exceed it unless the limit is bypassed.  On PostgreSQL the customer's
-row is locked while checking, so two concurrent confirmations cannot both
-slip under the limit.
+States: ``draft`` (quotation) → ``sale`` (sales order) → ``cancel``, changed
+only by the buttons (``state`` is read-only for clients).  A frozen customer
+gets no new quotation nor order; confirming checks the customer's credit
+limit for the order's company: confirmed, unpaid orders plus this one may not
+exceed it unless the limit is bypassed, and an order without a company is not
+confirmed at all.  On PostgreSQL the customer's row is locked while checking,
+so two concurrent confirmations cannot both slip under the limit.  Marking an
+order paid (which frees credit) needs the Sales / Payments group.
 """
 
 from __future__ import annotations
@@ -17,16 +19,19 @@ from typing import Any
 import sqlalchemy as sa
 
 from kernel.db import utcnow
-from kernel.exceptions import UserError
+from kernel.exceptions import AccessError, UserError
 from kernel.orm import Model, api, fields
+from kernel.security import in_groups
 
 STATES = [("draft", "Quotation"), ("sale", "Sales Order"), ("cancel", "Cancelled")]
 TRANSITIONS = {"sale": {"draft"}, "cancel": {"draft", "sale"}, "draft": {"cancel"}}
 BLOCKED = 403
+PAYMENT_GROUPS = "master_sale.group_sale_payment,base.group_system"  # who may mark orders paid or unpaid
 
 
 def _default_company(model: Any) -> Any:
-    return model.env.user.company_id.id or False
+    """The company the user works in now (the company switcher's choice)."""
+    return model.env.company.id or False
 
 
 def _money(value: Decimal) -> str:
@@ -74,6 +79,8 @@ class SaleOrder(Model):
 
     def create(self, vals_list: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Any:
         many = [dict(vals) for vals in ([vals_list] if isinstance(vals_list, Mapping) else vals_list)]
+        if any(vals.get("is_paid") for vals in many):
+            self._check_payment_rights()
         _check_not_frozen(self.env["basepartner"].browse([v["partner_id"] for v in many if v.get("partner_id")]))
         sequences = self.env["ir.sequence"].sudo()
         for vals in many:
@@ -82,14 +89,22 @@ class SaleOrder(Model):
         return super().create(many)
 
     def write(self, vals: Mapping[str, Any]) -> bool:
-        if "state" in vals:
+        if "state" in vals and any(order.state != vals["state"] for order in self):
             raise UserError("Sales Order: change the status with its buttons (confirm, cancel, reset)",
                             code="SALE_STATE")
+        if "is_paid" in vals and any(order.is_paid != bool(vals["is_paid"]) for order in self):
+            self._check_payment_rights()
         if vals.get("partner_id"):
             if self.filtered(lambda order: order.state != "draft"):
                 raise UserError("Sales Order: only a quotation can change customer", code="SALE_STATE")
             _check_not_frozen(self.env["basepartner"].browse(vals["partner_id"]))
         return super().write(vals)
+
+    def _check_payment_rights(self) -> None:
+        """Paid orders stop counting against the credit limit: only the payment group says an order is paid."""
+        if not self.env.su and not in_groups(self.env, PAYMENT_GROUPS):
+            raise AccessError(self.env._("Sales Order: only users of the group Sales / Payments mark orders paid "
+                                         "or unpaid"), code="SALE_PAYMENT_GROUP", field="is_paid")
 
     def _move_to(self, state: str) -> None:
         for order in self:
@@ -105,6 +120,11 @@ class SaleOrder(Model):
         for order in self:
             if order.state not in TRANSITIONS["sale"]:
                 raise UserError(f"Sales Order {order.name}: only a quotation can be confirmed", code="SALE_STATE")
+        for order in self:
+            if not order.company_id:
+                raise UserError(self.env._("Sales Order %(name)s: set its company before confirming it (credit "
+                                           "limits are per company)", name=order.name),
+                                code="SALE_COMPANY_REQUIRED", field="company_id")
         _check_not_frozen(self.mapped("partner_id"))
         self._check_credit()
         self._move_to("sale")
@@ -121,10 +141,9 @@ class SaleOrder(Model):
     def _check_credit(self) -> None:
         """Refuse (PARTY_CREDIT_EXCEEDED, 403) orders that take a customer over its limit for the company."""
         groups: dict[tuple[int, int], Any] = {}
-        for order in self:
-            if order.company_id:
-                key = (order.partner_id.id, order.company_id.id)
-                groups[key] = groups.get(key, self.browse()) | order
+        for order in self:  # action_confirm refused orders without a company
+            key = (order.partner_id.id, order.company_id.id)
+            groups[key] = groups.get(key, self.browse()) | order
         if not groups:
             return
         self._lock_customers(sorted({partner_id for partner_id, _ in groups}))
@@ -177,6 +196,17 @@ class SaleOrderLine(Model):
     product_uom_qty = fields.Decimal("Quantity", digits=(16, 3), default=1)
     price_unit = fields.Monetary("Unit Price", default=0)
     price_subtotal = fields.Monetary("Subtotal", compute="_compute_price_subtotal", store=True)
+
+    @api.onchange("product_uom_qty")
+    def _onchange_product_uom_qty(self) -> dict[str, Any] | None:
+        """Warn while typing a negative quantity: it takes the line off the total."""
+        if self.product_uom_qty is not None and self.product_uom_qty < 0:
+            return {"warning": {
+                "title": self.env._("Negative quantity"),
+                "message": self.env._("Line %(name)s: a negative quantity takes %(amount)s off the total.",
+                                      name=self.name or "", amount=f"{-self.product_uom_qty * (self.price_unit or 0):.2f}"),
+            }}
+        return None
 
     @api.depends("product_uom_qty", "price_unit")
     def _compute_price_subtotal(self) -> None:

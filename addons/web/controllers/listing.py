@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from kernel.exceptions import UserError
 from kernel.http.request import Request
 from kernel.http.routing import Route
+from kernel.security.client_values import check_client_values
 
 from ..render import listing
 from ..render.search import CUSTOM_OPERATORS, SEARCHABLE_TYPES, adding, replacing, without
@@ -170,6 +171,7 @@ def kanban_move(request: Request) -> dict[str, Any]:
     value = params.get("value") or False
     if value and description["type"] == "many2one":
         value = record_ids([value])[0]
+    check_client_values(record, [{field: value}], record)  # no moving a card between read-only columns
     record.write({field: value})
     return {"id": record.id, "field": field, "value": value}
 

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from kernel.exceptions import UserError
 from kernel.http.request import Request
 from kernel.http.routing import Route
+from kernel.security.client_values import check_client_values
 from kernel.security.spreadsheet import text_cell
 
 from ..render import listing
@@ -174,7 +175,9 @@ def import_submit(request: Request, action_id: int) -> Response:
             for number, cells in enumerate(lines, start=2):
                 try:
                     with savepoint(env):
-                        model.create(row_values(env, screen, names, cells))
+                        values = row_values(env, screen, names, cells)
+                        check_client_values(model, [values])  # an import sets no read-only field
+                        model.create(values)
                         created += 1
                 except (UserError, ValueError) as exc:
                     errors.append((number, str(exc)))
