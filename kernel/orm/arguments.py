@@ -7,7 +7,7 @@ the server's fault).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..exceptions import ValidationError
@@ -22,13 +22,14 @@ def whole_number(name: str, value: Any) -> int | None:
     return value
 
 
-def names(name: str, value: Any) -> Sequence[str] | None:
-    """A list of field or attribute names (or nothing)."""
+def names(name: str, value: Any) -> list[str] | None:
+    """A list of field or attribute names (or nothing); any collection of names is taken (a set, a tuple)."""
     if value is None or value is False:
         return None
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or not all(isinstance(v, str) for v in value):
+    items = [] if isinstance(value, (str, bytes)) or not isinstance(value, Iterable) else list(value)
+    if not items and value or not all(isinstance(item, str) for item in items):
         raise ValidationError(f"{name} must be a list of names, got {value!r}", code="ARGUMENT_INVALID")
-    return value
+    return items
 
 
 def values_list(method: str, value: Any) -> list[dict[str, Any]]:
@@ -56,6 +57,6 @@ def text(name: str, value: Any) -> str | None:
     return value
 
 
-def name_or_names(name: str, value: Any) -> Sequence[str] | None:
+def name_or_names(name: str, value: Any) -> list[str] | None:
     """One name or a list of names (``read_group``'s ``fields`` and ``groupby``)."""
     return [value] if isinstance(value, str) else names(name, value)

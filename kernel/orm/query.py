@@ -105,7 +105,7 @@ class QueryMixin:
 
     def _search_query(self: BaseModel, domain: Sequence[Any] | None, offset: int = 0, limit: int | None = None,
                       order: str | None = None) -> sa.Select:
-        offset, limit = arguments.whole_number("offset", offset), arguments.whole_number("limit", limit)
+        offset, limit = arguments.whole_number("offset", offset) or 0, arguments.whole_number("limit", limit)
         table = self._sql
         query = sa.select(table.c.id)
         where = self._where(domain)

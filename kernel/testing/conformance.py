@@ -19,7 +19,7 @@ so that a failure lists every offender at once.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -228,7 +228,6 @@ class AddonDatabase:
     addon: str
     before: SchemaSnapshot | None  # None for base: nothing comes before it
     installed: bool = True
-    plan: list[str] = field(default_factory=list)
 
     def ensure_installed(self) -> None:
         """Install the addon again if a check removed it (when checks run out of their order)."""
@@ -286,8 +285,8 @@ def addon_database(url: str, addons_path: list[Path], addon: str) -> Iterator[Ad
                                       f"({', '.join(str(p) for p in kernel.settings.addons_path)})")
             kernel.install(manifest.depends)
             before = schema_snapshot(kernel)
-        plan = kernel.install([addon])
-        yield AddonDatabase(kernel, addon, before, plan=plan)
+        kernel.install([addon])
+        yield AddonDatabase(kernel, addon, before)
     finally:
         kernel.close()
         drop_database(url)

@@ -76,3 +76,12 @@ def test_records_in_memory_are_not_remote(server, proxy, method) -> None:
     models = proxy("/xmlrpc/2/object")
     with pytest.raises(xmlrpc.client.Fault, match=r"cannot be called remotely"):
         models.execute_kw(server.db, server.uid, server.password, "sale.order", method, [[], {"currency": "IDR"}])
+
+
+def test_a_line_model_answers_its_own_onchange(server, proxy) -> None:
+    models = proxy("/xmlrpc/2/object")
+    result = models.execute_kw(server.db, server.uid, server.password, "sale.order.line", "onchange",
+                               [[], {"name": "Retur", "product_uom_qty": -2, "price_unit": 3}, ["product_uom_qty"],
+                                {"name": {}, "product_uom_qty": {}, "price_unit": {}, "price_subtotal": {}}])
+    assert result["value"] == {"product_uom_qty": -2.0, "price_subtotal": -6.0}
+    assert result["warning"]["title"] == "Negative quantity"

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from kernel.testing import database_backends, free_port, installed_kernel, wait_until_up
+from kernel.testing import database_backends, installed_kernel, running_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ERP = Path(sys.executable).with_name("erp")
@@ -86,26 +86,9 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
     (tmp_path / "extra" / "probe" / "__init__.py").write_text(PROBE)
     addons_path = [ROOT / "addons", tmp_path / "extra"]
     with installed_kernel(request.param, tmp_path, addons_path, ["core_purchase", "probe"]) as kernel:
-        config = tmp_path / "erp.toml"
-        config.write_text(f'[databases]\ndefault = "{kernel.url}"\n[addons]\npath = '
-                          f'[{", ".join(json.dumps(str(p)) for p in addons_path)}]\n')
-        kernel.close()
-        port, log = free_port(), tmp_path / "serve.log"
-        with log.open("w") as output:
-            process = subprocess.Popen([str(ERP), "--config", str(config), "serve", "--host", "127.0.0.1",
-                                        "--port", str(port), "--workers", "2"],
-                                       stdout=output, stderr=subprocess.STDOUT, env=clean_env())
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_up(url, process, log)
-            yield Served(url, config, log)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        kernel.close()  # the server's workers and the test's `erp` commands change the database, not this kernel
+        with running_server(kernel, tmp_path) as running:
+            yield Served(running.url, running.config, running.log)
 
 
 def test_every_worker_follows_an_uninstall_and_an_install_by_another_process(served):

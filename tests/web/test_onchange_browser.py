@@ -88,3 +88,18 @@ def test_a_frozen_customer_is_warned_about_at_once(page: Any, sales_server: Serv
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
     assert "/new" in page.url, "closing the warning leaves the form as it was"
+
+
+def test_a_line_runs_its_own_onchange_then_the_orders(page: Any, sales_server: Server, quotations: dict[str, Any]) -> None:
+    """A negative quantity typed in a line: the line model's warning, and the order's total follows."""
+    log_in(page, sales_server.url)
+    page.goto(f"{sales_server.url}/web/action/{quotations['action']}/new")
+    page.locator("[data-add-line]").click()
+    page.locator("input[name='order_line.0.name']").fill("Retur")
+    page.locator("input[name='order_line.0.price_unit']").fill("3")
+    page.locator("input[name='order_line.0.product_uom_qty']").fill("-2")
+    page.locator("input[name='order_line.0.product_uom_qty']").press("Tab")
+    dialog = page.get_by_role("alertdialog", name="Negative quantity")
+    expect(dialog).to_contain_text("Line Retur: a negative quantity takes 6.00 off the total.")
+    page.keyboard.press("Escape")
+    expect(page.locator("#field-amount_total")).to_have_value("-6.00")

@@ -197,6 +197,17 @@ class SaleOrderLine(Model):
     price_unit = fields.Monetary("Unit Price", default=0)
     price_subtotal = fields.Monetary("Subtotal", compute="_compute_price_subtotal", store=True)
 
+    @api.onchange("product_uom_qty")
+    def _onchange_product_uom_qty(self) -> dict[str, Any] | None:
+        """Warn while typing a negative quantity: it takes the line off the total."""
+        if self.product_uom_qty is not None and self.product_uom_qty < 0:
+            return {"warning": {
+                "title": self.env._("Negative quantity"),
+                "message": self.env._("Line %(name)s: a negative quantity takes %(amount)s off the total.",
+                                      name=self.name or "", amount=f"{-self.product_uom_qty * (self.price_unit or 0):.2f}"),
+            }}
+        return None
+
     @api.depends("product_uom_qty", "price_unit")
     def _compute_price_subtotal(self) -> None:
         for line in self:

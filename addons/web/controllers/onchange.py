@@ -34,7 +34,8 @@ def onchange_triggers(env: Any, screen: Screen, renderer: FormRenderer) -> list[
             if path.split(".")[0] in shown:
                 triggers.add(path.split(".")[0])
     for name, subfields in renderer.subfields.items():
-        if any(description.get("depends") for description in subfields.values()):
+        line_methods = env[screen.fields[name]["relation"]]._onchange_methods
+        if any(description.get("depends") for description in subfields.values()) or set(line_methods) & set(subfields):
             triggers.add(name)
     return sorted(triggers)
 
@@ -81,19 +82,55 @@ def form_onchange(request: Request, action_id: int, record_id: int | None = None
     probe = form_renderer(env, screen, record, record_values(screen, env, record, list(screen.fields)), {})
     probe.render(screen.views["form"]["arch"])
     form = MultiDict([(str(name), str(value)) for name, value in entries])
+    spec = _spec(screen, probe)
+    line_answer = _line_onchange(env, form, changed, request.params.get("line"), probe, spec)
     vals, errors = parse_submission(form, MultiDict(), screen, probe)
     if errors:
         return {"values": {}, "lines": {}, "errors": errors}
     model = (record or env[screen.model]).with_context(**screen.action["context"])
-    result = model.onchange(vals, [changed], _spec(screen, probe))
+    result = model.onchange(vals, [changed], spec)
+    lines = {name: _rows(env, form, name, probe, value) for name, value in result["value"].items()
+             if screen.fields[name]["type"] == "one2many" and name in probe.subfields}
+    warnings = [warning for warning in (line_answer.get("warning"), result.get("warning")) if warning]
+    if line_answer.get("cells"):
+        rows = lines.setdefault(changed, {})
+        rows[line_answer["row"]] = {**line_answer["cells"], **rows.get(line_answer["row"], {})}
     return {
         "values": {name: _shown(env, screen.fields[name], value) for name, value in result["value"].items()
                    if screen.fields[name]["type"] != "one2many"},
-        "lines": {name: _rows(env, form, name, probe, value) for name, value in result["value"].items()
-                  if screen.fields[name]["type"] == "one2many" and name in probe.subfields},
-        "warning": result.get("warning"),
+        "lines": lines,
+        "warning": {"title": warnings[0].get("title", ""), "message": "\n\n".join(w.get("message", "") for w in warnings)}
+        if warnings else None,
         "domains": {name: repr(domain) for name, domain in (result.get("domain") or {}).items()},
     }
+
+
+def _line_onchange(env: Any, form: MultiDict, changed: str, line: Any, renderer: FormRenderer,
+                   spec: dict[str, Any]) -> dict[str, Any]:
+    """Run the line model's own onchange for the cell the user changed (``line``: ``{"row", "column"}``); its
+    values go into ``form`` (the parent's onchange then sees them) and come back as the row's cells."""
+    if not isinstance(line, dict) or changed not in renderer.subfields:
+        return {}
+    row, column = str(line.get("row", "")), line.get("column")
+    subfields, editable = renderer.subfields[changed], renderer.line_columns.get(changed, [])
+    comodel = env[renderer.fields[changed]["relation"]]
+    if not row.isdigit() or column not in editable or column not in comodel._onchange_methods:
+        return {}
+    prefix = f"{changed}.{row}"
+    values = {name: parse_value(subfields[name], form.get(f"{prefix}.{name}", ""), f"{prefix}.{name}" in form)
+              for name in editable}
+    line_id = form.get(f"{prefix}.id", "")
+    records = comodel.browse([int(line_id)] if line_id.isdigit() else [])
+    answer = records.onchange(values, [column], spec[changed]["fields"])
+    cells = {}
+    for name, value in answer["value"].items():
+        cells[name] = {"input": _shown(env, subfields[name], value),
+                       "text": display(env, subfields[name], _display_value(subfields[name], value))}
+        if name in editable:
+            shown = cells[name]["input"]
+            form.setlist(f"{prefix}.{name}", [] if shown is False or shown is None else
+                         [str(shown[0] if isinstance(shown, list) else shown)])
+    return {"row": row, "cells": cells, "warning": answer.get("warning")}
 
 
 def _shown(env: Any, description: dict[str, Any], value: Any) -> Any:

@@ -310,7 +310,7 @@ function setupForm(form) {
     dirty = true;
     applyModifiers(form);
     const field = onchangeField(form, event.target);
-    if (field) runOnchange(form, field);
+    if (field) runOnchange(form, field, event.target);
   });
   window.addEventListener("beforeunload", (event) => {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
@@ -374,12 +374,15 @@ function showWarning(form, warning) {
   ok.focus();
 }
 
-async function runOnchange(form, field) {
+async function runOnchange(form, field, target) {
   const ticket = (form.onchangeTicket = (form.onchangeTicket || 0) + 1);
   const entries = [...new FormData(form)].filter(([, value]) => typeof value === "string");
+  // a cell of a line ("order_line.0.product_uom_qty"): the line model's own onchange runs first
+  const cell = (target.getAttribute("name") || target.closest("[data-field]")?.dataset.field || "").split(".");
+  const line = cell.length === 3 && cell[0] === field ? { row: cell[1], column: cell[2] } : null;
   let result;
   try {
-    result = await rpc(form.dataset.onchange, { entries, changed: field });
+    result = await rpc(form.dataset.onchange, { entries, changed: field, line });
   } catch (error) {
     notify(error.message, "error");
     return;
