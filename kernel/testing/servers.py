@@ -68,9 +68,12 @@ def write_config(path: Path, url: str, addons_path: Iterable[Path], web: Mapping
 
 @contextlib.contextmanager
 def running_server(kernel: Kernel, folder: Path, web: Mapping[str, object] | None = None,
-                   aliases: Iterable[str] = (), workers: int = 2) -> Iterator[Server]:
-    """``erp serve`` on ``kernel``'s database and addons path until the block ends; its log in ``folder``."""
-    config = write_config(folder / "erp.toml", kernel.url, kernel.settings.addons_path, web, aliases)
+                   aliases: Iterable[str] = (), workers: int = 2, database_url: str | None = None) -> Iterator[Server]:
+    """``erp serve`` on ``kernel``'s database and addons path until the block ends; its log in ``folder``.
+
+    ``database_url`` is where the server connects instead of ``kernel.url`` (a relay in front of it).
+    """
+    config = write_config(folder / "erp.toml", database_url or kernel.url, kernel.settings.addons_path, web, aliases)
     port = free_port()
     log = folder / "serve.log"
     # the configuration file decides, not the ERP_* variables of whoever runs the tests

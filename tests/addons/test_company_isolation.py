@@ -214,5 +214,7 @@ def test_an_order_without_company_does_not_skip_the_credit_check(env, world, ref
     assert (error.code, error.field) == ("SALE_COMPANY_REQUIRED", "company_id")
     assert order.state == "draft"
     alpha = as_user(env, world, "alpha")
-    assert alpha["sale.order"].create({"partner_id": world["shared"].id}).company_id == world["alpha"], \
-        "a user's order is in their current company"
+    for model in ("sale.order", "purchase.order"):
+        order = alpha[model].create({"partner_id": world["shared"].id})
+        assert order.company_id == world["alpha"], "a user's order is in their current company"
+        assert not as_user(env, world, "beta")[model].search([("id", "=", order.id)])

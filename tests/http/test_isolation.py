@@ -235,8 +235,8 @@ def test_no_protocol_creates_a_confirmed_or_paid_order(server, world) -> None:
 
 
 def test_two_users_of_different_companies_work_at_once_and_see_only_their_own(server, world) -> None:
-    """Alpha and Beta search, read, group and call methods at the same time, each through its own XML-RPC
-    connection, so both server workers answer both users in turn: nothing of one leaks to the other."""
+    """Alpha and Beta create and confirm orders, search and read at the same time, each through its own
+    XML-RPC connection, so both server workers answer both users in turn: nothing of one leaks to the other."""
     with server.kernel.env() as env:
         own = {}
         for user, company in (("alpha", world["alpha"]), ("beta", world["beta"])):
@@ -251,7 +251,11 @@ def test_two_users_of_different_companies_work_at_once_and_see_only_their_own(se
         args = [server.db, world["uids"][user], PASSWORDS[user], "sale.order"]
         try:
             start.wait(timeout=30)
-            for _ in range(10):
+            for number in range(6):
+                order = models.execute_kw(*args, "create", [{"partner_id": world["shared"], "order_line": [
+                    [0, 0, {"name": f"{user} {number}", "price_unit": 10}]]}])
+                models.execute_kw(*args, "action_confirm", [[order]])
+                own[user].append(order)
                 found = set(models.execute_kw(*args, "search", [[["partner_id", "=", world["shared"]]]]))
                 if not set(own[user]) <= found or found & set(own[other]):
                     failures.append(f"{user} found {sorted(found)}")
@@ -277,3 +281,6 @@ def test_two_users_of_different_companies_work_at_once_and_see_only_their_own(se
     for thread in threads:
         thread.join(timeout=120)
     assert not failures, failures
+    with server.kernel.env() as env:
+        companies = {user: set(env["sale.order"].browse(ids).mapped("company_id").ids) for user, ids in own.items()}
+    assert companies == {"alpha": {world["alpha"]}, "beta": {world["beta"]}}, "each order in its creator's company"

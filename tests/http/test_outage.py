@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.request
@@ -27,8 +25,7 @@ import pytest
 from conftest import ADDONS_PATH, LOGIN, PASSWORD
 
 from kernel.db import parse_url
-from kernel.testing import database_backends, free_port, installed_kernel, wait_until_up
-from kernel.testing.servers import write_config
+from kernel.testing import database_backends, free_port, installed_kernel, running_server
 
 CLIENTS = 8
 
@@ -131,19 +128,10 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Ser
         relay = Relay((url.host or "127.0.0.1", url.port or 5432))
         relay.open()
         relayed = url.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
-        config = write_config(tmp_path / "erp.toml", relayed, ADDONS_PATH)
-        port, log = free_port(), tmp_path / "serve.log"
-        env_vars = {k: v for k, v in os.environ.items() if not k.startswith("ERP_") or k.startswith("ERP_TEST")}
-        with log.open("w") as output:
-            process = subprocess.Popen(
-                [str(Path(sys.executable).with_name("erp")), "--config", str(config), "serve", "--host", "127.0.0.1",
-                 "--port", str(port), "--workers", "2"], stdout=output, stderr=subprocess.STDOUT, env=env_vars)
         try:
-            wait_until_up(f"http://127.0.0.1:{port}", process, log)
-            yield Served(f"http://127.0.0.1:{port}", user.id, api_key, log), relay
+            with running_server(kernel, tmp_path, database_url=relayed) as running:
+                yield Served(running.url, user.id, api_key, running.log), relay
         finally:
-            process.terminate()
-            process.wait(timeout=20)
             relay.close()
 
 

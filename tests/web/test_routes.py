@@ -336,6 +336,17 @@ def test_json_rpc_errors_name_the_field_they_are_about(admin: WebClient) -> None
     assert answer["error"]["data"]["field"] == "mobile_number"
     assert "'12ab' is not a phone number" in answer["error"]["data"]["message"]
 
+    def field_of(vals: dict[str, Any]) -> Any:
+        reply = admin.json("/web/dataset/call_kw", {"model": "basepartner", "method": "create", "args": [vals],
+                                                    "kwargs": {}})
+        return reply["error"]["data"]["field"]
+
+    assert field_of({"email": "nameless@example.com"}) == "name"  # required
+    admin.json("/web/dataset/call_kw", {"model": "basepartner", "method": "create",
+                                        "args": [{"name": "Holder", "email": "held@example.com"}], "kwargs": {}})
+    assert field_of({"name": "Second", "email": "held@example.com"}) == "email"  # duplicate
+    assert field_of({"name": "Bad Mail", "email": "not an address"}) == "email"
+
 
 def test_name_create_is_refused_where_a_record_made_from_a_name_would_not_work(admin: WebClient,
                                                                                 web_kernel: Kernel) -> None:
@@ -344,3 +355,10 @@ def test_name_create_is_refused_where_a_record_made_from_a_name_would_not_work(a
     assert count(web_kernel, "res.company", [("name", "=", "From A Name")]) == 0
     made = admin.json("/web/json/name_create", {"model": "basepartnercategory", "name": "From A Name"})
     assert made["result"]["name"] == "From A Name"
+
+
+def test_a_constraint_on_one_field_is_about_that_field(admin: WebClient) -> None:
+    reply = admin.json("/web/dataset/call_kw", {"model": "basepartnercategory", "method": "create",
+                                                "args": [{"name": "Loud", "color": 99}], "kwargs": {}})
+    assert reply["error"]["data"]["field"] == "color"
+    assert "color must be between" in reply["error"]["data"]["message"]

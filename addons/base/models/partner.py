@@ -184,7 +184,7 @@ class Partner(Model):
                 country = partner.country_id.name or "no country"
                 raise ValidationError(
                     f"Partner {partner.name!r}: state {state.name!r} belongs to {state.country_id.name}, not to {country}",
-                    code="PARTY_STATE_COUNTRY",
+                    code="PARTY_STATE_COUNTRY", field="state_id",
                 )
 
     @api.constrains("branch_id", "company_id")
@@ -195,5 +195,5 @@ class Partner(Model):
                 raise ValidationError(
                     f"Partner {partner.name!r}: branch {branch.name!r} belongs to company "
                     f"{branch.company_id.name!r}; set that company on the partner",
-                    code="PARTY_BRANCH_COMPANY",
+                    code="PARTY_BRANCH_COMPANY", field="branch_id",
                 )

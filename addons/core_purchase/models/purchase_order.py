@@ -28,7 +28,8 @@ class PurchaseOrder(Model):
 
     name = fields.Char("Reference", required=True, readonly=True, copy=False, default="New", index=True)
     partner_id = fields.Many2one("basepartner", "Vendor", required=True, ondelete="restrict", index=True)
-    company_id = fields.Many2one("res.company", "Company", ondelete="restrict", index=True)
+    company_id = fields.Many2one("res.company", "Company", ondelete="restrict", index=True,
+                                 default=lambda model: model.env.company.id or False)
     date_order = fields.Datetime("Order Date", required=True, default=lambda model: utcnow())
     state = fields.Selection(STATES, "Status", required=True, default="draft", readonly=True, copy=False)
     order_line = fields.One2many("purchase.order.line", "order_id", "Order Lines")
