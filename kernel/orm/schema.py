@@ -499,16 +499,21 @@ def _sqlite_remove_table_key(connection: Connection, table: str, column: str) ->
         return [tuple(row)[2:] for row in connection.exec_driver_sql(f'PRAGMA foreign_key_list("{table}")')]
 
     expected = [key for key in keys() if key[1] != column]
+    _write_sqlite_definition(connection, table, stripped)
+    if keys() != expected:
+        raise SchemaError(f"cannot drop column {table}.{column}: its foreign key could not be taken out of {sql!r}")
+
+
+def _write_sqlite_definition(connection: Connection, table: str, sql: str) -> None:
+    """Replace ``table``'s CREATE statement in SQLite's schema, where ALTER TABLE cannot make the change."""
     version = connection.exec_driver_sql("PRAGMA schema_version").scalar_one()
     connection.exec_driver_sql("PRAGMA writable_schema = ON")
     try:
         update = sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = :name")
-        connection.execute(update, {"sql": stripped, "name": table})
+        connection.execute(update, {"sql": sql, "name": table})
         connection.exec_driver_sql(f"PRAGMA schema_version = {version + 1}")
     finally:
         connection.exec_driver_sql("PRAGMA writable_schema = OFF")
-    if keys() != expected:
-        raise SchemaError(f"cannot drop column {table}.{column}: its foreign key could not be taken out of {sql!r}")
 
 
 def _make_translated(connection: Connection, table: str, column: str, old: sa.types.TypeEngine) -> None:
@@ -535,14 +540,7 @@ def _make_translated(connection: Connection, table: str, column: str, old: sa.ty
     changed, found = declared.subn(lambda match: f"{match.group(1)}{match.group(2)} JSON", sql, count=1)
     if not found:
         raise SchemaError(f"cannot make {table}.{column} translated: its type is not found in {sql!r}")
-    version = connection.exec_driver_sql("PRAGMA schema_version").scalar_one()
-    connection.exec_driver_sql("PRAGMA writable_schema = ON")
-    try:
-        update = sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = :name")
-        connection.execute(update, {"sql": changed, "name": table})
-        connection.exec_driver_sql(f"PRAGMA schema_version = {version + 1}")
-    finally:
-        connection.exec_driver_sql("PRAGMA writable_schema = OFF")
+    _write_sqlite_definition(connection, table, changed)
 
 
 def _drop_tables(connection: Connection, ops: Operations, tables: set[str]) -> list[str]:

@@ -65,6 +65,16 @@ def server(erp_kernel: Kernel, request: pytest.FixtureRequest,
         yield Server(running.url, running.port, erp_kernel, uid, running.config, running.log)
 
 
+THROTTLED = "Too many login failures, please wait a bit before trying again."
+
+
+@pytest.fixture
+def fresh_throttle(server: Server) -> None:
+    """No failed login counted yet: throttle tests start from zero whatever ran before on the server."""
+    with server.kernel.env() as env:
+        env["http.login.attempt"].search([]).unlink()
+
+
 @pytest.fixture
 def proxy(server: Server) -> Iterator[Callable[[str], xmlrpc.client.ServerProxy]]:
     """``proxy("/xmlrpc/2/common")``: XML-RPC proxies on the server, closed after the test (connections are kept alive)."""

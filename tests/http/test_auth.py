@@ -9,18 +9,13 @@ import xmlrpc.client
 import pytest
 import requests
 
+from tests.http.conftest import THROTTLED
 from tests.http.test_sessions import jsonrpc
 
 LIMIT = 4
 WEB_SETTINGS = {"login_max_failures": LIMIT, "login_failure_window": 600}
-THROTTLED = "Too many login failures, please wait a bit before trying again."
 
-
-@pytest.fixture(autouse=True)
-def fresh_throttle(server):
-    with server.kernel.env() as env:
-        env["http.login.attempt"].search([]).unlink()
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_throttle")
 
 
 def make_user(server, login: str, password: str = "right") -> int:

@@ -5,15 +5,11 @@ from __future__ import annotations
 import pytest
 import requests
 
+from tests.http.conftest import THROTTLED
+
 WEB_SETTINGS = {"login_max_failures": 3, "login_failure_window": 600, "trusted_proxies": ["127.0.0.1"]}
-THROTTLED = "Too many login failures, please wait a bit before trying again."
 
-
-@pytest.fixture(autouse=True)
-def fresh_throttle(server):
-    with server.kernel.env() as env:
-        env["http.login.attempt"].search([]).unlink()
-    yield
+pytestmark = pytest.mark.usefixtures("fresh_throttle")
 
 
 def login(server, login: str, password: str, forwarded: str | None) -> dict:

@@ -26,6 +26,7 @@ ADDONS = ROOT / "addons"
 ARTIFACTS = ROOT / "test-artifacts" / "web"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
+TIMEOUT = 15_000  # ms, for every wait of a browser test
 
 
 def prepare(kernel: Kernel) -> None:
@@ -136,6 +137,15 @@ def browser() -> Iterator[Any]:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A new page in a fresh browser context (no cookies); a module that needs a logged-in page overrides it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(TIMEOUT)
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture

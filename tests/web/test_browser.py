@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-from conftest import Server
+from conftest import TIMEOUT, Server
 from playwright.sync_api import expect
 
 
-TIMEOUT = 15_000
 
 
 @pytest.fixture(scope="module")
@@ -25,13 +24,6 @@ def seeded(server: Server) -> Server:
         env["basepartnertitle"].create({"name": "Doctor"})
     return server
 
-
-@pytest.fixture
-def page(browser: Any, seeded: Server) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(TIMEOUT)
-    yield context.new_page()
-    context.close()
 
 
 def log_in(page: Any, url: str) -> None:

@@ -4,7 +4,6 @@ evaluator and, compiled to a JSON tree, against the client's interpreter in Chro
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,7 +13,6 @@ from playwright.sync_api import expect
 from kernel.exceptions import UserError
 from kernel.plugins import ADDON_NAMESPACE
 
-TIMEOUT = 15_000
 
 # (expression, the record's values as the server has them, whether the condition holds)
 CASES: list[tuple[str, dict[str, Any], bool]] = [
@@ -84,13 +82,6 @@ def web_module(server: Server, name: str) -> Any:
 def test_the_server_evaluator(server: Server, expression: str, values: dict[str, Any], expected: bool) -> None:
     assert web_module(server, "form").evaluate_modifier(expression, values) is expected
 
-
-@pytest.fixture
-def page(browser: Any, server: Server) -> Iterator[Any]:
-    context = browser.new_context()
-    context.set_default_timeout(TIMEOUT)
-    yield context.new_page()
-    context.close()
 
 
 def test_the_client_interpreter_in_chromium(page: Any, server: Server) -> None:

@@ -4,14 +4,12 @@ edits are detected, and "Saved" appears only when the server confirmed the save 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import Server, log_in
+from conftest import TIMEOUT, Server, log_in
 from playwright.sync_api import expect
 
-TIMEOUT = 15_000
 
 
 @pytest.fixture(scope="module")
@@ -29,13 +27,6 @@ def seeded(sales_server: Server) -> Server:
                                    "supplier_is_frozen": True})
     return sales_server
 
-
-@pytest.fixture
-def page(browser: Any, seeded: Server) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT)
-    yield context.new_page()
-    context.close()
 
 
 def action_id(server: Server, xmlid: str) -> int:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from conftest import Server, log_in
 from playwright.sync_api import expect
 
-TIMEOUT = 15_000
 COMPANIES = 170  # more than two pages of 80
 
 
@@ -22,13 +20,10 @@ def seeded(server: Server) -> Server:
 
 
 @pytest.fixture
-def page(browser: Any, seeded: Server) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT)
-    page = context.new_page()
+def page(page: Any, seeded: Server) -> Any:
+    """The conftest's page, logged in as the administrator."""
     log_in(page, seeded.url)
-    yield page
-    context.close()
+    return page
 
 
 def test_kanban_columns_count_everything_and_load_the_rest(page: Any, seeded: Server) -> None:

@@ -4,7 +4,7 @@ frozen customer and keeps its total in step with the lines, all before saving.""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,6 @@ import pytest
 from conftest import Server, log_in
 from playwright.sync_api import expect
 
-TIMEOUT = 15_000
 
 
 @pytest.fixture(scope="module")
@@ -27,13 +26,6 @@ def quotations(sales_server: Server) -> dict[str, Any]:
                                    "customer_is_frozen": True})
         return {"action": env.ref("master_sale.action_quotations").id}
 
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT)
-    yield context.new_page()
-    context.close()
 
 
 def choose_customer(page: Any, name: str) -> None:

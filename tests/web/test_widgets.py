@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from conftest import Server, log_in
 from playwright.sync_api import expect
 
-TIMEOUT = 15_000
 
 
 @pytest.fixture(scope="module")
@@ -28,13 +26,10 @@ def seeded(server: Server) -> Server:
 
 
 @pytest.fixture
-def page(browser: Any, seeded: Server) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT)
-    page = context.new_page()
+def page(page: Any, seeded: Server) -> Any:
+    """The conftest's page, logged in as the administrator."""
     log_in(page, seeded.url)
-    yield page
-    context.close()
+    return page
 
 
 def test_sorting_by_a_many2many_column_never_breaks_the_list(page: Any, seeded: Server) -> None:
