@@ -40,7 +40,7 @@ class MailMail(Model):
     body_html = fields.Html("Body")
     state = fields.Selection(MAIL_STATES, "Status", required=True, default="outgoing", index=True, readonly=True)
     failure_reason = fields.Text("Failure Reason", readonly=True)
-    attempts = fields.Integer("Attempts", readonly=True)
+    attempts = fields.Integer("Attempts", readonly=True, default=0)
     next_try = fields.Datetime("Next Try", readonly=True, help="Not sent again before this time")
     claimed_until = fields.Datetime("Claimed Until", readonly=True,
                                     help="A sender is working on it until then; after, another may take it")
