@@ -13,10 +13,13 @@ from kernel.orm.search_index import ensure_trigram_index
 
 from .models.country import Country, CountryState, load_countries
 from .models.partner import Company, Partner, PartnerCategory, PartnerTitle, PartnerType
+from .models.party_accounts import CurrencyCodeMixin, PartyAccountMixin, PartyCurrency
+from .models.users import PartnerUsers, UserPartner
 
 
 def kernel_models() -> list[type]:
-    return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner]
+    return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner,
+            CurrencyCodeMixin, PartyAccountMixin, PartyCurrency, UserPartner, PartnerUsers]
 
 
 def kernel_post_install(env: Any) -> None:

@@ -9,10 +9,11 @@ from typing import Any
 
 from .models.partner import VENDOR, VendorPartner
 from .models.purchase_order import PurchaseOrder, PurchaseOrderLine
+from .models.supplier_terms import PaymentTerm, PurchasePricelist, SupplierAccount
 
 
 def kernel_models() -> list[type]:
-    return [VendorPartner, PurchaseOrder, PurchaseOrderLine]
+    return [PaymentTerm, PurchasePricelist, SupplierAccount, VendorPartner, PurchaseOrder, PurchaseOrderLine]
 
 
 def kernel_post_install(env: Any) -> None:
