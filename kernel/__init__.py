@@ -29,6 +29,8 @@ _LAZY: dict[str, str] = {
     "api": "kernel.orm",
     "fields": "kernel.orm",
     "hookimpl": "kernel.hooks",
+    "job": "kernel.broker",
+    "Job": "kernel.broker",
     **dict.fromkeys(_EXCEPTIONS, "kernel.exceptions"),
 }
 
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
         AccessError, DatabaseError, DataLoadError, DependencyError, KernelError, ManifestError, MissingError,
         ModelDefinitionError, SchemaError, UserError, ValidationError, ViewError,
     )
+    from .broker import Job, job
     from .hooks import hookimpl
     from .kernel import Kernel
     from .orm import api, fields

@@ -11,12 +11,17 @@ from typing import Any
 
 from kernel.orm.search_index import ensure_trigram_index
 
+from .jobs import purge_sessions
 from .models.country import Country, CountryState, load_countries
 from .models.partner import Company, Partner, PartnerCategory, PartnerTitle, PartnerType
 
 
 def kernel_models() -> list[type]:
     return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner]
+
+
+def kernel_jobs() -> list[Any]:
+    return [purge_sessions]
 
 
 def kernel_post_install(env: Any) -> None:
