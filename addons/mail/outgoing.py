@@ -17,8 +17,10 @@ server that cannot be reached, a timeout or a 4xx answer keeps the mail
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -28,7 +30,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from kernel.config import Settings
-from kernel.db import utcnow
+from kernel.db import utcnow, writing
 
 from .models.mail_mail import retry_delay
 from .models.sanitize import html_to_text
@@ -102,9 +104,16 @@ def send_queued(kernel: Any, limit: int = 100, now: datetime | None = None,
     return run
 
 
+@contextlib.contextmanager
+def _writer(kernel: Any) -> Iterator[Any]:
+    """A committed transaction that writes (on SQLite it queues for the write lock from its start)."""
+    with writing(), kernel.env() as env:
+        yield env
+
+
 def _claim(kernel: Any, mail_id: int, now: datetime) -> bool:
     """Take the mail for this sender, in a transaction of its own; False when another sender has it."""
-    with kernel.env() as env:
+    with _writer(kernel) as env:
         table = env["mail.mail"]._sql
         result = env.execute(table.update().where(
             table.c.id == mail_id, table.c.state == "outgoing",
@@ -114,15 +123,15 @@ def _claim(kernel: Any, mail_id: int, now: datetime) -> bool:
 
 
 def _finish(kernel: Any, mail_id: int, values: dict[str, Any]) -> None:
-    with kernel.env() as env:
+    with _writer(kernel) as env:
         table = env["mail.mail"]._sql
         env.execute(table.update().where(table.c.id == mail_id).values(
-            claimed_until=None, attempts=table.c.attempts + 1, **values))
+            claimed_until=None, attempts=sa.func.coalesce(table.c.attempts, 0) + 1, **values))
 
 
 def _defer(kernel: Any, mail_id: int, reason: str, now: datetime) -> None:
     """Keep the mail queued, its next try later the more attempts failed."""
-    with kernel.env() as env:
+    with _writer(kernel) as env:
         table = env["mail.mail"]._sql
         attempts = env.execute(sa.select(table.c.attempts).where(table.c.id == mail_id)).scalar_one() or 0
         env.execute(table.update().where(table.c.id == mail_id).values(
@@ -178,7 +187,7 @@ def build_message(mail: Any) -> EmailMessage:
     message.set_content(html_to_text(mail.body_html) or "")
     if mail.body_html:
         message.add_alternative(mail.body_html, subtype="html")
-    for attachment in getattr(mail, "attachment_ids", []):
+    for attachment in mail.attachment_ids:
         maintype, _, subtype = (attachment.mimetype or "application/octet-stream").partition("/")
         message.add_attachment(attachment.raw or b"", maintype=maintype, subtype=subtype, filename=attachment.name)
     return message

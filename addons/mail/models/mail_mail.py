@@ -40,7 +40,7 @@ class MailMail(Model):
     body_html = fields.Html("Body")
     state = fields.Selection(MAIL_STATES, "Status", required=True, default="outgoing", index=True, readonly=True)
     failure_reason = fields.Text("Failure Reason", readonly=True)
-    attempts = fields.Integer("Attempts", readonly=True)
+    attempts = fields.Integer("Attempts", readonly=True, default=0)
     next_try = fields.Datetime("Next Try", readonly=True, help="Not sent again before this time")
     claimed_until = fields.Datetime("Claimed Until", readonly=True,
                                     help="A sender is working on it until then; after, another may take it")
@@ -49,6 +49,8 @@ class MailMail(Model):
     mail_message_id = fields.Many2one("mail.message", "Message", ondelete="set null")
     res_model = fields.Char("Related Document Model", size=128)
     res_id = fields.Integer("Related Document ID")
+    attachment_ids = fields.Many2many("ir.attachment", "mail_mail_attachment_rel", "mail_id", "attachment_id",
+                                      "Attachments")
 
     @api.constrains("email_to")
     def _check_recipients(self) -> None:
