@@ -13,6 +13,7 @@
         "data/ir_cron_data.xml",
         "data/partner_type_data.xml",
         "views/partner_views.xml",
+        "views/partner_wizard_views.xml",
         "views/partner_config_views.xml",
         "views/base_menus.xml",
     ],

@@ -6,7 +6,9 @@ They are the first layer of every registry, attributed to ``base``; the
 
 from ..orm.sequence import IrSequence
 from .access import IrModelAccess, IrRule
+from .attachment import IrAttachment
 from .audit import AuditLog
+from .events import EVENT_MODELS
 from .http import HTTP_MODELS
 from .ir_model import IrConfigParameter, IrModel, IrModelData, IrModelFields, IrModule
 from .ir_ui import IrActionsWindow, IrUiMenu, IrUiView
@@ -18,6 +20,7 @@ CORE_MODELS: list[type] = [
     IrModule, IrModel, IrModelFields, IrModelData, IrConfigParameter, IrSequence, ResCurrency, ResCompany, ResBranch,
     ResGroups, ResUsers, IrModelAccess, IrRule, IrUiView, IrActionsWindow, IrUiMenu, AuditLog, *HTTP_MODELS,
     IrCron, IrJob,
+    IrAttachment, *EVENT_MODELS,
 ]
 
 __all__ = ["CORE_MODELS"]

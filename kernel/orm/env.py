@@ -229,5 +229,9 @@ class Environment:
             listener(max(0.0, min(100.0, float(percent))), message)
 
     def publish(self, name: str, payload: dict[str, Any]) -> None:
-        """Publish a business event to every installed addon implementing ``kernel_event``."""
+        """Publish a business event to every installed addon implementing ``kernel_event``, and write it to
+        the event outbox (``event.outbox``) in this transaction: subscribers outside the process get it
+        once the transaction commits, and never when it rolls back."""
         self.services.plugins.hook.kernel_event(env=self, name=name, payload=payload)
+        if "event.outbox" in self.registry:
+            self["event.outbox"].record(name, payload)

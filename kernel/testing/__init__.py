@@ -55,6 +55,7 @@ __all__ = [
 
 ARCHIVE_ENV = "ERP_LIFECYCLE_ARCHIVE_DIR"
 BROKER_ENV, BACKEND_ENV = "ERP_JOBS_BROKER", "ERP_JOBS_BACKEND"
+FILESTORE_ENV = "ERP_ATTACHMENTS_FILESTORE"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -120,6 +121,19 @@ def jobs_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
+
+
+@pytest.fixture(scope="session", autouse=True)
+def filestore_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Attachments of the tests' kernels go to a temporary filestore, not the project's ``var/filestore``."""
+    folder = tmp_path_factory.mktemp("filestore")
+    previous = os.environ.get(FILESTORE_ENV)
+    os.environ[FILESTORE_ENV] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop(FILESTORE_ENV, None)
+    else:
+        os.environ[FILESTORE_ENV] = previous
 
 
 # -- one installed database per test module and backend ----------------------------------------------

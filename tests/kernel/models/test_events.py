@@ -1,0 +1,204 @@
+"""The event outbox and its webhook deliveries, against a real HTTP receiver on loopback."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from kernel import AccessError, ValidationError
+from kernel.db import utcnow
+from kernel.models.webhooks import SIGNATURE_HEADER, deliver_due, verify
+from kernel.testing import free_port
+
+SECRET = "s3cret-for-the-test-receiver"
+
+
+@pytest.fixture(scope="module")
+def erp_addons() -> list[str]:
+    return ["base"]
+
+
+class Receiver:
+    """A webhook receiver: a real HTTP server thread answering ``status`` and keeping what it got."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.status = 200
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        self.server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hook"
+
+    def start(self) -> None:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append((dict(self.headers), body))
+                self.send_response(receiver.status)
+                self.end_headers()
+                self.wfile.write(b"nope" if receiver.status >= 300 else b"ok")
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    found = Receiver(free_port())
+    found.start()
+    yield found
+    found.stop()
+
+
+@pytest.fixture
+def committed(erp_kernel: Any) -> Iterator[Any]:
+    """The module's kernel, whose events, deliveries and subscriptions are deleted after the test (they commit)."""
+    yield erp_kernel
+    with erp_kernel.env() as env:
+        env["event.subscription"].with_context(active_test=False).search([]).unlink()
+        env["event.outbox"].search([]).unlink()
+
+
+def subscribe(kernel: Any, url: str, pattern: str = "customer.*", **values: Any) -> int:
+    with kernel.env() as env:
+        return env["event.subscription"].create(
+            {"name": "Receiver", "event_pattern": pattern, "url": url, "secret": SECRET, **values}).id
+
+
+def publish(kernel: Any, name: str, payload: dict[str, Any]) -> None:
+    with kernel.env() as env:
+        env.publish(name, payload)
+
+
+def delivery_of(kernel: Any, name: str) -> dict[str, Any]:
+    with kernel.env() as env:
+        delivery = env["event.delivery"].search([("event_id.name", "=", name)])
+        delivery.ensure_one()
+        return {"state": delivery.state, "attempts": delivery.attempts, "error": delivery.last_error,
+                "log": [(a.status_code, a.success, a.error) for a in delivery.attempt_ids.sorted("id")]}
+
+
+def test_publish_writes_the_event_to_the_outbox_in_its_transaction(env):
+    env.publish("customer.created", {"customer_id": 7, "name": "Acme"})
+    event = env["event.outbox"].search([("name", "=", "customer.created")])
+    assert len(event) == 1 and event.payload == {"customer_id": 7, "name": "Acme"}
+    assert len(event.event_uuid) == 32 and not event.dispatched
+
+
+def test_a_payload_that_is_not_json_is_refused_by_the_publisher(env):
+    with pytest.raises(ValidationError, match="'customer.created': the payload is not JSON-serialisable"):
+        env.publish("customer.created", {"amount": Decimal("1.50")})
+
+
+def test_an_event_reaches_the_webhook_signed_and_once(committed, receiver):
+    subscribe(committed, receiver.url)
+    publish(committed, "customer.created", {"customer_id": 7})
+    publish(committed, "supplier.on_hold", {"supplier_id": 8})  # another pattern: not sent
+    report = deliver_due(committed.env)
+    assert (report.dispatched, report.delivered, report.retrying) == (2, 1, 0)
+    (headers, body), = receiver.received
+    data = verify(SECRET, body, headers[SIGNATURE_HEADER])
+    assert data["event"] == "customer.created" and data["payload"] == {"customer_id": 7}
+    assert headers["X-ERP-Event-Id"] == data["id"] and headers["X-ERP-Timestamp"] == str(data["timestamp"])
+    with pytest.raises(ValueError, match="bad signature"):
+        verify("another-secret-of-16+", body, headers[SIGNATURE_HEADER])
+    with pytest.raises(ValueError, match="replayed"):
+        verify(SECRET, body, headers[SIGNATURE_HEADER], now=data["timestamp"] + 3600)
+    assert delivery_of(committed, "customer.created")["state"] == "delivered"
+    assert deliver_due(committed.env).delivered == 0  # nothing twice
+    assert len(receiver.received) == 1
+
+
+def test_a_rolled_back_transaction_publishes_nothing(committed, receiver):
+    subscribe(committed, receiver.url)
+    with pytest.raises(RuntimeError):
+        with committed.env() as env:
+            env.publish("customer.created", {"customer_id": 9})
+            raise RuntimeError("the change fails")
+    assert deliver_due(committed.env).dispatched == 0
+    assert receiver.received == []
+
+
+def test_a_receiver_that_is_down_gets_the_event_when_it_returns(committed, receiver):
+    subscribe(committed, receiver.url)
+    receiver.stop()
+    publish(committed, "customer.created", {"customer_id": 10})
+    assert deliver_due(committed.env).retrying == 1
+    state = delivery_of(committed, "customer.created")
+    assert state["state"] == "pending" and state["attempts"] == 1 and "ConnectError" in state["error"]
+    assert deliver_due(committed.env).outcomes == []  # the retry waits for its backoff
+    receiver.start()
+    report = deliver_due(committed.env, now=utcnow() + timedelta(hours=2))
+    assert report.delivered == 1
+    (headers, _body), = receiver.received
+    assert headers["X-ERP-Delivery-Attempt"] == "2"
+    log = delivery_of(committed, "customer.created")["log"]
+    assert [success for _status, success, _error in log] == [False, True]
+
+
+def test_a_delivery_failing_max_attempts_times_is_dead(committed, receiver):
+    subscribe(committed, receiver.url, max_attempts=2)
+    receiver.status = 500
+    publish(committed, "customer.created", {"customer_id": 11})
+    assert deliver_due(committed.env).retrying == 1
+    assert deliver_due(committed.env, now=utcnow() + timedelta(hours=2)).dead == 1
+    state = delivery_of(committed, "customer.created")
+    assert state["state"] == "dead" and state["attempts"] == 2
+    assert state["log"] == [(500, False, "HTTP 500: nope")] * 2
+    assert deliver_due(committed.env, now=utcnow() + timedelta(days=2)).outcomes == []  # dead stays dead
+    receiver.status = 200
+    with committed.env() as env:
+        env["event.delivery"].search([]).retry()
+    assert deliver_due(committed.env).delivered == 1
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"url": "http://example.com/hook"}, "plain http is only accepted for loopback"),
+    ({"url": "ftp://127.0.0.1/x"}, "expected an absolute https:// URL"),
+    ({"event_pattern": "Customer Created"}, "may hold lower-case letters"),
+    ({"max_attempts": 0}, "max attempts must be at least 1"),
+    ({"secret": "short"}, "at least 16 characters"),
+])
+def test_bad_subscription_settings_are_refused(env, values, message):
+    with pytest.raises(ValidationError, match=message):
+        env["event.subscription"].create({"name": "Bad", "url": "https://hooks.example.com/x", **values})
+
+
+def test_https_subscriptions_get_a_generated_secret(env):
+    subscription = env["event.subscription"].create({"name": "Good", "url": "https://hooks.example.com/x"})
+    assert len(subscription.secret) == 64
+
+
+def test_only_administrators_see_subscriptions_and_the_outbox(env):
+    user = env["res.users"].create({"name": "Clerk", "login": "clerk_events",
+                                    "group_ids": [(4, env.ref("base.group_user").id)]})
+    as_clerk = env(uid=user.id, su=False)
+    for model in ("event.subscription", "event.outbox", "event.delivery", "event.delivery.attempt"):
+        with pytest.raises(AccessError):
+            as_clerk[model].search([])
+
+
+def test_the_body_is_the_json_event(env):
+    env.publish("customer.created", {"customer_id": 12})
+    body = env["event.outbox"].search([("name", "=", "customer.created")]).body()
+    assert set(body) == {"id", "event", "created", "payload"} and json.dumps(body)
