@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from kernel.config import PROJECT_ROOT
+from kernel.db import writing
 from kernel.testing import Server, installed_kernel, running_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -55,8 +57,15 @@ def page(browser: Any, server: Server) -> Iterator[Any]:
     context.close()
 
 
+@contextlib.contextmanager
+def committed(server: Server) -> Iterator[Any]:
+    """A transaction on the server's database that queues for SQLite's write lock (the server works meanwhile)."""
+    with writing(), server.kernel.env() as env:
+        yield env
+
+
 def partner(server: Server, name: str) -> int:
-    with server.kernel.env() as env:
+    with committed(server) as env:
         return int(env["basepartner"].create({"name": name}).id)
 
 
@@ -69,7 +78,7 @@ def test_the_bell_counts_and_clears(page: Any, server: Server) -> None:
     from playwright.sync_api import expect
 
     partner_id = partner(server, "Bell Co")
-    with server.kernel.env() as env:
+    with committed(server) as env:
         admin, poster = (env["res.users"].search([("login", "=", login)]) for login in ("admin", "poster"))
         env["basepartner"].browse(partner_id).message_subscribe(user_ids=[admin.id])
         env(uid=poster.id, su=False)["basepartner"].browse(partner_id).message_post(body="Ping")
@@ -98,7 +107,7 @@ def test_a_comment_with_an_attachment_appears_in_the_chatter(page: Any, server: 
     message = page.locator(".chatter-message.kind-comment").first
     expect(message.locator(".chatter-message-body")).to_have_text("Here is the quote")
     expect(message.locator(".chatter-attachments a")).to_have_text("quote.txt")
-    with server.kernel.env() as env:
+    with committed(server) as env:
         [posted] = env["mail.message"].search([("model", "=", "basepartner"), ("res_id", "=", partner_id),
                                                ("message_type", "=", "comment")])
         assert posted.attachment_ids.mapped("name") == ["quote.txt"]
@@ -119,7 +128,7 @@ def test_an_overdue_activity_is_marked_done(page: Any, server: Server) -> None:
     from playwright.sync_api import expect
 
     partner_id = partner(server, "Late Co")
-    with server.kernel.env() as env:
+    with committed(server) as env:
         env["mail.activity"].create({"res_model": "basepartner", "res_id": partner_id, "summary": "Call back",
                                      "activity_type_id": env.ref("mail.mail_activity_data_call").id,
                                      "date_deadline": dt.date.today() - dt.timedelta(days=2)})
