@@ -11,6 +11,8 @@ from typing import Any
 
 from kernel.orm.search_index import ensure_trigram_index
 
+from .jobs import purge_sessions
+from .models.category_wizard import PartnerCategoryWizard
 from .models.country import Country, CountryState, load_countries
 from .models.partner import Company, Partner, PartnerCategory, PartnerTitle, PartnerType
 from .models.party_accounts import CurrencyCodeMixin, PartyAccountMixin, PartyCurrency
@@ -18,8 +20,12 @@ from .models.users import PartnerUsers, UserPartner
 
 
 def kernel_models() -> list[type]:
-    return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner,
+    return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner, PartnerCategoryWizard,
             CurrencyCodeMixin, PartyAccountMixin, PartyCurrency, UserPartner, PartnerUsers]
+
+
+def kernel_jobs() -> list[Any]:
+    return [purge_sessions]
 
 
 def kernel_post_install(env: Any) -> None:

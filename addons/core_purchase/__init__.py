@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .jobs import release_expired_holds
 from .models.partner import VENDOR, VendorPartner
 from .models.purchase_order import PurchaseOrder, PurchaseOrderLine
 from .models.supplier_terms import PaymentTerm, PurchasePricelist, SupplierAccount
@@ -14,6 +15,10 @@ from .models.supplier_terms import PaymentTerm, PurchasePricelist, SupplierAccou
 
 def kernel_models() -> list[type]:
     return [PaymentTerm, PurchasePricelist, SupplierAccount, VendorPartner, PurchaseOrder, PurchaseOrderLine]
+
+
+def kernel_jobs() -> list[Any]:
+    return [release_expired_holds]
 
 
 def kernel_post_install(env: Any) -> None:
