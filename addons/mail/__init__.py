@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .models.activity import Activity, ActivityType
 from .models.mail_mail import MailMail
 from .models.message import Followers, Message, MessageSubtype, TrackingValue
 from .models.notification import Notification, Users
@@ -18,7 +19,7 @@ from .models.thread import MailThread
 
 def kernel_models() -> list[type]:
     return [MailThread, MessageSubtype, Message, TrackingValue, Followers, MailMail, Users, Notification, Partner,
-            MailTemplate]
+            MailTemplate, ActivityType, Activity]
 
 
 # events stamping a partner's role code: (payload key of the partner, payload key and field of the code)

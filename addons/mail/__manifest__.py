@@ -10,6 +10,7 @@
         "data/mail_data.xml",
         "views/mail_mail_views.xml",
         "views/mail_template_views.xml",
+        "views/mail_activity_views.xml",
         "views/mail_menus.xml",
     ],
     "license": "LGPL-3",

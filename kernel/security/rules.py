@@ -6,7 +6,8 @@ A rule (``ir.rule``) holds a domain, evaluated with the safe evaluator against
 operation, the rules without groups (global) are AND-ed; the rules of the
 user's groups are OR-ed, and that is AND-ed with the global ones; the
 company/branch auto-rules count as global.  Rules of groups the user is not
-in are ignored.  Domains are evaluated as the superuser: a rule may name
+in are ignored.  A transient model's records (wizards) are their creator's only:
+a global ``create_uid = user`` applies to them.  Domains are evaluated as the superuser: a rule may name
 fields and models the user cannot read.
 """
 
@@ -79,6 +80,8 @@ def _rule_domain(model: BaseModel, operation: str) -> list[Any] | None:
     env = model.env
     rows = _rule_rows(env, model._name, operation)
     global_domains = [orm_domain.normalize(d) for d in auto_rule_domains(model)]
+    if type(model)._transient:  # a wizard's records are its creator's only
+        global_domains.append([("create_uid", "=", env.uid)])
     group_domains: list[list[Any]] = []
     if rows:
         from .rule_context import eval_context, evaluate  # reads data expressions: imported when first needed
@@ -98,18 +101,36 @@ def _rule_domain(model: BaseModel, operation: str) -> list[Any] | None:
 def rule_where(model: BaseModel, table: sa.FromClause, operation: str = "read") -> sa.ColumnElement[bool] | None:
     """The WHERE clause of the user's rules on ``table`` (an alias of ``model``'s), or None."""
     domain = rule_domain(model, operation)
+    own = own_restriction(model, table, operation)
     if domain is None:
+        return own
+    where = orm_domain.compile_domain(model.sudo().with_context(active_test=False), domain, table)
+    return where if own is None else sa.and_(where, own)
+
+
+def own_restriction(model: BaseModel, table: sa.FromClause, operation: str) -> sa.ColumnElement[bool] | None:
+    """The clause of a model whose access follows other records (``ir.attachment`` follows the record it
+    hangs on): its ``_access_where(table, operation)`` method, AND-ed with the record rules."""
+    hook = getattr(type(model), "_access_where", None)
+    if hook is None or model.env.su:
         return None
-    return orm_domain.compile_domain(model.sudo().with_context(active_test=False), domain, table)
+    clause: sa.ColumnElement[bool] = hook(model, table, operation)
+    return clause
+
+
+def restricted(model: BaseModel, operation: str) -> bool:
+    """Whether the user's records of ``model`` are limited for ``operation`` (by rules or by the model)."""
+    if model.env.su:
+        return False
+    return rule_domain(model, operation) is not None or hasattr(type(model), "_access_where")
 
 
 def allowed_among(model: BaseModel, ids: Sequence[int], operation: str) -> set[int]:
     """Which of ``ids`` the rules let the user ``operation`` (all of them when there are no rules)."""
-    domain = rule_domain(model, operation)
-    if domain is None:
-        return set(ids)
     table = model._sql
-    where = orm_domain.compile_domain(model.sudo().with_context(active_test=False), domain, table)
+    where = rule_where(model, table, operation)
+    if where is None:
+        return set(ids)
     allowed: set[int] = set()
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start:start + CHUNK])

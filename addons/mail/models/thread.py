@@ -143,6 +143,27 @@ class MailThread(AbstractModel):
         return {"messages": [message_summary(message) for message in messages[:limit]],
                 "more": len(messages) > limit}
 
+    # -- activities --------------------------------------------------------------------------
+
+    def activity_schedule(self, activity_type_id: int, summary: str | None = None, note: str | None = None,
+                          user_id: int | None = None, date_deadline: Any = None) -> int:
+        """Plan an activity on this record (for the user, or ``user_id``); the due date defaults from the type."""
+        self._readable()
+        values = {"res_model": self._name, "res_id": self.id, "activity_type_id": activity_type_id,
+                  "user_id": user_id or self.env.uid}
+        values.update({key: value for key, value in (("summary", summary), ("note", note),
+                                                     ("date_deadline", date_deadline)) if value})
+        return int(self.env["mail.activity"].create(values).id)
+
+    def activity_list(self) -> list[dict[str, Any]]:
+        """The record's planned activities, soonest first, with their state against each assignee's today."""
+        self._readable()
+        activities = self.env(su=True)["mail.activity"].search([("res_model", "=", self._name),
+                                                                ("res_id", "=", self.id)])
+        return [{"id": a.id, "type": a.activity_type_id.name, "summary": a.summary or "", "note": a.note or "",
+                 "date_deadline": a.date_deadline.isoformat(), "state": a.state, "user": a.user_id.name,
+                 "user_id": a.user_id.id} for a in activities]
+
     # -- followers ---------------------------------------------------------------------------
 
     def _assignee_ids(self) -> list[int]:
@@ -214,5 +235,6 @@ def message_summary(message: Any) -> dict[str, Any]:
         "subtype": message.subtype_id.name or "",
         "tracking": [{"field": line.field_desc, "old": line.old_value or "", "new": line.new_value or ""}
                      for line in message.tracking_value_ids],
-        "attachments": [{"id": a.id, "name": a.name} for a in getattr(message, "attachment_ids", [])],
+        "attachments": [{"id": a.id, "name": a.name, "mimetype": a.mimetype or "", "url": f"/web/content/{a.id}"}
+                        for a in message.attachment_ids],
     }
