@@ -14,10 +14,12 @@ from kernel.orm.search_index import ensure_trigram_index
 from .models.category_wizard import PartnerCategoryWizard
 from .models.country import Country, CountryState, load_countries
 from .models.partner import Company, Partner, PartnerCategory, PartnerTitle, PartnerType
+from .models.settings import BaseSettings
 
 
 def kernel_models() -> list[type]:
-    return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner, PartnerCategoryWizard]
+    return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner, PartnerCategoryWizard,
+            BaseSettings]
 
 
 def kernel_post_install(env: Any) -> None:
