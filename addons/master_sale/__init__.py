@@ -18,12 +18,14 @@ from .models.masters import (
 )
 from .models.partner import CUSTOMER, CustomerPartner
 from .models.sale_order import SaleOrder, SaleOrderLine
+from .models.settings import SaleSettings
 from .models.teams import SalesTeam
 
 
 def kernel_models() -> list[type]:
     return [CustomerGroup, CustomerGroupCreditLimit, CustomerGroupAccount, SalesTerritory, SalesTerritoryTarget,
-            SalePricelist, SalesTeam, CustomerPartner, CustomerCreditLimit, CustomerAccount, SaleOrder, SaleOrderLine]
+            SalePricelist, SalesTeam, CustomerPartner, CustomerCreditLimit, CustomerAccount, SaleOrder, SaleOrderLine,
+            SaleSettings]
 
 
 def kernel_post_install(env: Any) -> None:

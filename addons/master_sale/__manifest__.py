@@ -11,6 +11,7 @@
         "views/partner_views.xml",
         "views/sale_views.xml",
         "views/team_views.xml",
+        "views/settings_views.xml",
     ],
     "application": True,
     "license": "LGPL-3",

@@ -7,8 +7,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from kernel import Model, api, fields
 from kernel.exceptions import ValidationError
-from kernel.orm import Model, api, fields
 
 GROUP_ASSIGNMENT = "PARTY_GROUP_ASSIGNMENT"
 
