@@ -13,7 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from kernel.config import load_settings
-from kernel.db import utcnow
+from kernel.db import utcnow, writing
 from kernel.exceptions import UserError, ValidationError
 from kernel.testing import free_port
 
@@ -179,6 +179,14 @@ def test_two_senders_at_once_send_each_mail_once(erp_kernel, smtp, queue):
     assert sum(run.sent for run in runs) == 20
     assert smtp.inbox.subjects() == [f"Mail {n:02}" for n in range(20)]
     assert set(states(erp_kernel, ids)) == {"sent"}
+
+
+def test_a_job_sends_the_due_mails_in_its_own_transaction(erp_kernel, smtp, queue):
+    ids = queue("Job One", "Job Two")
+    with writing(), erp_kernel.env() as env:
+        run = outgoing(erp_kernel).send_due(env, smtp=smtp.settings)
+    assert (run.sent, run.failed, run.deferred) == (2, 0, 0)
+    assert smtp.inbox.subjects() == ["Job One", "Job Two"] and states(erp_kernel, ids) == ["sent", "sent"]
 
 
 def test_a_mail_without_recipient_is_refused(env):
