@@ -61,13 +61,21 @@ class MailMail(Model):
         vals_list = [vals_list] if isinstance(vals_list, dict) else list(vals_list)
         vals_list = [{**v, "body_html": sanitize_html(v["body_html"])} if v.get("body_html") else v
                      for v in vals_list]
-        return super().create(vals_list)
+        mails = super().create(vals_list)
+        mails._send_soon()
+        return mails
+
+    def _send_soon(self) -> None:
+        """Queue the sending job once this transaction commits (the schedule catches up on anything missed)."""
+        if self:
+            self.env(su=True).enqueue("mail.send_queue")
 
     def action_retry(self) -> bool:
         """Put failed or cancelled mails back in the queue, to be sent at the next run."""
         if self.filtered(lambda m: m.state == "sent"):
             raise UserError(self.env._("A sent mail cannot be sent again"))
         self.sudo().write({"state": "outgoing", "next_try": False, "failure_reason": False})
+        self._send_soon()
         return True
 
     def action_cancel(self) -> bool:
