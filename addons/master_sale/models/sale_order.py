@@ -18,9 +18,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from kernel import Model, api, fields
 from kernel.db import utcnow
 from kernel.exceptions import AccessError, UserError
-from kernel.orm import Model, api, fields
 from kernel.security import in_groups
 
 STATES = [("draft", "Quotation"), ("sale", "Sales Order"), ("cancel", "Cancelled")]
