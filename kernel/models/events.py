@@ -150,7 +150,7 @@ class EventDelivery(Model):
     last_error = fields.Text("Last Error", readonly=True)
     attempt_ids = fields.One2many("event.delivery.attempt", "delivery_id", "Attempts Log")
 
-    def retry(self) -> bool:
+    def action_retry(self) -> bool:
         """Send dead or pending deliveries again at the next sweep, with a fresh attempt budget."""
         self.sudo().write({"state": "pending", "attempts": 0, "next_attempt": utcnow()})
         return True

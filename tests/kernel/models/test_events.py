@@ -168,7 +168,7 @@ def test_a_delivery_failing_max_attempts_times_is_dead(committed, receiver):
     assert deliver_due(committed.env, now=utcnow() + timedelta(days=2)).outcomes == []  # dead stays dead
     receiver.status = 200
     with committed.env() as env:
-        env["event.delivery"].search([]).retry()
+        env["event.delivery"].search([]).action_retry()
     assert deliver_due(committed.env).delivered == 1
 
 
