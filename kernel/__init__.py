@@ -25,6 +25,7 @@ _LAZY: dict[str, str] = {
     "Kernel": "kernel.kernel",
     "AbstractModel": "kernel.orm.models",
     "Model": "kernel.orm.models",
+    "TransientModel": "kernel.orm.models",
     "Command": "kernel.orm.commands",
     "api": "kernel.orm",
     "fields": "kernel.orm",
@@ -46,4 +47,4 @@ if TYPE_CHECKING:
     from .kernel import Kernel
     from .orm import api, fields
     from .orm.commands import Command
-    from .orm.models import AbstractModel, Model
+    from .orm.models import AbstractModel, Model, TransientModel

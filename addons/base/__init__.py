@@ -11,12 +11,13 @@ from typing import Any
 
 from kernel.orm.search_index import ensure_trigram_index
 
+from .models.category_wizard import PartnerCategoryWizard
 from .models.country import Country, CountryState, load_countries
 from .models.partner import Company, Partner, PartnerCategory, PartnerTitle, PartnerType
 
 
 def kernel_models() -> list[type]:
-    return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner]
+    return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner, PartnerCategoryWizard]
 
 
 def kernel_post_install(env: Any) -> None:

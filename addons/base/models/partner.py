@@ -130,6 +130,10 @@ class Partner(Model):
     def write(self, vals: Mapping[str, Any]) -> bool:
         return super().write(normalise_contact_values(RegionResolver(self.env), vals, self[:1] or None))
 
+    def action_open_category_wizard(self) -> dict[str, Any]:
+        """The "Add categories" dialog on these partners (the client passes them as the active records)."""
+        return self.env.ref("base.action_partner_category_wizard").read_action()
+
     def _fill_country_from_state(self, vals_list: list[dict[str, Any]]) -> None:
         """A state given without a country brings its country (one query for the batch)."""
         state_ids = {v["state_id"] for v in vals_list
