@@ -14,7 +14,7 @@ import json
 import re
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fnmatch import fnmatchcase
 from typing import Any
 from urllib.parse import urlsplit
@@ -79,12 +79,12 @@ class EventOutbox(Model):
     delivery_ids = fields.One2many("event.delivery", "event_id", "Deliveries")
 
     @api.model
-    def record(self, name: str, payload: Mapping[str, Any]) -> Any:
-        """Write the event in the current transaction (called by ``env.publish``)."""
+    def record(self, name: str, payloads: Sequence[Mapping[str, Any]]) -> Any:
+        """Write one event of ``name`` per payload in the current transaction (called by ``env.publish``)."""
         if not isinstance(name, str) or not name.strip():
             raise ValidationError("an event needs a name such as 'customer.created'", code="EVENT_NAME_INVALID")
-        return self.sudo().create({"event_uuid": uuid.uuid4().hex, "name": name,
-                                   "payload": serialise_payload(name, payload)})
+        return self.sudo().create([{"event_uuid": uuid.uuid4().hex, "name": name,
+                                    "payload": serialise_payload(name, payload)} for payload in payloads])
 
     def body(self) -> dict[str, Any]:
         self.ensure_one()

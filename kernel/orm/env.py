@@ -216,6 +216,12 @@ class Environment:
         """Publish a business event to every installed addon implementing ``kernel_event``, and write it to
         the event outbox (``event.outbox``) in this transaction: subscribers outside the process get it
         once the transaction commits, and never when it rolls back."""
-        self.services.plugins.hook.kernel_event(env=self, name=name, payload=payload)
-        if "event.outbox" in self.registry:
-            self["event.outbox"].record(name, payload)
+        self.publish_many(name, [payload])
+
+    def publish_many(self, name: str, payloads: Iterable[dict[str, Any]]) -> None:
+        """:meth:`publish` one event per payload, written to the outbox together (a batch costs what one does)."""
+        payloads = list(payloads)
+        for payload in payloads:
+            self.services.plugins.hook.kernel_event(env=self, name=name, payload=payload)
+        if payloads and "event.outbox" in self.registry:
+            self["event.outbox"].record(name, payloads)
