@@ -30,6 +30,8 @@ _LAZY: dict[str, str] = {
     "api": "kernel.orm",
     "fields": "kernel.orm",
     "hookimpl": "kernel.hooks",
+    "job": "kernel.broker",
+    "Job": "kernel.broker",
     **dict.fromkeys(_EXCEPTIONS, "kernel.exceptions"),
 }
 
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
         AccessError, DatabaseError, DataLoadError, DependencyError, KernelError, ManifestError, MissingError,
         ModelDefinitionError, SchemaError, UserError, ValidationError, ViewError,
     )
+    from .broker import Job, job
     from .hooks import hookimpl
     from .kernel import Kernel
     from .orm import api, fields

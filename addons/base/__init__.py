@@ -11,6 +11,7 @@ from typing import Any
 
 from kernel.orm.search_index import ensure_trigram_index
 
+from .jobs import purge_sessions
 from .models.category_wizard import PartnerCategoryWizard
 from .models.country import Country, CountryState, load_countries
 from .models.partner import Company, Partner, PartnerCategory, PartnerTitle, PartnerType
@@ -18,6 +19,10 @@ from .models.partner import Company, Partner, PartnerCategory, PartnerTitle, Par
 
 def kernel_models() -> list[type]:
     return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner, PartnerCategoryWizard]
+
+
+def kernel_jobs() -> list[Any]:
+    return [purge_sessions]
 
 
 def kernel_post_install(env: Any) -> None:

@@ -9,6 +9,8 @@
         "security/base_groups.xml",
         "security/ir.model.access.csv",
         "security/base.model.access.csv",
+        "security/ir_job_rules.xml",
+        "data/ir_cron_data.xml",
         "data/partner_type_data.xml",
         "views/partner_views.xml",
         "views/partner_wizard_views.xml",
