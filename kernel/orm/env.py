@@ -39,6 +39,7 @@ class Transaction:
         self.new_ids: list[Any] = []  # ids of the records in memory only (kernel.orm.new_records)
         self.xmlid_cache: dict[str, tuple[str, int]] = {}
         self.access_cache: dict[tuple[Any, ...], Any] = {}  # kernel.security's decisions
+        self.done_once: set[str] = set()  # work queued at most once per transaction (the event delivery job)
         # who hears env.progress(): a job's row, a command's progress bar; nobody by default
         self.progress_listener: Callable[[float, str], None] | None = None
 
