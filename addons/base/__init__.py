@@ -15,10 +15,12 @@ from .jobs import collect_attachment_garbage, deliver_events, purge_sessions
 from .models.category_wizard import PartnerCategoryWizard
 from .models.country import Country, CountryState, load_countries
 from .models.partner import Company, Partner, PartnerCategory, PartnerTitle, PartnerType
+from .models.settings import BaseSettings
 
 
 def kernel_models() -> list[type]:
-    return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner, PartnerCategoryWizard]
+    return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner, PartnerCategoryWizard,
+            BaseSettings]
 
 
 def kernel_jobs() -> list[Any]:

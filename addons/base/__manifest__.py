@@ -14,6 +14,7 @@
         "data/partner_type_data.xml",
         "views/partner_views.xml",
         "views/partner_wizard_views.xml",
+        "views/settings_views.xml",
         "views/partner_config_views.xml",
         "views/base_menus.xml",
         "views/settings_menus.xml",

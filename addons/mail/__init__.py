@@ -1,13 +1,16 @@
 """Discuss: chatter, followers, tracked changes, outgoing mail queue, notifications.
 
-Hook implementations only: ``kernel_models`` hands the kernel the models; the
-queue is sent by :func:`addons.mail.outgoing.send_queued`.
+Hook implementations only: ``kernel_models`` hands the kernel the models,
+``kernel_jobs`` the jobs sending the queue and the activity reminders
+(scheduled by ``data/mail_cron.xml``), ``kernel_routes`` the chatter's and
+the bell's JSON routes.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .jobs import activity_reminders, send_queue
 from .models.activity import Activity, ActivityType
 from .models.mail_mail import MailMail
 from .models.message import Followers, Message, MessageSubtype, TrackingValue
@@ -21,6 +24,10 @@ def kernel_routes() -> list[Any]:
     from .controllers import routes
 
     return routes()
+
+
+def kernel_jobs() -> list[Any]:
+    return [send_queue, activity_reminders]
 
 
 def kernel_models() -> list[type]:

@@ -8,6 +8,7 @@
         "security/ir.model.access.csv",
         "security/mail_rules.xml",
         "data/mail_data.xml",
+        "data/mail_cron.xml",
         "views/mail_mail_views.xml",
         "views/mail_template_views.xml",
         "views/mail_activity_views.xml",

@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from kernel import Model, api, fields
 from kernel.addons.base.models.roles import PartnerRole, check_internal_company, internal_duplicate_error
 from kernel.exceptions import UserError, ValidationError
-from kernel.orm import Model, api, fields
 
 VENDOR = PartnerRole(
     label="vendor", type_xmlid="base.base_partner_type_vendor", flag_field="is_vendor",

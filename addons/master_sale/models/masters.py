@@ -9,8 +9,8 @@ from typing import Any
 import pycountry
 import sqlalchemy as sa
 
+from kernel import Model, api, fields
 from kernel.exceptions import ValidationError
-from kernel.orm import Model, api, fields
 
 GROUP_ASSIGNMENT = "PARTY_GROUP_ASSIGNMENT"
 

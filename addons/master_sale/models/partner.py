@@ -9,9 +9,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from kernel import Model, api, fields
 from kernel.addons.base.models.roles import PartnerRole, check_internal_company, internal_duplicate_error
 from kernel.exceptions import ValidationError
-from kernel.orm import Model, api, fields
 from kernel.orm.integrity import holder_text
 
 from .masters import GROUP_ASSIGNMENT, check_account_currency, locked_group_flags, normalise_currency

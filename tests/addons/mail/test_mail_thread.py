@@ -130,3 +130,13 @@ def test_a_comment_carries_its_attachments(env):
                                        "url": f"/web/content/{attachment.id}"}]
     with pytest.raises(ValidationError, match="attachments do not exist"):
         partner.message_post(body="x", attachment_ids=[999999])
+
+
+def test_an_indonesian_user_reads_the_chatter_in_indonesian(env):
+    indonesian = env(context={**env.context, "lang": "id"})
+    assert indonesian._("Send message") == "Kirim pesan"
+    assert indonesian.ref("mail.mail_activity_data_call").name == "Telepon"
+    assert indonesian.ref("mail.mt_comment").name == "Diskusi"
+    partner = env["basepartner"].create({"name": "Kappa"})
+    with pytest.raises(ValidationError, match="Pesan memerlukan teks atau lampiran"):
+        partner.with_context(lang="id").message_post(body="")
