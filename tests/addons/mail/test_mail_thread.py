@@ -140,3 +140,15 @@ def test_an_indonesian_user_reads_the_chatter_in_indonesian(env):
     partner = env["basepartner"].create({"name": "Kappa"})
     with pytest.raises(ValidationError, match="Pesan memerlukan teks atau lampiran"):
         partner.with_context(lang="id").message_post(body="")
+
+
+def test_users_choose_how_they_are_told_in_their_preferences(env, env_as, employee):
+    preferences = env_as("employee")["mail.preferences"]
+    dialog = preferences.create({})
+    assert (dialog.email, dialog.notify_message) == ("employee@example.com", "inbox")
+    dialog.write({"email": "", "notify_message": "email"})
+    with pytest.raises(ValidationError, match="give your email address"):
+        dialog.action_save()
+    dialog.write({"email": "me@example.com", "notify_activity": "email"})
+    dialog.action_save()
+    assert (employee.email, employee.notify_message, employee.notify_activity) == ("me@example.com", "email", "email")
