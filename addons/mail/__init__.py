@@ -14,9 +14,9 @@ from .jobs import activity_reminders, send_queue
 from .models.activity import Activity, ActivityType
 from .models.mail_mail import MailMail
 from .models.message import Followers, Message, MessageSubtype, TrackingValue
-from .models.notification import Notification, Users
+from .models.notification import Notification, Preferences, Users
 from .models.partner import Partner
-from .models.template import MailTemplate
+from .models.template import MailTemplate, TemplatePreview
 from .models.thread import MailThread
 
 
@@ -32,7 +32,8 @@ def kernel_jobs() -> list[Any]:
 
 def kernel_models() -> list[type]:
     return [MailThread, MessageSubtype, Message, TrackingValue, Followers, MailMail, Users, Notification, Partner,
-            MailTemplate, ActivityType, Activity]
+            MailTemplate, ActivityType, Activity, Preferences,
+            TemplatePreview]
 
 
 # events stamping a partner's role code: (payload key of the partner, payload key and field of the code)

@@ -12,6 +12,7 @@
         "views/mail_mail_views.xml",
         "views/mail_template_views.xml",
         "views/mail_activity_views.xml",
+        "views/mail_preferences_views.xml",
         "views/mail_menus.xml",
     ],
     "assets": {"web.assets_backend": ["static/mail.css", "static/mail.js"]},
