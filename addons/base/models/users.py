@@ -54,7 +54,9 @@ class UserPartner(Model):
             raise AccessError(self.env._("Only the installer completes users' partners"), code="ACCESS_DENIED")
         users = self.with_context(active_test=False).search([("partner_id", "=", False)])
         if users:
-            partners = self.env["basepartner"].create([{"name": user.name or user.login} for user in users])
+            # an archived user's partner (the system user's) is archived too: nobody picks it as a contact
+            partners = self.env["basepartner"].create([{"name": user.name or user.login, "active": user.active}
+                                                       for user in users])
             for user, partner in zip(users, partners):
                 super(UserPartner, user).write({"partner_id": partner.id})
         return users

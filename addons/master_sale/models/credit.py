@@ -38,9 +38,9 @@ class CreditCompany(Model):
     _inherit = "res.company"
 
     credit_limit_mode = fields.Selection(
-        MODES, "When a Credit Limit Is Exceeded", required=True, default="block",
+        MODES, "When a Credit Limit Is Exceeded", default="block",
         help="Block: quotations and orders over a customer's credit limit with this company are refused. "
-             "Warning: they go through with a warning.")
+             "Warning: they go through with a warning.")  # empty blocks too: the safe side
 
 
 def _money(value: Decimal) -> str:
