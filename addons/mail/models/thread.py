@@ -55,15 +55,13 @@ class MailThread(AbstractModel):
         return result
 
     def unlink(self) -> bool:
-        """A record's messages, followers and activities go with it."""
-        documents = [(self._name, self.ids)]
+        """A record's messages, followers, activities and notifications go with it."""
+        model, ids = self._name, self.ids
         result = super().unlink()
         root = self.env(su=True)
-        for model, ids in documents:
-            for name in ("mail.message", "mail.followers", "mail.activity"):
-                field = "model" if name == "mail.message" else "res_model"
-                if name in root.registry:
-                    root[name].search([(field, "=", model), ("res_id", "in", ids)]).unlink()
+        for name, field in (("mail.message", "model"), ("mail.followers", "res_model"),
+                            ("mail.activity", "res_model"), ("mail.notification", "res_model")):
+            root[name].search([(field, "=", model), ("res_id", "in", ids)]).unlink()
         return result
 
     # -- tracking ----------------------------------------------------------------------------
