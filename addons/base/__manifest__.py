@@ -20,6 +20,7 @@
         "views/custom_field_views.xml",
         "views/partner_config_views.xml",
         "views/base_menus.xml",
+        "views/event_views.xml",
     ],
     "demo": ["demo/partner_demo.xml"],
     "license": "LGPL-3",

@@ -158,3 +158,10 @@ def test_users_choose_how_they_are_told_in_their_preferences(env, env_as, employ
     dialog.write({"email": "me@example.com", "notify_activity": "email"})
     dialog.action_save()
     assert (employee.email, employee.notify_message, employee.notify_activity) == ("me@example.com", "email", "email")
+
+
+def test_a_batch_of_records_gets_its_followers_in_one_go(env):
+    partners = env["basepartner"].create([{"name": f"Batch {n}"} for n in range(5)])
+    followers = env["mail.followers"].search([("res_model", "=", "basepartner"), ("res_id", "in", partners.ids)])
+    assert sorted(followers.mapped("res_id")) == sorted(partners.ids)
+    assert set(followers.mapped("user_id").ids) == {env.uid}
