@@ -12,6 +12,7 @@
         "security/ir_job_rules.xml",
         "data/ir_cron_data.xml",
         "data/partner_type_data.xml",
+        "data/user_partner_data.xml",
         "views/partner_views.xml",
         "views/partner_wizard_views.xml",
         "views/settings_views.xml",

@@ -116,3 +116,20 @@ def test_an_overdue_activity_is_marked_done(page: Any, server: Server) -> None:
     expect(page.locator(".chatter-activity")).to_have_count(0)
     expect(page.locator(".chatter-message").first).to_contain_text("Call done: Call back")
     expect(page.locator(".chatter-message").first).to_contain_text("They agreed")
+
+
+def test_an_activity_is_scheduled_from_the_chatter(page: Any, server: Server) -> None:
+    from playwright.sync_api import expect
+
+    partner_id = partner(server, "Plan Co")
+    open_form(page, server, partner_id)
+    page.locator(".chatter-schedule").click()
+    page.locator(".chatter-activity-type").select_option(label="Meeting")
+    page.locator(".chatter-activity-summary").fill("Quarterly review")
+    page.locator(".chatter-activity-plan").click()
+    activity = page.locator(".chatter-activity")
+    expect(activity).to_contain_text("Meeting: Quarterly review")
+    expect(activity).to_contain_text("Planned")
+    with committed(server) as env:
+        [planned] = env["mail.activity"].search([("res_model", "=", "basepartner"), ("res_id", "=", partner_id)])
+        assert (planned.summary, planned.activity_type_id.name) == ("Quarterly review", "Meeting")
