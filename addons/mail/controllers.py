@@ -15,13 +15,21 @@ from kernel.exceptions import UserError
 from kernel.http.request import Request
 from kernel.http.routing import Route
 
+
+
+def _(text: str) -> str:
+    """Marks a text of the script for the catalogue (``erp i18n extract``); translated when sent."""
+    return text
+
+
 # the texts the script writes, sent translated with the data
 CHATTER_LABELS = (
-    "Send message", "Log note", "Schedule activity", "Post", "Load more", "All", "Comments", "Notes",
-    "Tracked changes", "Followers", "Follow", "Unfollow", "Activities", "Mark done", "Feedback", "Due",
-    "Summary", "Type", "Plan", "Attach files", "No messages yet.", "Overdue", "Today", "Planned", "Assigned to",
+    _("Send message"), _("Log note"), _("Schedule activity"), _("Post"), _("Load more"), _("All"), _("Comments"),
+    _("Notes"), _("Tracked changes"), _("Followers"), _("Follow"), _("Unfollow"), _("Activities"), _("Mark done"),
+    _("Feedback"), _("Due"), _("Summary"), _("Type"), _("Plan"), _("Attach files"), _("No messages yet."),
+    _("Overdue"), _("Today"), _("Planned"), _("Assigned to"),
 )
-BELL_LABELS = ("Notifications", "Mark all read", "Dismiss", "No notifications.")
+BELL_LABELS = (_("Notifications"), _("Mark all read"), _("Dismiss"), _("No notifications."))
 
 
 def _labels(request: Request, texts: tuple[str, ...]) -> dict[str, str]:

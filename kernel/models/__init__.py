@@ -15,12 +15,13 @@ from .ir_ui import IrActionsWindow, IrUiMenu, IrUiView
 from .jobs import IrCron, IrJob
 from .res import ResBranch, ResCompany, ResGroups, ResUsers
 from .res_currency import ResCurrency
+from .settings import ResConfigSettings
 
 CORE_MODELS: list[type] = [
     IrModule, IrModel, IrModelFields, IrModelData, IrConfigParameter, IrSequence, ResCurrency, ResCompany, ResBranch,
     ResGroups, ResUsers, IrModelAccess, IrRule, IrUiView, IrActionsWindow, IrUiMenu, AuditLog, *HTTP_MODELS,
     IrCron, IrJob,
-    IrAttachment, *EVENT_MODELS,
+    IrAttachment, ResConfigSettings, *EVENT_MODELS,
 ]
 
 __all__ = ["CORE_MODELS"]

@@ -13,8 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from kernel import Model, api, fields
 from kernel.exceptions import ValidationError
-from kernel.orm import Model, api, fields
 from kernel.orm.integrity import holder_text
 
 from .contact import RegionResolver, normalise_contact_values
@@ -155,8 +155,7 @@ class Partner(Model):
         writer of the same name wait until the first commits, then see its
         row (SQLite serialises writers).
         """
-        setting = self.env["ir.config_parameter"].sudo().get_param(UNIQUE_NAMES_PARAMETER, "")
-        if (setting or "").strip().lower() not in ("1", "true", "yes"):
+        if not self.env["ir.config_parameter"].sudo().get_bool(UNIQUE_NAMES_PARAMETER):
             return
         table = self._sql
         key = sa.func.lower(sa.func.trim(table.c.name))

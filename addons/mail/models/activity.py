@@ -130,7 +130,8 @@ class Activity(Model):
             if activity.note:
                 parts.append(activity.note)
             if feedback and feedback.strip():
-                parts.append(f"<p>{sanitize_html(self.env._('Feedback: %(text)s', text=feedback.strip()))}</p>")
+                line = self.env._("Feedback: %(text)s", text=feedback.strip())
+                parts.append(f"<p>{sanitize_html(line)}</p>")
             messages.append(root["mail.message"].create({
                 "model": activity.res_model, "res_id": activity.res_id, "record_name": activity.res_name,
                 "message_type": "notification", "body": "".join(parts),

@@ -18,14 +18,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from kernel import Model, api, fields
 from kernel.db import utcnow
 from kernel.exceptions import AccessError, UserError
-from kernel.orm import Model, api, fields
 from kernel.security import in_groups
 
 STATES = [("draft", "Quotation"), ("sale", "Sales Order"), ("cancel", "Cancelled")]
 TRANSITIONS = {"sale": {"draft"}, "cancel": {"draft", "sale"}, "draft": {"cancel"}}
 BLOCKED = 403
+CREDIT_CHECK_PARAMETER = "master_sale.credit_check"  # Settings: check credit limits when confirming (default on)
 PAYMENT_GROUPS = "master_sale.group_sale_payment,base.group_system"  # who may mark orders paid or unpaid
 
 
@@ -81,7 +82,7 @@ class SaleOrder(Model):
         many = [dict(vals) for vals in ([vals_list] if isinstance(vals_list, Mapping) else vals_list)]
         if any(vals.get("is_paid") for vals in many):
             self._check_payment_rights()
-        _check_not_frozen(self.env["basepartner"].browse([v["partner_id"] for v in many if v.get("partner_id")]))
+        check_can_sell(self.env["basepartner"].browse([v["partner_id"] for v in many if v.get("partner_id")]))
         sequences = self.env["ir.sequence"].sudo()
         for vals in many:
             if vals.get("name", "New") == "New":
@@ -97,7 +98,7 @@ class SaleOrder(Model):
         if vals.get("partner_id"):
             if self.filtered(lambda order: order.state != "draft"):
                 raise UserError("Sales Order: only a quotation can change customer", code="SALE_STATE")
-            _check_not_frozen(self.env["basepartner"].browse(vals["partner_id"]))
+            check_can_sell(self.env["basepartner"].browse(vals["partner_id"]))
         return super().write(vals)
 
     def _check_payment_rights(self) -> None:
@@ -125,7 +126,7 @@ class SaleOrder(Model):
                 raise UserError(self.env._("Sales Order %(name)s: set its company before confirming it (credit "
                                            "limits are per company)", name=order.name),
                                 code="SALE_COMPANY_REQUIRED", field="company_id")
-        _check_not_frozen(self.mapped("partner_id"))
+        check_can_sell(self.mapped("partner_id"))
         self._check_credit()
         self._move_to("sale")
         return {"state": "sale", "warnings": []}
@@ -140,6 +141,8 @@ class SaleOrder(Model):
 
     def _check_credit(self) -> None:
         """Refuse (PARTY_CREDIT_EXCEEDED, 403) orders that take a customer over its limit for the company."""
+        if not self.env["ir.config_parameter"].sudo().get_bool(CREDIT_CHECK_PARAMETER, True):
+            return  # switched off in Settings
         groups: dict[tuple[int, int], Any] = {}
         for order in self:  # action_confirm refused orders without a company
             key = (order.partner_id.id, order.company_id.id)
@@ -176,8 +179,13 @@ class SaleOrder(Model):
         self.env.execute(sa.select(table.c.id).where(table.c.id.in_(partner_ids)).with_for_update())
 
 
-def _check_not_frozen(partners: Any) -> None:
+def check_can_sell(partners: Any) -> None:
+    """No new quotation or order for an archived, disabled or frozen customer (403, each its code)."""
+    partners.check_party_active(partners.env._("sales orders"))
     for partner in partners:
+        if partner.customer_disabled:
+            raise UserError(partners.env._("Customer %(name)s is disabled: no new quotations or sales orders",
+                                           name=repr(partner.name)), code="PARTY_CUSTOMER_DISABLED", status=BLOCKED)
         if partner.customer_is_frozen:
             raise UserError(f"Customer {partner.name!r} is frozen: no new sales orders", code="PARTY_CUSTOMER_FROZEN",
                             status=BLOCKED)

@@ -4,20 +4,14 @@ record, the dialog's button runs and closes it; refusals stay in the dialog; oth
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from werkzeug.test import Client
 
 from kernel import Kernel
-from kernel.config import Settings
-from kernel.http.app import Application
 
-ADDONS = Path(__file__).resolve().parents[3] / "addons"
 WIZARD = "basepartner.category.wizard"
 
 
@@ -26,35 +20,7 @@ def erp_addons() -> list[str]:
     return ["web"]
 
 
-@pytest.fixture(scope="module")
-def app(erp_kernel: Kernel) -> Iterator[Application]:
-    with erp_kernel.env() as env:
-        env.ref("base.user_admin").password = "admin"
-        if not env["res.users"].search([("login", "=", "clerk")]):
-            env["res.users"].create({"name": "Clerk", "login": "clerk", "password": "clerk",
-                                     "group_ids": [(6, 0, [env.ref("base.group_user").id])]})
-    application = Application(Settings(databases={"default": erp_kernel.url}, addons_path=(ADDONS,)))
-    yield application
-    application.databases.close()
-
-
-class Browser:
-    """werkzeug's client logged in, posting with the session's CSRF token."""
-
-    def __init__(self, app: Application, login: str) -> None:
-        self.client = Client(app)
-        token = csrf(self.client.get("/web/login").text)
-        response = self.client.post("/web/login", data={"login": login, "password": login, "csrf_token": token})
-        assert response.status_code == 303
-        self.token = csrf(self.client.get("/web").text)
-
-    def post(self, url: str, data: dict[str, Any], as_json: bool = True) -> Any:
-        headers = {"Accept": "application/json"} if as_json else {}
-        return self.client.post(url, data={**data, "csrf_token": self.token}, headers=headers)
-
-
-def csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+JSON = {"Accept": "application/json"}
 
 
 def setup(kernel: Kernel) -> tuple[int, int, int]:
@@ -64,11 +30,12 @@ def setup(kernel: Kernel) -> tuple[int, int, int]:
         return env.ref("base.action_basepartner").id, partner.id, category.id
 
 
-def test_a_form_button_opens_the_wizard_on_the_record_and_its_button_closes_it(app: Application,
-                                                                                erp_kernel: Kernel) -> None:
+def test_a_form_button_opens_the_wizard_on_the_record_and_its_button_closes_it(logged_in: Callable[[str], Any],
+        erp_kernel: Kernel) -> None:
     action, partner, category = setup(erp_kernel)
-    admin = Browser(app, "admin")
-    opened = admin.post(f"/web/action/{action}/{partner}", {"__call": "action_open_category_wizard", "__partial": "1"})
+    admin = logged_in("admin")
+    opened = admin.post(f"/web/action/{action}/{partner}", {"__call": "action_open_category_wizard", "__partial": "1"},
+                        headers=JSON)
     assert opened.status_code == 200
     dialog = opened.get_json()["dialog"]
     path, query = urlsplit(dialog).path, parse_qs(urlsplit(dialog).query)
@@ -79,28 +46,31 @@ def test_a_form_button_opens_the_wizard_on_the_record_and_its_button_closes_it(a
     page = admin.client.get(dialog)
     assert page.status_code == 200 and '<dialog class="wizard" open' in page.text
     assert "Dialog Partner" in page.text  # the active partner is the wizard's default
-    refused = admin.post(dialog, {"__call": "action_apply"})
+    refused = admin.post(dialog, {"__call": "action_apply"}, headers=JSON)
     assert refused.status_code == 400
     assert refused.get_json()["errors"] == {"category_ids": "Choose at least one category to add"}
-    done = admin.post(dialog, {"__call": "action_apply", "partner_ids": str(partner), "category_ids": str(category)})
+    done = admin.post(dialog, {"__call": "action_apply", "partner_ids": str(partner), "category_ids": str(category)},
+                      headers=JSON)
     assert done.status_code == 200
     assert done.get_json()["redirect"] == f"/web/action/{action}/{partner}?notice=Done"
     with erp_kernel.env() as env:
         assert env["basepartner"].browse(partner).categories.ids == [category]
 
 
-def test_the_dialog_without_script_is_a_page_and_posts_redirect(app: Application, erp_kernel: Kernel) -> None:
+def test_the_dialog_without_script_is_a_page_and_posts_redirect(logged_in: Callable[[str], Any],
+        erp_kernel: Kernel) -> None:
     action, partner, category = setup(erp_kernel)
-    admin = Browser(app, "admin")
-    opened = admin.post(f"/web/action/{action}/{partner}", {"__call": "action_open_category_wizard", "__partial": "1"}, as_json=False)
+    admin = logged_in("admin")
+    opened = admin.post(f"/web/action/{action}/{partner}", {"__call": "action_open_category_wizard", "__partial": "1"})
     assert opened.status_code == 303 and opened.headers["Location"].startswith(f"/web/dialog/{WIZARD}?")
-    refused = admin.post(opened.headers["Location"], {"__call": "action_apply"}, as_json=False)
+    refused = admin.post(opened.headers["Location"], {"__call": "action_apply"})
     assert refused.status_code == 400 and "Choose at least one category to add" in refused.text
     assert '<dialog class="wizard" open' in refused.text
 
 
-def test_a_dialog_refuses_methods_that_are_not_its_buttons(app: Application, erp_kernel: Kernel) -> None:
-    admin = Browser(app, "admin")
+def test_a_dialog_refuses_methods_that_are_not_its_buttons(logged_in: Callable[[str], Any],
+        erp_kernel: Kernel) -> None:
+    admin = logged_in("admin")
     for method in ("unlink", "_default_partners", ""):
         refused = admin.post(f"/web/dialog/{WIZARD}", {"__call": method})
         assert refused.status_code == 403 and "is not a button of this dialog" in refused.text
@@ -108,17 +78,19 @@ def test_a_dialog_refuses_methods_that_are_not_its_buttons(app: Application, erp
     assert admin.client.get(f"/web/dialog/{WIZARD}?context=[1]").status_code == 400
 
 
-def test_another_users_wizard_record_is_not_found(app: Application, erp_kernel: Kernel) -> None:
+def test_another_users_wizard_record_is_not_found(logged_in: Callable[[str], Any],
+        erp_kernel: Kernel) -> None:
     with erp_kernel.env(login="admin") as env:
         mine = env[WIZARD].create({}).id
-    clerk = Browser(app, "clerk")
+    clerk = logged_in("clerk")
     assert clerk.client.get(f"/web/dialog/{WIZARD}/{mine}").status_code == 404
     assert clerk.post(f"/web/dialog/{WIZARD}/{mine}", {"__call": "action_apply"}).status_code == 404
 
 
-def test_a_target_new_action_opened_from_a_link_shows_its_dialog(app: Application, erp_kernel: Kernel) -> None:
+def test_a_target_new_action_opened_from_a_link_shows_its_dialog(logged_in: Callable[[str], Any],
+        erp_kernel: Kernel) -> None:
     with erp_kernel.env() as env:
         action = env.ref("base.action_partner_category_wizard").id
-    admin = Browser(app, "admin")
+    admin = logged_in("admin")
     response = admin.client.get(f"/web/action/{action}")
     assert response.status_code == 303 and response.headers["Location"].startswith(f"/web/dialog/{WIZARD}?")

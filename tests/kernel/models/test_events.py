@@ -189,13 +189,18 @@ def test_https_subscriptions_get_a_generated_secret(env):
     assert len(subscription.secret) == 64
 
 
-def test_only_administrators_see_subscriptions_and_the_outbox(env):
-    user = env["res.users"].create({"name": "Clerk", "login": "clerk_events",
-                                    "group_ids": [(4, env.ref("base.group_user").id)]})
-    as_clerk = env(uid=user.id, su=False)
+def test_only_administrators_see_subscriptions_and_the_outbox(env, env_as):
+    env["res.users"].create([{"name": "Clerk", "login": "clerk_events", "group_ids": [(4, env.ref("base.group_user").id)]},
+                             {"name": "Settings Admin", "login": "admin_events",
+                              "group_ids": [(4, env.ref("base.group_system").id)]}])
+    env["event.subscription"].create({"name": "Seen", "url": "https://hooks.example.com/seen"})
+    env.publish("customer.created", {"customer_id": 7})
+    as_clerk, as_admin = env_as("clerk_events"), env_as("admin_events")
     for model in ("event.subscription", "event.outbox", "event.delivery", "event.delivery.attempt"):
         with pytest.raises(AccessError):
             as_clerk[model].search([])
+        assert as_admin[model].search_count([]) == env[model].search_count([]), f"an administrator sees {model}"
+    assert as_admin["event.subscription"].search_count([]) >= 1 and as_admin["event.outbox"].search_count([]) >= 1
 
 
 def test_the_body_is_the_json_event(env):
