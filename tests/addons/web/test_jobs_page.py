@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kernel.db import writing
-from kernel.testing import installed_kernel, running_server
+from kernel.config import PROJECT_ROOT
+from kernel.testing import installed_kernel, log_in, running_server
 from kernel.testing.workers import enqueue, jobs_config, kernel_for, running, start_worker, wait_finished
-from tests.addons.web.conftest import ADDONS, log_in
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "job_addons"
+ADDONS = PROJECT_ROOT / "addons"
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "job_addons"
 
 
 @pytest.fixture(scope="module")

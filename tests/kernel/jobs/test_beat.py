@@ -83,10 +83,15 @@ def test_a_schedule_whose_job_fails_counts_its_failures(erp_kernel, tmp_path):
                 with kernel.env() as env:
                     return env["ir.cron"].browse(cron_id).failure_count
             wait_for(lambda: failures() >= 2, 30, what="two failures")
+            with writing(), kernel.env() as env:
+                env["ir.cron"].browse(cron_id).active = False
+            time.sleep(0.6)  # a tick that read the schedule before the edit may still fire it
+            wait_for(lambda: all(state == "failed" for _, state in _cron_jobs(kernel, cron_id)), 20,
+                     what="the schedule's jobs failing")
         with kernel.env() as env:
             cron = env["ir.cron"].browse(cron_id)
-            assert (cron.last_outcome, cron.last_error) == ("failed", "ValueError: boom cron-boom")
-            cron.active = False
+            assert (cron.last_outcome, cron.last_error, cron.failure_count) == (
+                "failed", "ValueError: boom cron-boom", len(_cron_jobs(kernel, cron_id)))
         assert notes(kernel, "cron-boom") == []
     finally:
         kernel.close()
