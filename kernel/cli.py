@@ -19,6 +19,7 @@ from . import i18n
 from .archives import DeletedData, archive_folder
 from .config import load_settings
 from .exceptions import DependencyError, KernelError, UserError
+from . import field_commands
 from .jobs import commands as jobs_commands
 from .kernel import Kernel
 from .scaffold import scaffold
@@ -100,6 +101,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     serve.set_defaults(handler=_serve)
 
     jobs_commands.add_commands(commands, common)
+    field_commands.add_commands(commands, common)
 
     apikey = commands.add_parser("apikey", parents=[common], help="create or revoke the API keys of the REST API")
     apikey_commands = apikey.add_subparsers(dest="apikey_command", metavar="ACTION", required=True)

@@ -183,7 +183,7 @@ class PlanRunner:
         self.kernel.plugins.register_addons([manifest])
 
     def _models(self, env: Environment, manifest: Manifest) -> None:
-        env.transaction.registry = self.kernel.build_registry()
+        env.transaction.registry = self.kernel.build_registry(env.connection)
         env.transaction.invalidate()
 
     def _models_without(self, env: Environment, manifest: Manifest) -> None:

@@ -27,7 +27,7 @@ CHATTER_LABELS = (
     _("Send message"), _("Log note"), _("Schedule activity"), _("Post"), _("Load more"), _("All"), _("Comments"),
     _("Notes"), _("Tracked changes"), _("Followers"), _("Follow"), _("Unfollow"), _("Activities"), _("Mark done"),
     _("Feedback"), _("Due"), _("Summary"), _("Type"), _("Plan"), _("Attach files"), _("No messages yet."),
-    _("Overdue"), _("Today"), _("Planned"), _("Assigned to"),
+    _("Overdue"), _("Today"), _("Planned"), _("Assigned to"), _("Add a follower"), _("Remove"),
 )
 BELL_LABELS = (_("Notifications"), _("Mark all read"), _("Dismiss"), _("No notifications."))
 
@@ -98,12 +98,18 @@ def chatter_post(request: Request) -> dict[str, Any]:
 
 
 def chatter_follow(request: Request) -> dict[str, Any]:
+    """``follow`` true adds, false removes a follower: ``partner_id`` or ``user_id``, else the user."""
     record = _required_thread(request)
+    partner_id, user_id = _int(request, "partner_id", False), _int(request, "user_id", False)
+    if partner_id and not request.env["basepartner"].browse(partner_id).exists():
+        raise UserError(request.env._("Partner %(id)s does not exist or you may not see it", id=partner_id),
+                        code="RECORD_MISSING", status=404)
+    who = {"partner_ids": [partner_id]} if partner_id else {"user_ids": [user_id or request.env.uid]}
     if request.params.get("follow"):
-        record.message_subscribe(user_ids=[request.env.uid])
+        record.message_subscribe(**who)
     else:
-        record.message_unsubscribe(user_ids=[request.env.uid])
-    return {"ok": True}
+        record.message_unsubscribe(**who)
+    return {"followers": record.message_followers()}
 
 
 def chatter_schedule(request: Request) -> dict[str, Any]:

@@ -29,6 +29,7 @@ import sqlalchemy as sa
 
 from kernel.config import Settings
 from kernel.db import utcnow, writing
+from kernel.exceptions import KernelError
 
 from .models.mail_mail import retry_delay
 from .models.sanitize import html_to_text
@@ -48,10 +49,19 @@ class SmtpSettings:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SmtpSettings:
+        """The ``[mail]`` section; a port, timeout or TLS flag of the wrong kind is refused by name."""
         section = settings.section("mail")
-        return cls(host=str(section.get("smtp_host") or cls.host), port=int(section.get("smtp_port") or cls.port),
+        port, timeout, tls = section.get("smtp_port", cls.port), section.get("smtp_timeout", cls.timeout), \
+            section.get("smtp_tls", False)
+        if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+            raise KernelError(f"[mail] smtp_port must be a port number (1-65535), got {port!r}")
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise KernelError(f"[mail] smtp_timeout must be a number of seconds, got {timeout!r}")
+        if not isinstance(tls, bool):
+            raise KernelError(f"[mail] smtp_tls must be true or false, got {tls!r}")
+        return cls(host=str(section.get("smtp_host") or cls.host), port=port,
                    user=str(section.get("smtp_user") or ""), password=str(section.get("smtp_password") or ""),
-                   tls=bool(section.get("smtp_tls", False)), timeout=float(section.get("smtp_timeout") or 30.0))
+                   tls=tls, timeout=float(timeout))
 
 
 class PermanentFailure(Exception):

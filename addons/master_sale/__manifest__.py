@@ -8,6 +8,7 @@
         "security/sale_groups.xml",
         "security/ir.model.access.csv",
         "data/sale_data.xml",
+        "data/sale_reports.xml",
         "views/partner_views.xml",
         "views/sale_views.xml",
         "views/team_views.xml",

@@ -14,7 +14,7 @@ import json
 import re
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fnmatch import fnmatchcase
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,8 +22,10 @@ from urllib.parse import urlsplit
 from ..db import utcnow
 from ..exceptions import ValidationError
 from ..orm import api, fields
+from ..orm.env import SUPERUSER_ID
 from ..orm.models import Model
 
+DELIVERY_JOB = "base.deliver_events"  # declared by base (addons/base/jobs.py); also run by its ir.cron
 PATTERN = re.compile(r"^[a-z0-9_.*?\[\]-]+$")
 DELIVERY_STATES = [("pending", "Pending"), ("delivered", "Delivered"), ("dead", "Dead Letter")]
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
@@ -79,12 +81,24 @@ class EventOutbox(Model):
     delivery_ids = fields.One2many("event.delivery", "event_id", "Deliveries")
 
     @api.model
-    def record(self, name: str, payload: Mapping[str, Any]) -> Any:
-        """Write the event in the current transaction (called by ``env.publish``)."""
+    def record(self, name: str, payloads: Sequence[Mapping[str, Any]]) -> Any:
+        """Write one event of ``name`` per payload in the current transaction (called by ``env.publish``)."""
         if not isinstance(name, str) or not name.strip():
             raise ValidationError("an event needs a name such as 'customer.created'", code="EVENT_NAME_INVALID")
-        return self.sudo().create({"event_uuid": uuid.uuid4().hex, "name": name,
-                                   "payload": serialise_payload(name, payload)})
+        events = self.sudo().create([{"event_uuid": uuid.uuid4().hex, "name": name,
+                                      "payload": serialise_payload(name, payload)} for payload in payloads])
+        self._queue_delivery()
+        return events
+
+    @api.model
+    def _queue_delivery(self) -> None:
+        """Queue the delivery job once per transaction (it runs after the commit), when someone subscribes."""
+        transaction = self.env.transaction
+        if DELIVERY_JOB in transaction.done_once or DELIVERY_JOB not in self.env.services.plugins.jobs():
+            return
+        transaction.done_once.add(DELIVERY_JOB)
+        if self.env(su=True)["event.subscription"].search_count([("active", "=", True)], limit=1):
+            self.env(uid=SUPERUSER_ID, su=True)["ir.job"].enqueue(DELIVERY_JOB)
 
     def body(self) -> dict[str, Any]:
         self.ensure_one()
@@ -150,7 +164,7 @@ class EventDelivery(Model):
     last_error = fields.Text("Last Error", readonly=True)
     attempt_ids = fields.One2many("event.delivery.attempt", "delivery_id", "Attempts Log")
 
-    def retry(self) -> bool:
+    def action_retry(self) -> bool:
         """Send dead or pending deliveries again at the next sweep, with a fresh attempt budget."""
         self.sudo().write({"state": "pending", "attempts": 0, "next_attempt": utcnow()})
         return True

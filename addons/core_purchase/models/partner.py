@@ -75,11 +75,10 @@ class VendorPartner(Model):
         return result
 
     def _publish_on_hold(self) -> None:
-        for partner in self:
-            self.env.publish("supplier.on_hold", {
-                "supplier_id": partner.id, "hold_type": partner.hold_type,
-                "release_date": partner.release_date.isoformat() if partner.release_date else None,
-            })
+        self.env.publish_many("supplier.on_hold", [{
+            "supplier_id": partner.id, "hold_type": partner.hold_type,
+            "release_date": partner.release_date.isoformat() if partner.release_date else None,
+        } for partner in self])
 
     @api.constrains("on_hold", "hold_type")
     def _check_hold_type(self) -> None:

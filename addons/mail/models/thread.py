@@ -23,7 +23,7 @@ from kernel.exceptions import MissingError, ValidationError
 
 from .notify import notify_followers
 
-TRACK_LIMIT = 50  # messages per page of the timeline
+PAGE_SIZE = 50  # messages per page of the timeline
 MESSAGE_KINDS = ("comment", "note", "notification")
 
 
@@ -126,7 +126,7 @@ class MailThread(AbstractModel):
         attachments.sudo().write({"res_model": self._name, "res_id": self.id})
         return attachments.ids
 
-    def message_fetch(self, kind: str | None = None, offset: int = 0, limit: int = TRACK_LIMIT) -> dict[str, Any]:
+    def message_fetch(self, kind: str | None = None, offset: int = 0, limit: int = PAGE_SIZE) -> dict[str, Any]:
         """The timeline, newest first: ``{"messages": [...], "more": bool}``; ``kind`` filters by type."""
         self._readable()
         if kind and kind not in MESSAGE_KINDS:

@@ -138,6 +138,27 @@ function setupChatter() {
     return el("div", { class: "chatter-scheduler" }, type, summary, due, plan);
   };
 
+  // the followers: a list with a remove button each, and a partner search adding one
+  const followersPanel = (data) => {
+    const found = el("ul", { class: "chatter-follower-choices", role: "listbox" });
+    const search = el("input", { type: "search", class: "chatter-follower-search", placeholder: l("Add a follower"),
+                                 "aria-label": l("Add a follower"), oninput: async () => {
+      const term = search.value.trim();
+      if (!term) { found.replaceChildren(); return; }
+      try {
+        const partners = await call("/web/json/name_search", { model: "basepartner", term });
+        found.replaceChildren(...partners.map((p) => el("li", { role: "option" }, el("button", { type: "button", class: "link",
+          onclick: () => run(() => call("/mail/chatter/follow", { ...base, follow: true, partner_id: p.id })) }, p.name))));
+      } catch (e) { showError(chatter, e); }
+    } });
+    const list = el("ul", { class: "chatter-follower-list" }, data.followers.map((f) => el("li", { class: "chatter-follower" }, f.name,
+      el("button", { type: "button", class: "link chatter-follower-remove", "aria-label": `${l("Remove")} ${f.name}`, onclick: () =>
+        run(() => call("/mail/chatter/follow", { ...base, follow: false, partner_id: f.partner_id || false, user_id: f.user_id || false })) }, "×"))));
+    return el("details", { class: "chatter-followers", open: open === "followers" || null, ontoggle: (event) => {
+      open = event.target.open ? "followers" : (open === "followers" ? null : open);
+    } }, el("summary", {}, `${l("Followers")}: ${data.followers.length}`), list, search, found);
+  };
+
   let open = null;
   const render = () => {
     const data = state.data;
@@ -146,8 +167,7 @@ function setupChatter() {
       el("button", { type: "button", class: "chatter-send", onclick: toggle("comment") }, l("Send message")),
       el("button", { type: "button", class: "chatter-log", onclick: toggle("note") }, l("Log note")),
       el("button", { type: "button", class: "chatter-schedule", onclick: toggle("activity") }, l("Schedule activity")),
-      el("span", { class: "chatter-followers", title: data.followers.map((f) => f.name).join(", ") },
-        `${l("Followers")}: ${data.followers.length}`),
+      followersPanel(data),
       el("button", { type: "button", class: "link chatter-follow", onclick: () => run(() =>
         call("/mail/chatter/follow", { ...base, follow: !data.is_follower })) }, data.is_follower ? l("Unfollow") : l("Follow")));
     const panel = open === "comment" || open === "note" ? composer(open) : open === "activity" ? scheduler() : null;

@@ -133,3 +133,20 @@ def test_an_activity_is_scheduled_from_the_chatter(page: Any, server: Server) ->
     with committed(server) as env:
         [planned] = env["mail.activity"].search([("res_model", "=", "basepartner"), ("res_id", "=", partner_id)])
         assert (planned.summary, planned.activity_type_id.name) == ("Quarterly review", "Meeting")
+
+
+def test_a_partner_is_added_as_follower_and_removed(page: Any, server: Server) -> None:
+    from playwright.sync_api import expect
+
+    partner_id = partner(server, "Followed Co")
+    partner(server, "Watcher Partner")
+    open_form(page, server, partner_id)
+    summary = page.locator(".chatter-followers summary")
+    expect(summary).to_have_text("Followers: 1")                 # its creator
+    summary.click()
+    page.locator(".chatter-follower-search").fill("Watcher")
+    page.get_by_role("option").get_by_role("button", name="Watcher Partner").click()
+    expect(summary).to_have_text("Followers: 2")
+    summary.click()
+    page.get_by_role("button", name="Remove Watcher Partner").click()
+    expect(summary).to_have_text("Followers: 1")

@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 
 from kernel.config import load_settings
 from kernel.db import utcnow, writing
-from kernel.exceptions import UserError, ValidationError
+from kernel.exceptions import KernelError, UserError, ValidationError
 from kernel.testing import free_port
 from kernel.testing.workers import jobs_config, kernel_for, running_worker, wait_for
 
@@ -224,3 +224,8 @@ def test_the_mail_section_and_its_environment_overrides(erp_kernel, tmp_path):
     overridden = load_settings(config, environ={"ERP_MAIL_SMTP_HOST": "10.0.0.5", "ERP_MAIL_SMTP_PORT": "2525"})
     assert (SmtpSettings.from_settings(overridden).host, SmtpSettings.from_settings(overridden).port) == (
         "10.0.0.5", 2525)
+    for key, value, message in (("PORT", "smtp", "smtp_port must be a port number"),
+                                ("PORT", "70000", "smtp_port must be a port number"),
+                                ("TLS", "maybe", "smtp_tls must be true or false")):
+        with pytest.raises(KernelError, match=message):
+            SmtpSettings.from_settings(load_settings(config, environ={f"ERP_MAIL_SMTP_{key}": value}))

@@ -95,3 +95,18 @@ def test_a_notification_link_opens_the_records_form(app, erp_kernel):
     partner_id = partner(erp_kernel, "Open Co")
     response = client(app).get(f"/mail/open/basepartner/{partner_id}")
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/{partner_id}")
+
+
+def test_followers_are_added_and_removed_by_partner(app, erp_kernel):
+    web = client(app)
+    partner_id = partner(erp_kernel, "Followed Co")
+    watcher = partner(erp_kernel, "Watcher")
+    added = web.json("/mail/chatter/follow", {"model": "basepartner", "res_id": partner_id, "follow": True,
+                                              "partner_id": watcher})["result"]
+    assert [f["name"] for f in added["followers"] if f["kind"] == "partner"] == ["Watcher"]
+    removed = web.json("/mail/chatter/follow", {"model": "basepartner", "res_id": partner_id, "follow": False,
+                                                "partner_id": watcher})["result"]
+    assert [f["kind"] for f in removed["followers"]] == ["user"]
+    error = web.json("/mail/chatter/follow", {"model": "basepartner", "res_id": partner_id, "follow": True,
+                                              "partner_id": 999999})["error"]
+    assert "Partner 999999 does not exist" in error["data"]["message"]

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -15,7 +13,7 @@ import pytest
 from kernel import AccessError, ValidationError
 from kernel.db import utcnow
 from kernel.models.webhooks import SIGNATURE_HEADER, deliver_due, verify
-from kernel.testing import free_port
+from kernel.testing.webhooks import WebhookReceiver
 
 SECRET = "s3cret-for-the-test-receiver"
 
@@ -25,47 +23,9 @@ def erp_addons() -> list[str]:
     return ["base"]
 
 
-class Receiver:
-    """A webhook receiver: a real HTTP server thread answering ``status`` and keeping what it got."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.status = 200
-        self.received: list[tuple[dict[str, str], bytes]] = []
-        self.server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hook"
-
-    def start(self) -> None:
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append((dict(self.headers), body))
-                self.send_response(receiver.status)
-                self.end_headers()
-                self.wfile.write(b"nope" if receiver.status >= 300 else b"ok")
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-            self.server = None
-
-
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    found = Receiver(free_port())
-    found.start()
+def receiver() -> Iterator[WebhookReceiver]:
+    found = WebhookReceiver().start()
     yield found
     found.stop()
 
@@ -168,7 +128,7 @@ def test_a_delivery_failing_max_attempts_times_is_dead(committed, receiver):
     assert deliver_due(committed.env, now=utcnow() + timedelta(days=2)).outcomes == []  # dead stays dead
     receiver.status = 200
     with committed.env() as env:
-        env["event.delivery"].search([]).retry()
+        env["event.delivery"].search([]).action_retry()
     assert deliver_due(committed.env).delivered == 1
 
 
