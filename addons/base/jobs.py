@@ -42,3 +42,9 @@ def collect_attachment_garbage(env: Any) -> str:
 def vacuum_wizards(env: Any) -> dict[str, int]:
     """Delete the wizards' records older than ``[transient] max_age_hours`` (their dialogs are long closed)."""
     return vacuum_transient(env)
+
+
+@job("base.run_server_action")
+def run_server_action(env: Any, action_id: int, record_ids: list[int]) -> list[dict[str, Any]]:
+    """Run a server action on a large selection (the web client's Action menu queues it), with its progress."""
+    return env["ir.actions.server"].browse(action_id).run(record_ids)

@@ -16,13 +16,15 @@ from .jobs import IrCron, IrJob
 from .res import ResBranch, ResCompany, ResGroups, ResUsers
 from .reports import IrActionsReport
 from .res_currency import ResCurrency
+from .server_actions import IrActionsServer
 from .settings import ResConfigSettings
 
 CORE_MODELS: list[type] = [
     IrModule, IrModel, IrModelFields, IrModelData, IrConfigParameter, IrSequence, ResCurrency, ResCompany, ResBranch,
     ResGroups, ResUsers, IrModelAccess, IrRule, IrUiView, IrActionsWindow, IrUiMenu, AuditLog, *HTTP_MODELS,
     IrCron, IrJob,
-    IrAttachment, ResConfigSettings, IrActionsReport, *EVENT_MODELS,
+    IrAttachment, ResConfigSettings, IrActionsReport, IrActionsServer,
+    *EVENT_MODELS,
 ]
 
 __all__ = ["CORE_MODELS"]

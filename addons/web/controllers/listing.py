@@ -16,6 +16,7 @@ from ..render import listing
 from ..render.search import CUSTOM_OPERATORS, SEARCHABLE_TYPES, adding, replacing, without
 from ..render.templating import page, redirect
 from .actions import Screen, load_screen, record_ids
+from .action_menu import bound_actions
 from .common import login_required, savepoint, shell
 from .follow import dialog_url
 from .reports import model_reports
@@ -79,6 +80,7 @@ def list_view(request: Request, action_id: int) -> Response:
     env, model = request.env, screen.model
     context = shell(request, title=screen.action["name"], breadcrumbs=[(screen.action["name"], None)],
                     view_type=view_type, reports=model_reports(request.env, screen.model),
+                    bound=bound_actions(request.env, screen.model),
                     **_search_context(screen, request))
     if view_type == "kanban":
         return page("kanban.html", **context, **kanban_data(request, screen))
