@@ -11,7 +11,7 @@ from typing import Any
 
 from kernel.orm.search_index import ensure_trigram_index
 
-from .jobs import collect_attachment_garbage, deliver_events, purge_sessions
+from .jobs import collect_attachment_garbage, deliver_events, purge_sessions, run_server_action, vacuum_wizards
 from .models.category_wizard import PartnerCategoryWizard
 from .models.country import Country, CountryState, load_countries
 from .models.partner import Company, Partner, PartnerCategory, PartnerTitle, PartnerType
@@ -28,7 +28,7 @@ def kernel_models() -> list[type]:
 
 
 def kernel_jobs() -> list[Any]:
-    return [purge_sessions, deliver_events, collect_attachment_garbage]
+    return [purge_sessions, deliver_events, collect_attachment_garbage, vacuum_wizards, run_server_action]
 
 
 def kernel_post_install(env: Any) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from kernel import job
 from kernel.http.sessions import purge_expired
+from kernel.models.transient import vacuum_transient
 from kernel.models.webhooks import deliver_due
 
 EVENTS_PER_RUN = 50  # deliveries posted by one run; the run queues the next one when more are due
@@ -35,3 +36,15 @@ def deliver_events(env: Any) -> str:
 def collect_attachment_garbage(env: Any) -> str:
     """Remove the filestore's files no attachment references any more."""
     return f"{len(env['ir.attachment'].sudo().collect_garbage())} file(s) removed"
+
+
+@job("base.vacuum_transient")
+def vacuum_wizards(env: Any) -> dict[str, int]:
+    """Delete the wizards' records older than ``[transient] max_age_hours`` (their dialogs are long closed)."""
+    return vacuum_transient(env)
+
+
+@job("base.run_server_action")
+def run_server_action(env: Any, action_id: int, record_ids: list[int]) -> list[dict[str, Any]]:
+    """Run a server action on a large selection (the web client's Action menu queues it), with its progress."""
+    return env["ir.actions.server"].browse(action_id).run(record_ids)

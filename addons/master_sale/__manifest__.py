@@ -9,6 +9,8 @@
         "security/ir.model.access.csv",
         "security/portal_rules.xml",
         "data/sale_data.xml",
+        "data/sale_reports.xml",
+        "data/sale_actions.xml",
         "views/partner_views.xml",
         "views/sale_views.xml",
         "views/team_views.xml",

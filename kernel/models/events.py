@@ -27,6 +27,7 @@ from ..orm.models import Model
 
 DELIVERY_JOB = "base.deliver_events"  # declared by base (addons/base/jobs.py); also run by its ir.cron
 PATTERN = re.compile(r"^[a-z0-9_.*?\[\]-]+$")
+EXCHANGE = re.compile(r"^[A-Za-z0-9_.:-]{1,127}$")
 DELIVERY_STATES = [("pending", "Pending"), ("delivered", "Delivered"), ("dead", "Dead Letter")]
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
@@ -57,14 +58,23 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_webhook_url(url: str) -> None:
-    """Webhooks go over HTTPS; plain HTTP only to this machine (a receiver on loopback, as in tests)."""
+SCHEMES = {"webhook": ("https", "http"), "amqp": ("amqps", "amqp")}  # (encrypted, plain: loopback only)
+
+
+def check_target_url(kind: str, url: str) -> None:
+    """Webhooks go over HTTPS and AMQP over TLS (amqps); plain http/amqp only to this machine (a receiver
+    or a broker on loopback, as in tests)."""
+    secure, plain = SCHEMES[kind]
     parts = urlsplit(url or "")
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValidationError(f"webhook URL {url!r}: expected an absolute https:// URL", code="EVENT_URL_INVALID")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise ValidationError(f"webhook URL {url!r}: plain http is only accepted for loopback addresses; "
-                              "use https://", code="EVENT_URL_INSECURE")
+    try:
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if parts.scheme not in (secure, plain) or not host:
+        raise ValidationError(f"{kind} URL {url!r}: expected an absolute {secure}:// URL", code="EVENT_URL_INVALID")
+    if parts.scheme == plain and not is_loopback(host):
+        raise ValidationError(f"{kind} URL {url!r}: plain {plain} is only accepted for loopback addresses; "
+                              f"use {secure}://", code="EVENT_URL_INSECURE")
 
 
 class EventOutbox(Model):
@@ -115,8 +125,12 @@ class EventSubscription(Model):
     name = fields.Char("Name", required=True)
     event_pattern = fields.Char("Events", required=True, default="*",
                                 help="Event names to send, with * as wildcard: customer.*, supplier.on_hold, *")
-    kind = fields.Selection([("webhook", "Webhook")], "Kind", required=True, default="webhook")
-    url = fields.Char("URL", required=True, help="https:// URL receiving a JSON POST per event")
+    kind = fields.Selection([("webhook", "Webhook"), ("amqp", "AMQP Exchange")], "Kind", required=True,
+                            default="webhook")
+    url = fields.Char("URL", required=True,
+                      help="Webhook: https:// URL receiving a JSON POST per event; AMQP: the broker's amqps:// URL")
+    exchange = fields.Char("Exchange", default="erp.events",
+                           help="AMQP: the topic exchange the events are published to, routed by event name")
     secret = fields.Char("Secret", required=True, default=lambda self: secrets.token_hex(32),
                          help="Key of the HMAC-SHA256 signature in the X-ERP-Signature header")
     active = fields.Boolean("Active", default=True)
@@ -124,14 +138,18 @@ class EventSubscription(Model):
     timeout = fields.Float("Timeout (seconds)", default=10.0)
     delivery_ids = fields.One2many("event.delivery", "subscription_id", "Deliveries")
 
-    @api.constrains("event_pattern", "url", "max_attempts", "timeout", "secret")
+    @api.constrains("event_pattern", "kind", "url", "exchange", "max_attempts", "timeout", "secret")
     def _check_settings(self) -> None:
         for subscription in self:
             if not PATTERN.match(subscription.event_pattern or ""):
                 raise ValidationError(
                     f"subscription {subscription.name!r}: event pattern {subscription.event_pattern!r} may hold "
                     "lower-case letters, digits, '.', '_', '-' and wildcards only", code="EVENT_PATTERN_INVALID")
-            check_webhook_url(subscription.url)
+            check_target_url(subscription.kind, subscription.url)
+            if subscription.kind == "amqp" and not EXCHANGE.match(subscription.exchange or ""):
+                raise ValidationError(f"subscription {subscription.name!r}: AMQP exchange {subscription.exchange!r} "
+                                      "needs a name of letters, digits, '.', '_' and '-'",
+                                      code="EVENT_EXCHANGE_INVALID")
             if subscription.max_attempts < 1:
                 raise ValidationError(f"subscription {subscription.name!r}: max attempts must be at least 1",
                                       code="EVENT_ATTEMPTS_INVALID")

@@ -40,12 +40,24 @@ function showError(container, error) {
 }
 
 // -- the bell ----------------------------------------------------------------------------------
+function bellIcon() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("class", "mail-bell-icon");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", "M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1z");
+  svg.append(path);
+  return svg;
+}
+
 function setupBell() {
   const tools = document.querySelector(".topbar .tools");
   if (!tools || !document.body.dataset.csrf) return;
   const count = el("span", { class: "mail-bell-count", hidden: true });
   const button = el("button", { type: "button", class: "mail-bell-button", "aria-expanded": "false",
-                                "aria-haspopup": "true" }, "🔔", count);
+                                "aria-haspopup": "true" }, bellIcon(), count);
   const panel = el("div", { class: "mail-bell-panel", hidden: true });
   const bell = el("div", { class: "mail-bell", id: "mail-bell" }, button, panel);
   tools.prepend(bell);

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
@@ -138,6 +139,9 @@ def test_a_delivery_failing_max_attempts_times_is_dead(committed, receiver):
     ({"event_pattern": "Customer Created"}, "may hold lower-case letters"),
     ({"max_attempts": 0}, "max attempts must be at least 1"),
     ({"secret": "short"}, "at least 16 characters"),
+    ({"kind": "amqp", "url": "amqp://broker.example.com//"}, "plain amqp is only accepted for loopback"),
+    ({"kind": "amqp", "url": "https://broker.example.com"}, "expected an absolute amqps:// URL"),
+    ({"kind": "amqp", "url": "amqps://broker.example.com//", "exchange": "bad name"}, "AMQP exchange 'bad name'"),
 ])
 def test_bad_subscription_settings_are_refused(env, values, message):
     with pytest.raises(ValidationError, match=message):
@@ -167,3 +171,46 @@ def test_the_body_is_the_json_event(env):
     env.publish("customer.created", {"customer_id": 12})
     body = env["event.outbox"].search([("name", "=", "customer.created")]).body()
     assert set(body) == {"id", "event", "created", "payload"} and json.dumps(body)
+
+
+AMQP_URL = "amqp://guest:guest@127.0.0.1:5672//"
+
+
+@pytest.fixture
+def amqp_queue() -> Iterator[tuple[str, Any]]:
+    """A fresh topic exchange on the RabbitMQ of this machine, with a queue bound to ``customer.*``."""
+    import kombu
+
+    exchange = kombu.Exchange(f"erp.test.{uuid.uuid4().hex[:8]}", type="topic", durable=True)
+    with kombu.Connection(AMQP_URL) as connection:
+        queue = kombu.Queue(f"{exchange.name}.q", exchange=exchange, routing_key="customer.*", auto_delete=True)
+        bound = queue(connection.default_channel)
+        bound.declare()
+        yield exchange.name, bound
+        bound.delete()
+        exchange(connection.default_channel).delete()
+
+
+def test_an_event_reaches_an_amqp_exchange_signed(committed, amqp_queue):
+    exchange, queue = amqp_queue
+    subscribe(committed, AMQP_URL, kind="amqp", exchange=exchange)
+    publish(committed, "customer.created", {"customer_id": 21})
+    assert deliver_due(committed.env).delivered == 1
+    message = queue.get(no_ack=True)
+    assert message is not None and message.delivery_info["routing_key"] == "customer.created"
+    body = message.body if isinstance(message.body, bytes) else message.body.encode("utf-8")  # kombu decodes utf-8
+    data = verify(SECRET, body, message.headers[SIGNATURE_HEADER])
+    assert data["payload"] == {"customer_id": 21} and message.properties["message_id"] == data["id"]
+
+
+def test_an_amqp_broker_that_is_down_gets_the_event_later(committed, amqp_queue):
+    exchange, queue = amqp_queue
+    subscription = subscribe(committed, "amqp://guest:guest@127.0.0.1:1//", kind="amqp", exchange=exchange,
+                             timeout=2)
+    publish(committed, "customer.created", {"customer_id": 22})
+    assert deliver_due(committed.env).retrying == 1
+    assert queue.get(no_ack=True) is None
+    with committed.env() as env:
+        env["event.subscription"].browse(subscription).url = AMQP_URL  # the broker is back (here: found)
+    assert deliver_due(committed.env, now=utcnow() + timedelta(hours=2)).delivered == 1
+    assert queue.get(no_ack=True).headers["X-ERP-Delivery-Attempt"] == "2"
