@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -91,6 +91,8 @@ class Kernel:
         self._registry_sequence: int | None = None  # the database's registry sequence when _registry was built
         self._registry_lock = threading.RLock()  # server threads share the kernel
         self._lock_depth = 0
+        # told how far install, upgrade and uninstall are: (percent, what is being done); a command's progress bar
+        self.progress_listener: Callable[[float, str], None] | None = None
 
     def __repr__(self) -> str:
         return f"Kernel({safe_url(self.url)!r})"
