@@ -98,6 +98,13 @@ def test_a_tracked_change_shows_old_and_new(page: Any, server: Server) -> None:
     page.locator("#save").click()
     tracking = page.locator(".chatter-tracking li").first
     expect(tracking).to_have_text("Partner Name: Old Name → New Name")
+    page.locator(".chatter-send").click()
+    page.locator(".chatter-body").fill("A comment")
+    page.locator(".chatter-post").click()
+    expect(page.locator(".chatter-message")).to_have_count(2)
+    page.locator(".chatter-filter").select_option("notification")          # Tracked changes only
+    expect(page.locator(".chatter-message")).to_have_count(1)
+    expect(page.locator(".chatter-message .chatter-tracking")).to_have_count(1)
 
 
 def test_an_overdue_activity_is_marked_done(page: Any, server: Server) -> None:
