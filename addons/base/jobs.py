@@ -8,7 +8,7 @@ from typing import Any
 from kernel import job
 from kernel.http.sessions import purge_expired
 from kernel.models.transient import vacuum_transient
-from kernel.models.webhooks import deliver_due
+from kernel.models.webhooks import deliver_due, purge
 
 EVENTS_PER_RUN = 50  # deliveries posted by one run; the run queues the next one when more are due
 
@@ -29,7 +29,7 @@ def deliver_events(env: Any) -> str:
     if len(report.outcomes) == EVENTS_PER_RUN:
         env.enqueue(deliver_events)
     return (f"{report.dispatched} event(s) fanned out; {report.delivered} delivered, {report.retrying} to retry, "
-            f"{report.dead} dead")
+            f"{report.dead} dead; {purge(env)} old event(s) deleted")
 
 
 @job("base.collect_attachment_garbage")

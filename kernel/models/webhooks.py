@@ -253,3 +253,22 @@ def deliver_due(open_env: EnvOpener, now: datetime | None = None, limit: int = 1
         else:
             report.retrying += 1
     return report
+
+
+def purge(env: Environment, now: datetime | None = None) -> int:
+    """Delete the events older than ``[events] keep_days`` (30; 0 keeps them) whose every delivery went
+    through, with their deliveries and log; dead letters and pending deliveries stay. Returns their number."""
+    keep_days = env.services.settings.section("events").get("keep_days", 30)
+    if isinstance(keep_days, bool) or not isinstance(keep_days, (int, float)) or keep_days < 0:
+        raise ValidationError(f"configuration [events] keep_days: expected a number of days of at least 0, got "
+                              f"{keep_days!r}", code="EVENT_CONFIG_INVALID")
+    if not keep_days:
+        return 0
+    outbox, deliveries = env.registry["event.outbox"]._sql, env.registry["event.delivery"]._sql
+    unfinished = sa.select(deliveries.c.event_id).where(deliveries.c.state != "delivered")
+    old = sa.select(outbox.c.id).where(outbox.c.dispatched.is_(True),
+                                       outbox.c.create_date < (now or utcnow()) - timedelta(days=keep_days),
+                                       outbox.c.id.not_in(unfinished))
+    events = env(su=True)["event.outbox"].browse(list(env.execute(old).scalars()))
+    events.unlink()
+    return len(events)

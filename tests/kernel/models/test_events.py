@@ -13,7 +13,7 @@ import pytest
 
 from kernel import AccessError, ValidationError
 from kernel.db import utcnow
-from kernel.models.webhooks import SIGNATURE_HEADER, deliver_due, verify
+from kernel.models.webhooks import SIGNATURE_HEADER, deliver_due, purge, verify
 from kernel.testing.webhooks import WebhookReceiver
 
 SECRET = "s3cret-for-the-test-receiver"
@@ -214,3 +214,17 @@ def test_an_amqp_broker_that_is_down_gets_the_event_later(committed, amqp_queue)
         env["event.subscription"].browse(subscription).url = AMQP_URL  # the broker is back (here: found)
     assert deliver_due(committed.env, now=utcnow() + timedelta(hours=2)).delivered == 1
     assert queue.get(no_ack=True).headers["X-ERP-Delivery-Attempt"] == "2"
+
+
+def test_old_delivered_events_are_purged_dead_letters_stay(committed, receiver):
+    subscribe(committed, receiver.url, max_attempts=1)
+    publish(committed, "customer.created", {"customer_id": 31})
+    deliver_due(committed.env)
+    receiver.status = 500
+    publish(committed, "customer.updated", {"customer_id": 32})
+    deliver_due(committed.env)
+    with committed.env() as env:
+        assert purge(env) == 0  # both are recent
+        assert purge(env, now=utcnow() + timedelta(days=31)) == 1
+        assert env["event.outbox"].search([]).mapped("name") == ["customer.updated"]  # the dead letter stays
+        assert env["event.delivery"].search([]).state == "dead"
