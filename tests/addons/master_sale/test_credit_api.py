@@ -218,3 +218,26 @@ def test_settings_choose_the_mode_of_the_current_company(env, world):
     settings.execute()
     assert company.credit_limit_mode == "warning"
     assert env["res.company"].browse(world["warning"]).credit_limit_mode == "warning"
+
+
+def test_naming_teams_and_portal_refusals_through_rest_and_jsonrpc(app, world, erp_kernel):
+    with erp_kernel.env() as env:
+        env["ir.config_parameter"].set_param("base.partner_unique_names", "True")  # naming by party name
+        outsider = env["res.users"].create({"name": "Outsider", "login": "api-outsider"}).id
+        no_mail = env["basepartner"].create({"name": "No Mail Api"}).id
+    try:
+        cases = [("basepartner", {"name": "credit buyer"}, "PARTY_DUPLICATE_NAME", 409),
+                 ("sales.team", {"name": "Closed", "company_id": world["blocking"],
+                                 "member_ids": [outsider]}, "SALE_TEAM_COMPANY", 422)]
+        for model, values, code, status in cases:
+            got_status, body = rest(app, world, "POST", f"/api/v1/{model}", values)
+            assert (got_status, body["error"]["code"]) == (status, code), (model, body)
+            if model == "sales.team":
+                values = {**values, "member_ids": [(6, 0, [outsider])]}
+            data = jsonrpc(app, world, model, "create", [values])["error"]["data"]
+            assert (data["code"], data["status"]) == (code, status)
+        data = jsonrpc(app, world, "basepartner", "grant_portal_access", [[no_mail]])["error"]["data"]
+        assert (data["code"], data["status"], data["field"]) == ("PORTAL_EMAIL_REQUIRED", 422, "email")
+    finally:
+        with erp_kernel.env() as env:
+            env["ir.config_parameter"].set_param("base.partner_unique_names", "False")
