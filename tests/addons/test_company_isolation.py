@@ -172,8 +172,10 @@ def test_a_client_cannot_set_read_only_fields_of_an_order(env, world, refused):
         assert (error.code, error.status, error.field) == ("FIELD_READONLY", 403, next(iter(values)))
     assert env["sale.order"].search_count([]) == before, "nothing was created"
     order_id = call_kw(alpha, "sale.order", "create", [{"partner_id": world["shared"].id, "name": "New",
-                                                         "state": "draft", "order_line": lines}], {})
+                                                         "state": "draft", "order_line": [(0, 0, {"name": "Goods",
+                                                                                                  "price_unit": 10})]}], {})
     order = env["sale.order"].browse(order_id)
+    order.order_line.write({"price_unit": 10_000})  # over the limit after creation (a quotation is checked when made)
     assert order.state == "draft" and order.name != "New", "defaults sent back are accepted"
     for method, args in (("write", [[order_id], {"state": "sale"}]), ("copy", [[order_id], {"state": "sale"}]),
                          ("write", [[order_id], {"name": "S-OTHER"}])):

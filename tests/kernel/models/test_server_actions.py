@@ -58,7 +58,8 @@ def test_more_records_than_the_threshold_run_as_a_job_with_progress(erp_kernel: 
     kernel = kernel_for(config)
     try:
         with writing(), kernel.env() as env:
-            orders = quotations(env, 10_000, [100, 200, 20_000])
+            orders = quotations(env, 10_000, [100, 200, 2_000])
+            orders[2].order_line.write({"price_unit": 20_000})  # over the limit after creation (checked when made)
             outcome = env.ref("master_sale.action_server_confirm_quotations").run_or_queue(orders.ids)
             job_id, order_ids = outcome["job"].id, orders.ids
             assert "results" not in outcome
