@@ -11,12 +11,16 @@ from typing import Any
 
 from kernel.orm.search_index import ensure_trigram_index
 
+from .models.address import PartnerAddress, PartnerAddressAdoption, PartnerAddressType
 from .models.country import Country, CountryState, load_countries
+from .models.hierarchy import PartnerHierarchy
+from .models.identity import PartnerIdentity
 from .models.partner import Company, Partner, PartnerCategory, PartnerTitle, PartnerType
 
 
 def kernel_models() -> list[type]:
-    return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner]
+    return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner, PartnerIdentity,
+            PartnerHierarchy, PartnerAddressType, PartnerAddress, PartnerAddressAdoption]
 
 
 def kernel_post_install(env: Any) -> None:

@@ -10,6 +10,7 @@
         "security/ir.model.access.csv",
         "security/base.model.access.csv",
         "data/partner_type_data.xml",
+        "data/partner_address_data.xml",
         "views/partner_views.xml",
         "views/partner_config_views.xml",
         "views/base_menus.xml",

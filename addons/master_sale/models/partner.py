@@ -40,6 +40,11 @@ class CustomerPartner(Model):
     credit_limits = fields.One2many("customer.credit.limit", "partner_id", "Credit Limits")
     customer_accounts = fields.One2many("customer.account", "partner_id", "Receivable Accounts")
 
+    @api.model
+    def _commercial_fields(self) -> list[str]:
+        return super()._commercial_fields() + [
+            "customer_group", "territory", "customer_is_frozen", "default_currency", "default_price_list"]
+
     @api.depends("partner_types")
     def _compute_is_customer(self) -> None:
         CUSTOMER.compute_flag(self)
@@ -109,16 +114,18 @@ class CustomerPartner(Model):
     # -- credit ------------------------------------------------------------------------
 
     def credit_limit_for(self, company_id: int) -> Any:
-        """This customer's credit limit record for the company (empty when none)."""
+        """This customer's credit limit record for the company (empty when none); a contact person's is its
+        commercial partner's."""
         self.ensure_one()
-        return self.credit_limits.filtered(lambda limit: limit.company_id.id == company_id)
+        return self.commercial_partner_id.credit_limits.filtered(lambda limit: limit.company_id.id == company_id)
 
     def credit_outstanding(self, company_id: int, exclude_order_ids: Sequence[int] = ()) -> Decimal:
-        """What the customer owes the company: the total of its confirmed, unpaid sales orders."""
+        """What the customer owes the company: the total of its confirmed, unpaid sales orders, those of its
+        contact persons included (they count against their commercial partner)."""
         self.ensure_one()
         orders = self.env["sale.order"].sudo()._sql
         query = sa.select(sa.func.coalesce(sa.func.sum(orders.c.amount_total), 0)).where(
-            orders.c.partner_id == self.id, orders.c.company_id == company_id,
+            orders.c.commercial_partner_id == self.commercial_partner_id.id, orders.c.company_id == company_id,
             orders.c.state == "sale", orders.c.is_paid.is_not(True),
         )
         if exclude_order_ids:
