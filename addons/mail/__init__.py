@@ -1,4 +1,36 @@
-"""Discuss: chatter, followers, activities, email templates, outgoing mail queue, notifications.
+"""Discuss: chatter, followers, tracked changes, outgoing mail queue, notifications.
 
-Hook implementations only; the content arrives with the issues that build it.
+Hook implementations only: ``kernel_models`` hands the kernel the models; the
+queue is sent by :func:`addons.mail.outgoing.send_queued`.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models.activity import Activity, ActivityType
+from .models.mail_mail import MailMail
+from .models.message import Followers, Message, MessageSubtype, TrackingValue
+from .models.notification import Notification, Users
+from .models.partner import Partner
+from .models.template import MailTemplate
+from .models.thread import MailThread
+
+
+def kernel_models() -> list[type]:
+    return [MailThread, MessageSubtype, Message, TrackingValue, Followers, MailMail, Users, Notification, Partner,
+            MailTemplate, ActivityType, Activity]
+
+
+# events stamping a partner's role code: (payload key of the partner, payload key and field of the code)
+STAMPED_CODES = {"supplier.created": ("supplier_id", "vendor_code"), "customer.created": ("customer_id", "customer_code")}
+
+
+def kernel_event(env: Any, name: str, payload: dict[str, Any]) -> None:
+    """A vendor or customer code stamped on a partner shows in its chatter as a tracked change ('' → V00001):
+    the code is stamped by a direct UPDATE after the write, so the write's tracking cannot see it."""
+    if name in STAMPED_CODES:
+        partner_key, code_field = STAMPED_CODES[name]
+        partner = env["basepartner"].browse(payload[partner_key])
+        if code_field in partner._fields:
+            partner._post_tracking({code_field: ""}, {code_field: str(payload[code_field])})

@@ -28,7 +28,7 @@ from ..db import request_deadline, writing
 from ..exceptions import AccessError
 from ..manifest import discover
 from ..orm.env import SUPERUSER_ID
-from . import jsonrpc, rest, xmlrpc
+from . import attachments, jsonrpc, rest, xmlrpc
 from .concurrency import request_may_write, run_retrying
 from .errors import AccessDenied, BadRequest, NotFound, SessionExpired, jsonrpc_error, report, rest_error
 from .marshal import to_wire
@@ -77,7 +77,7 @@ class Application:
         return [
             Route("/healthz", self.healthz, auth="none", kind="json"),
             Route("/<addon>/static/<path:filename>", self.static, auth="none"),
-            *jsonrpc.routes(), *xmlrpc.routes(), *rest.routes(),
+            *jsonrpc.routes(), *xmlrpc.routes(), *rest.routes(), *attachments.routes(),
         ]
 
     def addon_map(self, alias: str) -> Map:

@@ -6,6 +6,7 @@ They are the first layer of every registry, attributed to ``base``; the
 
 from ..orm.sequence import IrSequence
 from .access import IrModelAccess, IrRule
+from .attachment import IrAttachment
 from .audit import AuditLog
 from .events import EVENT_MODELS
 from .http import HTTP_MODELS
@@ -17,7 +18,7 @@ from .res_currency import ResCurrency
 CORE_MODELS: list[type] = [
     IrModule, IrModel, IrModelFields, IrModelData, IrConfigParameter, IrSequence, ResCurrency, ResCompany, ResBranch,
     ResGroups, ResUsers, IrModelAccess, IrRule, IrUiView, IrActionsWindow, IrUiMenu, AuditLog, *HTTP_MODELS,
-    *EVENT_MODELS,
+    IrAttachment, *EVENT_MODELS,
 ]
 
 __all__ = ["CORE_MODELS"]

@@ -54,6 +54,9 @@ class BaseModel(QueryMixin, WriteMixin, NewRecordsMixin, OnchangeMixin):
     _active_rule: ClassVar[bool | None] = None
     _company_rule: ClassVar[bool] = True  # False: no company rule although the model has a company_id
     _duplicate_code: ClassVar[str] = "DUPLICATE_VALUE"
+    # True on a mixin that logs field changes (the mail addon's ``mail.thread``): fields of the models
+    # inheriting it may say ``tracking=True``; on any other model the argument is refused
+    _supports_tracking: ClassVar[bool] = False
 
     # set on composed classes by the registry
     _fields: ClassVar[dict[str, F.Field]] = {}

@@ -214,6 +214,8 @@ class Registry:
 
     def _merge_fields(self, spec: ModelSpec, parents: list[type[BaseModel]]) -> dict[str, F.Field]:
         merged: dict[str, tuple[F.Field, str, str]] = {}  # name -> (field, owning addon, defining file)
+        tracking = any(getattr(cls, "_supports_tracking", False) for _, cls in spec.definitions) or any(
+            parent._supports_tracking for parent in parents)
         for parent in parents:
             for name, parent_field in parent._fields.items():
                 if name not in merged and not getattr(parent_field, "magic", False):
@@ -222,7 +224,7 @@ class Registry:
             for name, value in vars(cls).items():
                 if not isinstance(value, F.Field):
                     continue
-                value.check_arguments(addon, spec.name, name, cls)
+                value.check_arguments(addon, spec.name, name, cls, tracking)
                 if name in merged:
                     previous, owner, source = merged[name]
                     if previous.type != value.type:

@@ -74,7 +74,7 @@ def check_read(records: BaseModel) -> None:
         return
     access.check_access(records, "read")
     ids = list(dict.fromkeys(records._ids))
-    if rules.rule_domain(records, "read") is None:
+    if not rules.restricted(records, "read"):
         return
     readable = rules.allowed_among(records, ids, "read")  # existing and within the rules
     if len(readable) != len(ids):
@@ -112,7 +112,7 @@ def check_field_read(record: BaseModel, field: Field) -> None:
     allowed = readable.get(key) if readable is not None else None
     if allowed is None:
         access.check_access(record, "read")
-        allowed = True if rules.rule_domain(record, "read") is None else set()
+        allowed = True if not rules.restricted(record, "read") else set()
         cache.setdefault(("readable", record._name), {})[key] = allowed
     if field.groups and not access.field_allowed(record, field):
         access.check_fields(record, [field.name])

@@ -98,18 +98,36 @@ def _rule_domain(model: BaseModel, operation: str) -> list[Any] | None:
 def rule_where(model: BaseModel, table: sa.FromClause, operation: str = "read") -> sa.ColumnElement[bool] | None:
     """The WHERE clause of the user's rules on ``table`` (an alias of ``model``'s), or None."""
     domain = rule_domain(model, operation)
+    own = own_restriction(model, table, operation)
     if domain is None:
+        return own
+    where = orm_domain.compile_domain(model.sudo().with_context(active_test=False), domain, table)
+    return where if own is None else sa.and_(where, own)
+
+
+def own_restriction(model: BaseModel, table: sa.FromClause, operation: str) -> sa.ColumnElement[bool] | None:
+    """The clause of a model whose access follows other records (``ir.attachment`` follows the record it
+    hangs on): its ``_access_where(table, operation)`` method, AND-ed with the record rules."""
+    hook = getattr(type(model), "_access_where", None)
+    if hook is None or model.env.su:
         return None
-    return orm_domain.compile_domain(model.sudo().with_context(active_test=False), domain, table)
+    clause: sa.ColumnElement[bool] = hook(model, table, operation)
+    return clause
+
+
+def restricted(model: BaseModel, operation: str) -> bool:
+    """Whether the user's records of ``model`` are limited for ``operation`` (by rules or by the model)."""
+    if model.env.su:
+        return False
+    return rule_domain(model, operation) is not None or hasattr(type(model), "_access_where")
 
 
 def allowed_among(model: BaseModel, ids: Sequence[int], operation: str) -> set[int]:
     """Which of ``ids`` the rules let the user ``operation`` (all of them when there are no rules)."""
-    domain = rule_domain(model, operation)
-    if domain is None:
-        return set(ids)
     table = model._sql
-    where = orm_domain.compile_domain(model.sudo().with_context(active_test=False), domain, table)
+    where = rule_where(model, table, operation)
+    if where is None:
+        return set(ids)
     allowed: set[int] = set()
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start:start + CHUNK])

@@ -54,6 +54,7 @@ __all__ = [
 ]
 
 ARCHIVE_ENV = "ERP_LIFECYCLE_ARCHIVE_DIR"
+FILESTORE_ENV = "ERP_ATTACHMENTS_FILESTORE"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -102,6 +103,19 @@ def archive_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ.pop(ARCHIVE_ENV, None)
     else:
         os.environ[ARCHIVE_ENV] = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
+def filestore_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Attachments of the tests' kernels go to a temporary filestore, not the project's ``var/filestore``."""
+    folder = tmp_path_factory.mktemp("filestore")
+    previous = os.environ.get(FILESTORE_ENV)
+    os.environ[FILESTORE_ENV] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop(FILESTORE_ENV, None)
+    else:
+        os.environ[FILESTORE_ENV] = previous
 
 
 # -- one installed database per test module and backend ----------------------------------------------

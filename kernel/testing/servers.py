@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..kernel import Kernel
+from ..models.filestore import AttachmentSettings
 
 STARTUP_SECONDS = 60
 
@@ -57,11 +58,14 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 def write_config(path: Path, url: str, addons_path: Iterable[Path], web: Mapping[str, object] | None = None,
-                 aliases: Iterable[str] = ()) -> Path:
-    """A configuration file serving ``url`` as ``default`` (and ``aliases``), with ``[web]`` settings."""
+                 aliases: Iterable[str] = (), filestore: Path | None = None) -> Path:
+    """A configuration file serving ``url`` as ``default`` (and ``aliases``), with ``[web]`` settings and the
+    attachments' ``filestore`` folder."""
     lines = ["[databases]", f"default = {json.dumps(url)}", *(f"{alias} = {json.dumps(url)}" for alias in aliases),
              "", "[addons]", "path = [" + ", ".join(json.dumps(str(p)) for p in addons_path) + "]", "", "[web]"]
     lines += [f"{key} = {json.dumps(value)}" for key, value in (web or {}).items()]  # JSON scalars are TOML scalars
+    if filestore is not None:
+        lines += ["", "[attachments]", f"filestore = {json.dumps(str(filestore))}"]
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -73,7 +77,8 @@ def running_server(kernel: Kernel, folder: Path, web: Mapping[str, object] | Non
 
     ``database_url`` is where the server connects instead of ``kernel.url`` (a relay in front of it).
     """
-    config = write_config(folder / "erp.toml", database_url or kernel.url, kernel.settings.addons_path, web, aliases)
+    config = write_config(folder / "erp.toml", database_url or kernel.url, kernel.settings.addons_path, web, aliases,
+                          AttachmentSettings.from_settings(kernel.settings).root)  # the files the kernel sees
     port = free_port()
     log = folder / "serve.log"
     # the configuration file decides, not the ERP_* variables of whoever runs the tests

@@ -1,6 +1,6 @@
 """Company isolation of the sales and purchase documents and masters, and the fields clients may not set
 (issue 12, points 8 to 10), through the ORM and ``call_kw`` as a plain user of another company; the same
-through the wire protocols is in tests/http/test_isolation.py."""
+through the wire protocols is in tests/kernel/http/test_isolation.py."""
 
 from __future__ import annotations
 

@@ -56,9 +56,11 @@ class Field:
         self.name = ""
         self.source = ""
 
-    def check_arguments(self, addon: str, model_name: str, name: str, definition: builtins.type) -> None:
+    def check_arguments(self, addon: str, model_name: str, name: str, definition: builtins.type,
+                        tracking_supported: bool = False) -> None:
         """Refuse, at registry build, arguments this field type does not know or that would do nothing;
-        the error names the addon, model, field and the file of the definition that passed them."""
+        the error names the addon, model, field and the file of the definition that passed them.
+        ``tracking_supported``: the composed model inherits a mixin that logs changes (``mail.thread``)."""
         where = f"addon {addon!r}, model {model_name!r}, field {name!r} ({definition_file(definition)})"
         allowed = COMMON_ARGS | self.extra_args
         for unknown in sorted(set(self.args) - allowed):
@@ -68,10 +70,10 @@ class Field:
         if self.args.get("translate") and self.type not in ("char", "text", "html"):
             raise ModelDefinitionError(f"{where}: translate=True applies to char, text and html fields, "
                                        f"not to a {type(self).__name__}")
-        if self.args.get("tracking"):
+        if self.args.get("tracking") and not tracking_supported:
             raise ModelDefinitionError(
-                f"{where}: tracking= logs changes in a record's chatter, which the mail addon does not provide yet; "
-                f"remove the argument until the mail addon gives it meaning (accepted, it would do nothing)"
+                f"{where}: tracking= logs changes in a record's chatter, and model {model_name!r} has none; "
+                f"make it inherit 'mail.thread' (the mail addon) or remove the argument (accepted, it would do nothing)"
             )
 
     def __set_name__(self, owner: type, name: str) -> None:

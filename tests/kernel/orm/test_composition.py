@@ -172,15 +172,28 @@ def test_a_later_addon_extends_a_selection(layered):
             env["test.thing"].create({"name": "big", "kind": "huge"})
 
 
-def test_tracking_is_refused_until_the_mail_addon_gives_it_meaning():
+def test_tracking_is_refused_on_a_model_without_a_change_log():
     class Tracked(Model):
         _name = "test.tracked"
         name = fields.Char(tracking=True)
 
     with pytest.raises(ModelDefinitionError,
                        match=r"addon 'extra', model 'test.tracked', field 'name' \(.*test_composition.py\): "
-                             r"tracking=.*until the mail addon gives it meaning"):
+                             r"tracking=.*has none; make it inherit 'mail.thread'"):
         _registry(Tracked)
+
+
+def test_tracking_is_accepted_on_a_model_inheriting_a_change_log_mixin():
+    class Log(AbstractModel):
+        _name = "test.log"
+        _supports_tracking = True
+
+    class Tracked(Model):
+        _name = "test.tracked"
+        _inherit = ["test.log"]
+        name = fields.Char(tracking=True)
+
+    assert _registry(Log, Tracked)["test.tracked"]._fields["name"].tracking is True
 
 
 def test_an_unknown_field_argument_names_model_field_file_and_the_close_argument():

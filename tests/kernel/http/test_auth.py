@@ -9,8 +9,8 @@ import xmlrpc.client
 import pytest
 import requests
 
-from tests.http.conftest import THROTTLED
-from tests.http.test_sessions import jsonrpc
+from tests.kernel.http.conftest import THROTTLED
+from tests.kernel.http.test_sessions import jsonrpc
 
 LIMIT = 4
 WEB_SETTINGS = {"login_max_failures": LIMIT, "login_failure_window": 600}

@@ -21,7 +21,7 @@ from kernel.config import Settings
 from kernel.http.app import Application
 from kernel.testing import Server, installed_kernel, running_server
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ADDONS = ROOT / "addons"
 ARTIFACTS = ROOT / "test-artifacts" / "web"
 CHROMIUM = "/usr/bin/chromium"

@@ -14,7 +14,7 @@ from kernel.testing import rollback_env
 from kernel.views import check_arch, combined_arch, parse_arch
 from kernel.views.validation import check_groups
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "view_addons"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "view_addons"
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from kernel import Kernel
 
 ERP = Path(sys.executable).with_name("erp")
-PRODUCT_ADDONS = Path(__file__).resolve().parents[2] / "addons"
+PRODUCT_ADDONS = Path(__file__).resolve().parents[3] / "addons"
 VENDOR_COLUMNS = ("vendor_code", "vendor_creation_time", "supplier_is_frozen", "on_hold", "hold_type", "release_date")
 
 

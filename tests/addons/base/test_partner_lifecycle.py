@@ -19,7 +19,7 @@ from kernel.exceptions import UserError, ValidationError
 from kernel.views import apply_inheritance
 
 ERP = Path(sys.executable).with_name("erp")
-PRODUCT_ADDONS = Path(__file__).resolve().parents[2] / "addons"
+PRODUCT_ADDONS = Path(__file__).resolve().parents[3] / "addons"
 
 
 def erp(*args: str) -> subprocess.CompletedProcess[str]:

@@ -18,7 +18,7 @@ import pytest
 from kernel import Kernel
 from kernel.testing import running_server
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ADDONS_PATH = [ROOT / "addons", ROOT / "tests" / "fixtures" / "http_addons"]
 LOGIN, PASSWORD = "tester", "pw"
 

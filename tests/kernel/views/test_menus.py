@@ -9,7 +9,7 @@ import pytest
 from kernel.exceptions import ValidationError
 from kernel.testing import rollback_env
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "view_addons"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "view_addons"
 
 
 @pytest.fixture(scope="module")

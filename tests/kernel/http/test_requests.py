@@ -10,8 +10,8 @@ import requests
 
 from kernel.i18n import Translations
 from kernel.manifest import discover
-from tests.http.conftest import ROOT
-from tests.http.test_sessions import jsonrpc, log_in
+from tests.kernel.http.conftest import ROOT
+from tests.kernel.http.test_sessions import jsonrpc, log_in
 
 STATE_CHANGING_JSON_ROUTES = ["/web/dataset/call_kw", "/web/dataset/call_kw/test.item/create", "/jsonrpc",
                               "/web/session/authenticate", "/web/session/destroy", "/items/token"]

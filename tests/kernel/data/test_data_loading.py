@@ -14,7 +14,7 @@ from kernel import DataLoadError
 from kernel.data.safe_eval import UnsafeExpression, safe_eval
 from kernel.testing import rollback_env
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "data_addons"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "data_addons"
 
 
 @pytest.fixture

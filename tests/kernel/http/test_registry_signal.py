@@ -20,7 +20,7 @@ import pytest
 
 from kernel.testing import database_backends, installed_kernel, running_server
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ERP = Path(sys.executable).with_name("erp")
 PROBE = '''
 import os

@@ -1,0 +1,120 @@
+"""mail.thread: messages, tracked changes, followers and notifications, on both databases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kernel.exceptions import AccessError, MissingError, ValidationError
+
+
+@pytest.fixture
+def employee(env: Any) -> Any:
+    return env["res.users"].create({"name": "Employee", "login": "employee", "password": "employee-password",
+                                    "email": "employee@example.com",
+                                    "group_ids": [(6, 0, [env.ref("base.group_user").id])]})
+
+
+def test_a_tracked_write_posts_one_message_listing_each_change_old_to_new(env):
+    partner = env["basepartner"].create({"name": "Acme", "email": "info@acme.example"})
+    partner.write({"name": "Acme Corp", "email": "sales@acme.example", "city": "Bandung"})
+    messages = partner.message_fetch()["messages"]
+    tracked = [m for m in messages if m["tracking"]]
+    assert len(tracked) == 1
+    assert {(t["field"], t["old"], t["new"]) for t in tracked[0]["tracking"]} == {
+        ("Partner Name", "Acme", "Acme Corp"), ("Email", "info@acme.example", "sales@acme.example")}
+    partner.write({"name": "Acme Corp"})                  # no change: no message
+    assert len([m for m in partner.message_fetch()["messages"] if m["tracking"]]) == 1
+
+
+def test_partner_types_are_tracked_by_name(env):
+    vendor = env.ref("base.base_partner_type_vendor")
+    partner = env["basepartner"].create({"name": "Supplier"})
+    partner.write({"partner_types": [(4, vendor.id)]})
+    [line] = partner.message_fetch()["messages"][0]["tracking"]
+    assert (line["field"], line["old"], line["new"]) == ("Partner Types", "", vendor.name)
+
+
+def test_a_comment_is_sanitised_and_shown_newest_first(env):
+    partner = env["basepartner"].create({"name": "Beta"})
+    partner.message_post(body="first")
+    partner.message_post(body='<p onclick="x()">hi <script>alert(1)</script><a href="javascript:x">link</a></p>',
+                         message_type="note")
+    messages = partner.message_fetch()["messages"]
+    assert messages[0]["body"] == "<p>hi <a>link</a></p>"
+    assert messages[0]["message_type"] == "note"
+    assert messages[1]["body"] == "first"
+    assert [m["message_type"] for m in partner.message_fetch(kind="comment")["messages"]] == ["comment"]
+
+
+def test_the_timeline_pages_by_fifty(env):
+    partner = env["basepartner"].create({"name": "Chatty"})
+    for number in range(55):
+        partner.message_post(body=f"message {number}")
+    first = partner.message_fetch()
+    assert len(first["messages"]) == 50 and first["more"]
+    rest = partner.message_fetch(offset=50)
+    assert [m["body"] for m in rest["messages"]] == [f"message {n}" for n in range(4, -1, -1)]
+    assert not rest["more"]
+
+
+def test_bad_posts_are_refused_with_their_reason(env):
+    partner = env["basepartner"].create({"name": "Gamma"})
+    with pytest.raises(ValidationError, match="needs a text or an attachment"):
+        partner.message_post(body="  ")
+    with pytest.raises(ValidationError, match="comment or a note, not 'email'"):
+        partner.message_post(body="x", message_type="email")
+    with pytest.raises(ValidationError, match="Unknown kind of message 'spam'"):
+        partner.message_fetch(kind="spam")
+    assert partner.message_fetch()["messages"] == []
+
+
+def test_the_creator_and_assignee_follow_and_a_comment_notifies_the_others(env, env_as, employee):
+    partner = env_as("employee")["basepartner"].create({"name": "Delta"})
+    assert [f["user_id"] for f in partner.message_followers()] == [employee.id]
+    env["basepartner"].browse(partner.id).message_post(body="Hello")     # the superuser writes: the employee is told
+    employee_env = env_as("employee")
+    bell = employee_env["mail.notification"].bell()
+    assert bell["unread"] == 1 and bell["items"][0]["res_id"] == partner.id
+    employee_env["mail.notification"].search([]).mark_read()
+    assert employee_env["mail.notification"].bell()["unread"] == 0
+
+
+def test_a_follower_preferring_email_and_a_partner_follower_get_queued_mails(env, employee):
+    employee.notify_message = "email"
+    partner = env["basepartner"].create({"name": "Epsilon"})
+    outsider = env["basepartner"].create({"name": "Outsider", "email": "outsider@example.com"})
+    partner.message_subscribe(partner_ids=[outsider.id], user_ids=[employee.id])
+    partner.message_post(body="<p>News</p>")
+    mails = env["mail.mail"].search([("mail_message_id", "!=", False)])
+    assert sorted(mails.mapped("email_to")) == ["employee@example.com", "outsider@example.com"]
+    assert set(mails.mapped("state")) == {"outgoing"}
+    partner.message_post(body="internal", message_type="note")    # notes tell nobody
+    assert env["mail.mail"].search_count([]) == 2
+
+
+def test_notifications_are_their_owners_only(env, env_as, employee):
+    other = env["res.users"].create({"name": "Other", "login": "other", "password": "other-password",
+                                     "group_ids": [(6, 0, [env.ref("base.group_user").id])]})
+    env["mail.notification"].create({"user_id": other.id, "title": "Not yours"})
+    assert env_as("employee")["mail.notification"].search([]) == env["mail.notification"].browse()
+
+
+def test_messages_and_followers_are_reached_only_through_a_readable_record(env, env_as, employee):
+    partner = env["basepartner"].create({"name": "Zeta"})
+    partner.message_post(body="x")
+    with pytest.raises(AccessError, match="mail.message"):
+        env_as("employee")["mail.message"].search([])
+    missing = env["basepartner"].browse(999999)
+    with pytest.raises(MissingError):
+        missing.message_post(body="x")
+
+
+def test_deleting_a_record_deletes_its_chatter(env):
+    partner = env["basepartner"].create({"name": "Eta"})
+    partner.message_post(body="bye")
+    partner.unlink()
+    assert env["mail.message"].search_count([("model", "=", "basepartner"), ("res_id", "=", partner.id)]) == 0
+    assert env["mail.followers"].search_count([("res_model", "=", "basepartner"), ("res_id", "=", partner.id)]) == 0
+
