@@ -23,6 +23,7 @@ from kernel.orm import Model, api, fields
 
 ADDRESS_FIELDS = ("street", "street2", "zip", "city", "state_id", "country_id")
 DEFAULT_TYPE = "base.partner_address_type_default"
+PENDING_ADDRESSES = "partner_pending_addresses"  # context key: address blocks of partners being created
 
 
 class PartnerAddressType(Model):
@@ -120,6 +121,20 @@ def _fill_country_from_state(env: Any, vals_list: list[dict[str, Any]]) -> None:
     for vals in vals_list:
         if vals.get("state_id") in country_of and not vals.get("country_id"):
             vals["country_id"] = country_of[vals["state_id"]]
+
+
+def address_value(partner: Any, name: str) -> Any:
+    """A field of the partner's address block, also while the partner is being created (constraints run
+    before its default address is made; ``create`` puts the blocks in the context by partner name)."""
+    pending = partner.env.context.get(PENDING_ADDRESSES) or {}
+    value = partner[name]
+    if value:
+        return value
+    block = pending.get((partner.name or "").strip().lower()) or {}
+    raw = block.get(name)
+    if raw and partner._fields[name].type == "many2one":
+        return partner.env[partner._fields[name].comodel_name].browse(raw if isinstance(raw, int) else raw[0])
+    return raw or value
 
 
 def split_address(vals: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -70,13 +70,19 @@ class PartnerHierarchy(Model):
                     f"Partner {partner.name!r}: its company {parent.name!r} must be a partner of type Company",
                     code="PARTY_PARENT_NOT_COMPANY", field="parent_id",
                 )
-            seen, current = {partner.id}, parent
-            while current:
-                if current.id in seen:
-                    raise ValidationError(f"Partner {partner.name!r}: {parent.name!r} cannot be its company, as it "
-                                          f"belongs to {partner.name!r} itself", code="TREE_CYCLE", field="parent_id")
-                seen.add(current.id)
-                current = current.parent_id
+
+    def _check_no_cycle(self, parent_id: Any) -> None:
+        """Refuse a parent that is one of these partners or below them (checked before writing: the
+        commercial partner of a cycle could never be computed)."""
+        parent = self.browse(parent_id) if isinstance(parent_id, int) else self.browse()
+        current, seen = parent, set()
+        while current and current.id not in seen:
+            if current.id in self._ids:
+                partner = self.browse(current.id)
+                raise ValidationError(f"Partner {partner.name!r}: {parent.name!r} cannot be its company, as it "
+                                      f"belongs to {partner.name!r} itself", code="TREE_CYCLE", field="parent_id")
+            seen.add(current.id)
+            current = current.parent_id
 
     def create(self, vals_list: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Any:
         partners = super().create(vals_list)
@@ -88,6 +94,8 @@ class PartnerHierarchy(Model):
     def write(self, vals: Mapping[str, Any]) -> bool:
         if self.env.context.get(SYNCING):
             return super().write(vals)
+        if vals.get("parent_id"):
+            self._check_no_cycle(vals["parent_id"])
         commercial = {name: value for name, value in vals.items() if name in self._commercial_fields()}
         contacts = self.filtered(lambda partner: partner.commercial_partner_id != partner) if commercial else self.browse()
         if contacts:  # the contacts' commercial fields are their company's: write them there

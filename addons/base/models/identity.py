@@ -18,6 +18,8 @@ from stdnum.util import get_cc_module
 from kernel.exceptions import ValidationError
 from kernel.orm import Model, api, fields
 
+from .address import address_value
+
 
 def _vat_rules(country_code: str) -> Any:
     """stdnum's VAT module for an ISO alpha-2 country code, or None when it has none."""
@@ -52,7 +54,7 @@ class PartnerIdentity(Model):
     @api.constrains("vat", "country_id")
     def _check_vat(self) -> None:
         for partner in self.filtered("vat"):
-            number, country = partner.vat, partner.country_id
+            number, country = partner.vat, address_value(partner, "country_id")
             code = country.code or ""
             if not code and number[:2].isalpha():
                 code = number[:2]

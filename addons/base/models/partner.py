@@ -17,7 +17,7 @@ from kernel.exceptions import ValidationError
 from kernel.orm import Model, api, fields
 from kernel.orm.integrity import holder_text
 
-from .address import split_address, write_default_addresses
+from .address import PENDING_ADDRESSES, address_value, split_address, write_default_addresses
 from .contact import RegionResolver, normalise_contact_values
 
 UNIQUE_NAMES_PARAMETER = "base.partner_unique_names"
@@ -136,8 +136,8 @@ class Partner(Model):
         many = [vals_list] if isinstance(vals_list, Mapping) else list(vals_list)
         resolver = RegionResolver(self.env)
         split = [split_address(normalise_contact_values(resolver, vals)) for vals in many]
-        cities = {str(rest.get("name") or "").strip().lower(): block.get("city") for rest, block in split}
-        partners = super(Partner, self.with_context(partner_pending_cities=cities)).create([rest for rest, _ in split])
+        pending = {str(rest.get("name") or "").strip().lower(): block for rest, block in split}
+        partners = super(Partner, self.with_context(**{PENDING_ADDRESSES: pending})).create([rest for rest, _ in split])
         partners = partners.with_env(self.env)
         blocks = [{**block, "partner_id": partner.id, "is_default": True}
                   for partner, (_, block) in zip(partners, split) if any(block.values())]
@@ -150,6 +150,7 @@ class Partner(Model):
         result = super().write(rest)
         if block:
             write_default_addresses(self, block)
+            self._validate_constraints(set(block))  # the partner's own rules on its address (its tax id's country)
         return result
 
     @api.constrains("name")
@@ -181,7 +182,7 @@ class Partner(Model):
                 holder = seen[normalised] if seen[normalised] != partner.id else record_id
                 raise ValidationError(
                     f"A customer or supplier with this name already exists: {holder_text(self.browse(holder))}; "
-                    f"use a distinct name such as {partner.name + ' (' + (_city_of(partner) or '2') + ')'!r}",
+                    f"use a distinct name such as {partner.name + ' (' + (address_value(partner, 'city') or '2') + ')'!r}",
                     code="PARTY_DUPLICATE_NAME", status=409,
                 )
             seen[normalised] = record_id
@@ -197,8 +198,3 @@ class Partner(Model):
                     code="PARTY_BRANCH_COMPANY", field="branch_id",
                 )
 
-
-def _city_of(partner: Any) -> str | None:
-    """The partner's city, also while it is being created (its address is made right after it)."""
-    pending = partner.env.context.get("partner_pending_cities") or {}
-    return partner.city or pending.get((partner.name or "").strip().lower())
