@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kernel.orm.collation import ensure_sort_index
 from kernel.orm.search_index import ensure_trigram_index
 
 from .models.address import PartnerAddress, PartnerAddressAdoption, PartnerAddressType
@@ -25,6 +26,8 @@ def kernel_models() -> list[type]:
 
 def kernel_post_install(env: Any) -> None:
     """Fill countries and their states from pycountry (batched: a fresh database gets them in one go);
-    on PostgreSQL, a trigram index makes the partner name searches (autocompletion, search box) cheap."""
+    on PostgreSQL, a trigram index makes the partner name searches (autocompletion, search box) cheap, and an
+    index in the sorting collation serves lists ordered by name."""
     load_countries(env)
     ensure_trigram_index(env, "basepartner", "name")
+    ensure_sort_index(env, "basepartner", "name")

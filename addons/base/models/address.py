@@ -49,7 +49,7 @@ class PartnerAddress(Model):
     _rec_name = "street"
 
     partner_id = fields.Many2one("basepartner", "Partner", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one("res.company", related="partner_id.company_id", store=True, readonly=True,
+    company_id = fields.Many2one("res.company", "Company", related="partner_id.company_id", store=True, readonly=True,
                                  index=True)  # ruled by the partner's company
     type_id = fields.Many2one("basepartneraddresstype", "Address Type", required=True, ondelete="restrict",
                               default=_default_type)
@@ -103,10 +103,12 @@ class PartnerAddress(Model):
         for address in self:
             state = address.state_id
             if state and state.country_id != address.country_id:
-                country = address.country_id.name or "no country"
+                country = address.country_id.name or self.env._("no country")
                 raise ValidationError(
-                    f"Partner {address.partner_id.name!r}: state {state.name!r} belongs to {state.country_id.name}, "
-                    f"not to {country}", code="PARTY_STATE_COUNTRY", field="state_id",
+                    self.env._("Partner %(name)s: state %(state)s belongs to %(country)s, not to %(other)s",
+                               name=repr(address.partner_id.name), state=repr(state.name),
+                               country=state.country_id.name, other=country),
+                    code="PARTY_STATE_COUNTRY", field="state_id",
                 )
 
 

@@ -67,7 +67,8 @@ class PartnerHierarchy(Model):
                 continue
             if parent.entity_type != "company":
                 raise ValidationError(
-                    f"Partner {partner.name!r}: its company {parent.name!r} must be a partner of type Company",
+                    self.env._("Partner %(name)s: its company %(parent)s must be a partner of type Company",
+                               name=repr(partner.name), parent=repr(parent.name)),
                     code="PARTY_PARENT_NOT_COMPANY", field="parent_id",
                 )
 
@@ -79,8 +80,9 @@ class PartnerHierarchy(Model):
         while current and current.id not in seen:
             if current.id in self._ids:
                 partner = self.browse(current.id)
-                raise ValidationError(f"Partner {partner.name!r}: {parent.name!r} cannot be its company, as it "
-                                      f"belongs to {partner.name!r} itself", code="TREE_CYCLE", field="parent_id")
+                raise ValidationError(self.env._("Partner %(name)s: %(parent)s cannot be its company, as it belongs "
+                                                 "to %(name)s itself", name=repr(partner.name), parent=repr(parent.name)),
+                                      code="TREE_CYCLE", field="parent_id")
             seen.add(current.id)
             current = current.parent_id
 
