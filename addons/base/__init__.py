@@ -17,11 +17,12 @@ from .models.country import Country, CountryState, load_countries
 from .models.hierarchy import PartnerHierarchy
 from .models.identity import PartnerIdentity
 from .models.partner import Company, Partner, PartnerCategory, PartnerTitle, PartnerType
+from .models.quick_entry import PartnerQuickEntry
 
 
 def kernel_models() -> list[type]:
     return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner, PartnerIdentity,
-            PartnerHierarchy, PartnerAddressType, PartnerAddress, PartnerAddressAdoption]
+            PartnerHierarchy, PartnerAddressType, PartnerAddress, PartnerAddressAdoption, PartnerQuickEntry]
 
 
 def kernel_post_install(env: Any) -> None:

@@ -32,7 +32,7 @@ class PartnerHierarchy(Model):
 
     parent_id = fields.Many2one("basepartner", "Company", ondelete="cascade", index=True,
                                 help="The company partner this contact person works for")
-    child_ids = fields.One2many("basepartner", "parent_id", "Contacts")
+    child_ids = fields.One2many("basepartner", "parent_id", "Contacts", copy=False)  # their emails are unique
     commercial_partner_id = fields.Many2one(
         "basepartner", "Commercial Entity", compute="_compute_commercial_partner_id", store=True, index=True,
         ondelete="set null", help="The partner carrying the commercial fields: the top company, or the partner itself",
@@ -58,6 +58,10 @@ class PartnerHierarchy(Model):
             if partner.parent_id and partner.entity_type != "company":
                 name = f"{partner.parent_id.name}, {name}"
             partner.display_name = name
+
+    def _picker_icons(self) -> dict[int, str]:
+        """What pickers draw before each partner: a building for a company, a person for an individual."""
+        return {partner.id: "company" if partner.entity_type == "company" else "person" for partner in self}
 
     @api.constrains("parent_id")
     def _check_parent(self) -> None:

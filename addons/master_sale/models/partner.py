@@ -39,6 +39,8 @@ class CustomerPartner(Model):
     default_price_list = fields.Many2one("sale.pricelist", "Default Price List", ondelete="set null")
     credit_limits = fields.One2many("customer.credit.limit", "partner_id", "Credit Limits")
     customer_accounts = fields.One2many("customer.account", "partner_id", "Receivable Accounts")
+    sale_order_ids = fields.One2many("sale.order", "commercial_partner_id", "Sales Orders", copy=False,
+                                     help="The orders of the partner and of its contact persons")
 
     @api.model
     def _commercial_fields(self) -> list[str]:

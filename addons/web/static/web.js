@@ -141,7 +141,11 @@ function setupAutocomplete(widget, multiple) {
     const found = await rpc("/web/json/name_search", { model, term, exclude, domain: widget.dataset.domain || "" });
     if (mine !== generation) return;
     shown = key;
-    const items = found.map((record) => option(record.name, () => choose(record.id, record.name)));
+    const items = found.map((record) => {
+      const item = option(record.name, () => choose(record.id, record.name));
+      if (record.icon) item.dataset.icon = record.icon;  // the kind of record (a company, a person), drawn by CSS
+      return item;
+    });
     if (term && "create" in widget.dataset) {
       items.push(option(`Create "${term}"`, async () => {
         try { const made = await rpc("/web/json/name_create", { model, name: term }); choose(made.id, made.name); }

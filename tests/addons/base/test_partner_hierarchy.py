@@ -139,3 +139,28 @@ def test_an_upgrade_keeps_addresses_from_before_addresses_existed(erp_kernel):
     finally:
         with erp_kernel.env() as env:
             env["basepartner"].browse(partner_id).unlink()
+
+
+def test_quick_entry_with_details_creates_the_primary_contact_and_address(env):
+    partner_id, label = env["basepartner"].name_create(
+        "PT Sumber Makmur, Budi Santoso <Budi@Sumber.co.id>, +62 812 3456 7890, Jl. Merdeka 1 Bandung")
+    company = env["basepartner"].browse(partner_id)
+    assert (label, company.entity_type, company.street) == ("PT Sumber Makmur", "company", "Jl. Merdeka 1 Bandung")
+    assert company.default_address_id.is_default
+    assert not company.email and not company.mobile_number, "the company holds neither: they are unique"
+    person = company.child_ids
+    assert (person.name, person.email, person.mobile_number) == ("Budi Santoso", "budi@sumber.co.id", "+6281234567890")
+    assert person.display_name == "PT Sumber Makmur, Budi Santoso"
+
+
+def test_quick_entry_of_a_name_alone_or_for_an_individual(env, refused):
+    plain_id, _ = env["basepartner"].name_create("Just A Name")
+    plain = env["basepartner"].browse(plain_id)
+    assert (plain.entity_type, plain.child_ids, plain.address_ids) == ("individual", plain.child_ids.browse(), plain.address_ids.browse())
+    person_id, _ = env["basepartner"].with_context(default_entity_type="individual").name_create("Sari, sari@example.com")
+    person = env["basepartner"].browse(person_id)
+    assert (person.entity_type, person.email, person.child_ids.ids) == ("individual", "sari@example.com", [])
+    error = refused(lambda: env["basepartner"].name_create("Two Mails, a@example.com, b@example.com"), ValidationError)
+    assert error.code == "PARTY_QUICK_ENTRY" and "'Two Mails, a@example.com, b@example.com'" in str(error)
+    error = refused(lambda: env["basepartner"].name_create("Taken, sari@example.com"), ValidationError)
+    assert error.code == "PARTY_DUPLICATE_CONTACT" and not env["basepartner"].search([("name", "=", "Taken")])
