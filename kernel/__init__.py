@@ -25,10 +25,13 @@ _LAZY: dict[str, str] = {
     "Kernel": "kernel.kernel",
     "AbstractModel": "kernel.orm.models",
     "Model": "kernel.orm.models",
+    "TransientModel": "kernel.orm.models",
     "Command": "kernel.orm.commands",
     "api": "kernel.orm",
     "fields": "kernel.orm",
     "hookimpl": "kernel.hooks",
+    "job": "kernel.broker",
+    "Job": "kernel.broker",
     **dict.fromkeys(_EXCEPTIONS, "kernel.exceptions"),
 }
 
@@ -42,8 +45,9 @@ if TYPE_CHECKING:
         AccessError, DatabaseError, DataLoadError, DependencyError, KernelError, ManifestError, MissingError,
         ModelDefinitionError, SchemaError, UserError, ValidationError, ViewError,
     )
+    from .broker import Job, job
     from .hooks import hookimpl
     from .kernel import Kernel
     from .orm import api, fields
     from .orm.commands import Command
-    from .orm.models import AbstractModel, Model
+    from .orm.models import AbstractModel, Model, TransientModel

@@ -18,6 +18,7 @@ from . import i18n
 from .archives import DeletedData, archive_folder
 from .config import load_settings
 from .exceptions import DependencyError, KernelError, UserError
+from .jobs import commands as jobs_commands
 from .kernel import Kernel
 from .scaffold import scaffold
 from .security import audit_cli
@@ -96,6 +97,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     serve.add_argument("--port", type=int, help="port to listen on (default: [web] port, 8069)")
     serve.add_argument("--workers", type=int, help="worker processes (default: [web] workers, 2)")
     serve.set_defaults(handler=_serve)
+
+    jobs_commands.add_commands(commands, common)
 
     apikey = commands.add_parser("apikey", parents=[common], help="create or revoke the API keys of the REST API")
     apikey_commands = apikey.add_subparsers(dest="apikey_command", metavar="ACTION", required=True)

@@ -30,10 +30,11 @@ worker indefinitely.
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -44,6 +45,8 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from .exceptions import DatabaseError, RequestTimeout, SchemaError
+
+log = logging.getLogger("kernel.db")
 
 NAMING_CONVENTION = {
     "ix": "%(table_name)s_%(column_0_N_name)s_index",
@@ -103,6 +106,7 @@ SQLITE_BUSY_TIMEOUT = 30.0
 # SQLite: whether transactions begun in this context may write (``BEGIN IMMEDIATE``)
 _writing: ContextVar[bool] = ContextVar("erp_writing", default=False)
 _WRITER_OPTION = "erp_writer"
+_AFTER_COMMIT = "erp_after_commit"  # callbacks of the open transaction (connection.info)
 # the errors that say "another transaction was in the way": running the work again may succeed
 _SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
 _PG_RETRYABLE = {"40001", "40P01"}  # serialization_failure, deadlock_detected
@@ -261,12 +265,38 @@ def writing(may_write: bool = True) -> Iterator[None]:
 @contextlib.contextmanager
 def transaction(engine: Engine, writer: bool | None = None) -> Iterator[sa.Connection]:
     """``engine.begin()``, as a writer inside :func:`writing` or with ``writer=True``; the other connections
-    the work opens stay readers (a second writer in the same thread would wait for the first)."""
+    the work opens stay readers (a second writer in the same thread would wait for the first).
+
+    The callbacks given to :func:`after_commit` run once the transaction has committed, and are
+    forgotten when it rolls back."""
     with engine.connect() as connection:
         if _writing.get() if writer is None else writer:
             connection.execution_options(**{_WRITER_OPTION: True})
-        with connection.begin():
-            yield connection
+        callbacks: list[Callable[[], None]] = []
+        connection.info[_AFTER_COMMIT] = callbacks
+        try:
+            with connection.begin():
+                yield connection
+        finally:
+            connection.info.pop(_AFTER_COMMIT, None)
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # noqa: BLE001 - the transaction is committed: a callback failing cannot undo it
+            log.exception("a callback after the commit failed")
+
+
+def after_commit(connection: sa.Connection, callback: Callable[[], None]) -> bool:
+    """Run ``callback`` once ``connection``'s transaction (opened by :func:`transaction`) has committed.
+
+    Returns ``False`` when the transaction was not opened by :func:`transaction` (a test's rolled-back
+    transaction, for one): nothing will call ``callback``.
+    """
+    callbacks = connection.info.get(_AFTER_COMMIT)
+    if callbacks is None:
+        return False
+    callbacks.append(callback)
+    return True
 
 
 def retryable(exc: BaseException) -> bool:

@@ -96,3 +96,19 @@ def kernel_event(env: Any, name: str, payload: dict[str, Any]) -> None:
 
     Called by :meth:`Kernel.publish` for every installed addon implementing it.
     """
+
+
+@hookspec
+def kernel_jobs() -> list[Any] | None:
+    """Return the background jobs the addon declares.
+
+    :return: a list of :class:`kernel.broker.Job`, each made with the
+        ``@kernel.job("addon.name")`` decorator around a function
+        ``(env, *args)``; ``env.enqueue(job, *args)`` queues one and
+        ``ir.cron`` records schedule them by name.  A name declared by two
+        addons stops the worker with both names.
+
+    Called by ``erp worker`` (again after every install, upgrade or
+    uninstall, when the registry is rebuilt) and when a job is queued or a
+    schedule is written.
+    """

@@ -12,6 +12,7 @@ from typing import Any
 import pluggy
 
 from . import hooks
+from .broker import Job
 from .exceptions import HookError
 from .manifest import Manifest
 
@@ -29,6 +30,25 @@ class AddonPluginManager(pluggy.PluginManager):
     def __init__(self) -> None:
         super().__init__(hooks.PROJECT)
         self.add_hookspecs(hooks)
+        self._jobs: dict[str, Job] | None = None
+
+    def jobs(self) -> dict[str, Job]:
+        """The jobs the registered addons declare (``kernel_jobs``), by name; a name declared twice, or
+        something else than a :class:`~kernel.broker.Job`, names the addon."""
+        if self._jobs is None:
+            found: dict[str, tuple[str, Job]] = {}
+            for impl in self.hook.kernel_jobs.get_hookimpls():
+                declarations: Any = impl.function()
+                for declared in declarations or []:
+                    if not isinstance(declared, Job):
+                        raise HookError(f"addon {impl.plugin_name!r}: kernel_jobs returned {declared!r}, "
+                                        "not a job declared with @kernel.job(name)")
+                    if declared.name in found:
+                        raise HookError(f"job {declared.name!r} is declared by both {found[declared.name][0]!r} "
+                                        f"and {impl.plugin_name!r}")
+                    found[declared.name] = (impl.plugin_name, declared)
+            self._jobs = {name: declared for name, (_, declared) in found.items()}
+        return self._jobs
 
     def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
         opts = super().parse_hookimpl_opts(plugin, name)
@@ -36,8 +56,13 @@ class AddonPluginManager(pluggy.PluginManager):
             return {}
         return opts
 
+    def unregister(self, plugin: Any = None, name: str | None = None) -> Any:
+        self._jobs = None
+        return super().unregister(plugin, name)
+
     def register_addons(self, manifests: Iterable[Manifest]) -> None:
         """Import and register each addon, in the order given (install order)."""
+        self._jobs = None
         for manifest in manifests:
             if self.has_plugin(manifest.addon):
                 continue

@@ -12,17 +12,25 @@ from typing import Any
 from kernel.orm.collation import ensure_sort_index
 from kernel.orm.search_index import ensure_trigram_index
 
+from .jobs import purge_sessions
 from .models.address import PartnerAddress, PartnerAddressAdoption, PartnerAddressType
+from .models.category_wizard import PartnerCategoryWizard
 from .models.country import Country, CountryState, load_countries
 from .models.hierarchy import PartnerHierarchy
 from .models.identity import PartnerIdentity
 from .models.partner import Company, Partner, PartnerCategory, PartnerTitle, PartnerType
 from .models.quick_entry import PartnerQuickEntry
+from .models.settings import BaseSettings
 
 
 def kernel_models() -> list[type]:
     return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner, PartnerIdentity,
-            PartnerHierarchy, PartnerAddressType, PartnerAddress, PartnerAddressAdoption, PartnerQuickEntry]
+            PartnerHierarchy, PartnerAddressType, PartnerAddress, PartnerAddressAdoption, PartnerQuickEntry,
+            PartnerCategoryWizard, BaseSettings]
+
+
+def kernel_jobs() -> list[Any]:
+    return [purge_sessions]
 
 
 def kernel_post_install(env: Any) -> None:

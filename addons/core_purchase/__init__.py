@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from .jobs import release_expired_holds
 from .models.partner import VENDOR, VendorPartner
 from .models.purchase_order import PurchaseOrder, PurchaseOrderLine
 
 
 def kernel_models() -> list[type]:
     return [VendorPartner, PurchaseOrder, PurchaseOrderLine]
+
+
+def kernel_jobs() -> list[Any]:
+    return [release_expired_holds]
 
 
 def kernel_post_install(env: Any) -> None:

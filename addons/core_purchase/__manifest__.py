@@ -7,6 +7,7 @@
     "data": [
         "security/ir.model.access.csv",
         "data/purchase_data.xml",
+        "data/purchase_cron.xml",
         "views/partner_views.xml",
         "views/purchase_views.xml",
     ],

@@ -17,6 +17,12 @@ from .models.template import MailTemplate
 from .models.thread import MailThread
 
 
+def kernel_routes() -> list[Any]:
+    from .controllers import routes
+
+    return routes()
+
+
 def kernel_models() -> list[type]:
     return [MailThread, MessageSubtype, Message, TrackingValue, Followers, MailMail, Users, Notification, Partner,
             MailTemplate, ActivityType, Activity]

@@ -13,5 +13,6 @@
         "views/mail_activity_views.xml",
         "views/mail_menus.xml",
     ],
+    "assets": {"web.assets_backend": ["static/mail.css", "static/mail.js"]},
     "license": "LGPL-3",
 }

@@ -187,7 +187,7 @@ def build_message(mail: Any) -> EmailMessage:
     message.set_content(html_to_text(mail.body_html) or "")
     if mail.body_html:
         message.add_alternative(mail.body_html, subtype="html")
-    for attachment in getattr(mail, "attachment_ids", []):
+    for attachment in mail.attachment_ids:
         maintype, _, subtype = (attachment.mimetype or "application/octet-stream").partition("/")
         message.add_attachment(attachment.raw or b"", maintype=maintype, subtype=subtype, filename=attachment.name)
     return message

@@ -17,11 +17,12 @@ from .models.masters import (
 )
 from .models.partner import CUSTOMER, CustomerPartner
 from .models.sale_order import SaleOrder, SaleOrderLine
+from .models.settings import SaleSettings
 
 
 def kernel_models() -> list[type]:
     return [CustomerGroup, SalesTerritory, SalesTerritoryTarget, SalePricelist, CustomerPartner,
-            CustomerCreditLimit, CustomerAccount, SaleOrder, SaleOrderLine]
+            CustomerCreditLimit, CustomerAccount, SaleOrder, SaleOrderLine, SaleSettings]
 
 
 def kernel_post_install(env: Any) -> None:

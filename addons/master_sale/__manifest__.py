@@ -10,6 +10,7 @@
         "data/sale_data.xml",
         "views/partner_views.xml",
         "views/sale_views.xml",
+        "views/settings_views.xml",
     ],
     "application": True,
     "license": "LGPL-3",

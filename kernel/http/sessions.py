@@ -108,10 +108,10 @@ def destroy_session(env: Environment, session: Session) -> None:
     env["http.session"].sudo().browse(session.record_id).exists().unlink()
 
 
-def purge_expired(env: Environment) -> None:
-    """Delete expired sessions (run at each login, so the table stays the size of the active users)."""
+def purge_expired(env: Environment) -> int:
+    """Delete expired sessions (at each login, and hourly by ``base``'s schedule); returns how many."""
     sessions = env["http.session"]._sql
-    env.execute(sa.delete(sessions).where(sessions.c.expires <= utcnow()))
+    return env.execute(sa.delete(sessions).where(sessions.c.expires <= utcnow())).rowcount
 
 
 @dataclass(frozen=True)

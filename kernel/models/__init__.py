@@ -12,13 +12,16 @@ from .events import EVENT_MODELS
 from .http import HTTP_MODELS
 from .ir_model import IrConfigParameter, IrModel, IrModelData, IrModelFields, IrModule
 from .ir_ui import IrActionsWindow, IrUiMenu, IrUiView
+from .jobs import IrCron, IrJob
 from .res import ResBranch, ResCompany, ResGroups, ResUsers
 from .res_currency import ResCurrency
+from .settings import ResConfigSettings
 
 CORE_MODELS: list[type] = [
     IrModule, IrModel, IrModelFields, IrModelData, IrConfigParameter, IrSequence, ResCurrency, ResCompany, ResBranch,
     ResGroups, ResUsers, IrModelAccess, IrRule, IrUiView, IrActionsWindow, IrUiMenu, AuditLog, *HTTP_MODELS,
-    IrAttachment, *EVENT_MODELS,
+    IrCron, IrJob,
+    IrAttachment, ResConfigSettings, *EVENT_MODELS,
 ]
 
 __all__ = ["CORE_MODELS"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..exceptions import ValidationError
 from ..orm import api, fields
 from ..orm.models import Model
 
@@ -14,6 +15,28 @@ MODULE_STATES = [
     ("to upgrade", "To Upgrade"),
     ("to remove", "To Remove"),
 ]
+
+
+TRUE_TEXTS = frozenset({"1", "true", "yes", "on"})
+FALSE_TEXTS = frozenset({"", "0", "false", "no", "off"})
+
+
+def parse_bool(key: str, text: str) -> bool:
+    """A parameter's text as a boolean; anything but the usual spellings is refused, naming the key."""
+    lowered = text.strip().lower()
+    if lowered in TRUE_TEXTS or lowered in FALSE_TEXTS:
+        return lowered in TRUE_TEXTS
+    raise ValidationError(f"setting {key!r}: {text!r} is not a yes/no value (true, false, 1, 0)",
+                          code="SETTING_INVALID")
+
+
+def parse_number(key: str, text: str, kind: type[int] | type[float]) -> int | float:
+    """A parameter's text as a number; a value that is not one is refused, naming the key."""
+    try:
+        return kind(text.strip())
+    except ValueError:
+        raise ValidationError(f"setting {key!r}: {text!r} is not {'an integer' if kind is int else 'a number'}",
+                              code="SETTING_INVALID") from None
 
 
 class IrModule(Model):
@@ -154,9 +177,29 @@ class IrConfigParameter(Model):
         return record.value if record else default
 
     @api.model
-    def set_param(self, key: str, value: str) -> None:
+    def get_bool(self, key: str, default: bool = False) -> bool:
+        """A yes/no setting (``true``/``false``, ``1``/``0``, ``yes``/``no``, ``on``/``off``); a stored value
+        that is none of these is refused, naming the key."""
+        value = self.get_param(key)
+        return default if value is None else parse_bool(key, value)
+
+    @api.model
+    def get_int(self, key: str, default: int = 0) -> int:
+        value = self.get_param(key)
+        return default if value is None or not value.strip() else int(parse_number(key, value, int))
+
+    @api.model
+    def get_float(self, key: str, default: float = 0.0) -> float:
+        value = self.get_param(key)
+        return default if value is None or not value.strip() else float(parse_number(key, value, float))
+
+    @api.model
+    def set_param(self, key: str, value: str | None) -> None:
+        """Set ``key`` to ``value``; an empty value (``None``, ``""``) removes the parameter."""
         record = self.search([("key", "=", key)], limit=1)
-        if record:
+        if value is None or value == "":
+            record.unlink()
+        elif record:
             record.value = value
         else:
             self.create({"key": key, "value": value})

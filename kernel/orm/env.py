@@ -7,7 +7,7 @@ shares that cache, so a value read once is read once per transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -39,6 +39,8 @@ class Transaction:
         self.new_ids: list[Any] = []  # ids of the records in memory only (kernel.orm.new_records)
         self.xmlid_cache: dict[str, tuple[str, int]] = {}
         self.access_cache: dict[tuple[Any, ...], Any] = {}  # kernel.security's decisions
+        # who hears env.progress(): a job's row, a command's progress bar; nobody by default
+        self.progress_listener: Callable[[float, str], None] | None = None
 
     def cache_for(self, field: Field) -> dict[int, Any]:
         try:
@@ -211,6 +213,20 @@ class Environment:
         known = [f"{row.module}.{row.name}" for row in self.transaction.connection.execute(query)]
         same_module = [full for full in known if full.startswith(f"{module}.")]
         return close_names(xmlid, same_module) or close_names(xmlid, known)
+
+    def enqueue(self, job: Any, *args: Any, key: str | None = None, eta: Any = None) -> BaseModel:
+        """Queue a background job (a ``Job`` an addon declares, or its name) with JSON ``args``; returns its
+        ``ir.job`` record.  The job runs after this transaction commits (never if it rolls back), in an
+        environment with this one's user, company and context.  ``key``: queued once per key.  ``eta``: not
+        before this datetime (UTC when naive), timedelta or number of seconds from now."""
+        return self["ir.job"].enqueue(job, args, key=key, eta=eta)
+
+    def progress(self, percent: float, message: str = "") -> None:
+        """Report how far the work is (0-100) to whoever listens: the running job's ``ir.job`` row, the
+        command's progress bar; nobody otherwise."""
+        listener = self.transaction.progress_listener
+        if listener is not None:
+            listener(max(0.0, min(100.0, float(percent))), message)
 
     def publish(self, name: str, payload: dict[str, Any]) -> None:
         """Publish a business event to every installed addon implementing ``kernel_event``, and write it to

@@ -53,6 +53,8 @@ class BaseModel(QueryMixin, WriteMixin, NewRecordsMixin, OnchangeMixin):
     _unique: ClassVar[tuple[tuple[str, ...], ...]] = ()
     _active_rule: ClassVar[bool | None] = None
     _company_rule: ClassVar[bool] = True  # False: no company rule although the model has a company_id
+    # True on a wizard's model (:class:`TransientModel`): its records belong to their creator and are vacuumed
+    _transient: ClassVar[bool] = False
     _duplicate_code: ClassVar[str] = "DUPLICATE_VALUE"
     # True on a mixin that logs field changes (the mail addon's ``mail.thread``): fields of the models
     # inheriting it may say ``tracking=True``; on any other model the argument is refused
@@ -357,6 +359,9 @@ class BaseModel(QueryMixin, WriteMixin, NewRecordsMixin, OnchangeMixin):
         """Add ``id``, ``display_name``, log-access fields, parent_path and delegated fields."""
         if cls._abstract:
             return
+        if cls._transient and not (cls._log_access and cls._auto):
+            raise ModelDefinitionError(f"addon {cls._addon!r}, model {cls._name!r}: a transient model keeps "
+                                       "create_uid and create_date (its owner and age): do not turn _log_access off")
         magic: dict[str, F.Field] = {"id": F.Id()}
         magic["display_name"] = F.Char("Display Name", compute="_compute_display_name", store=False)
         if cls._log_access and cls._auto:
@@ -455,6 +460,13 @@ class Model(BaseModel):
     """A model with a table: subclass it with ``_name`` to define one or ``_inherit`` to extend one."""
 
     _abstract = False
+
+
+class TransientModel(Model):
+    """A wizard's model: each record is its creator's only (a record rule every user is under) and is
+    deleted by the vacuum once older than ``[transient] max_age_hours`` (see :mod:`kernel.models.transient`)."""
+
+    _transient = True
 
 
 class AbstractModel(BaseModel):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from lxml import etree
 
+    from ..broker import Job
     from ..config import Settings
     from ..manifest import Manifest
 
@@ -29,6 +30,9 @@ class HookService(Protocol):
     @property
     def hook(self) -> Any:
         """pluggy's hook relay: ``hook.kernel_event(env=..., name=..., payload=...)``."""
+
+    def jobs(self) -> Mapping[str, Job]:
+        """The background jobs the installed addons declare, by name (``kernel_jobs``)."""
 
 
 class Services(Protocol):

@@ -6,7 +6,8 @@ A rule (``ir.rule``) holds a domain, evaluated with the safe evaluator against
 operation, the rules without groups (global) are AND-ed; the rules of the
 user's groups are OR-ed, and that is AND-ed with the global ones; the
 company/branch auto-rules count as global.  Rules of groups the user is not
-in are ignored.  Domains are evaluated as the superuser: a rule may name
+in are ignored.  A transient model's records (wizards) are their creator's only:
+a global ``create_uid = user`` applies to them.  Domains are evaluated as the superuser: a rule may name
 fields and models the user cannot read.
 """
 
@@ -79,6 +80,8 @@ def _rule_domain(model: BaseModel, operation: str) -> list[Any] | None:
     env = model.env
     rows = _rule_rows(env, model._name, operation)
     global_domains = [orm_domain.normalize(d) for d in auto_rule_domains(model)]
+    if type(model)._transient:  # a wizard's records are its creator's only
+        global_domains.append([("create_uid", "=", env.uid)])
     group_domains: list[list[Any]] = []
     if rows:
         from .rule_context import eval_context, evaluate  # reads data expressions: imported when first needed

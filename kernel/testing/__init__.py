@@ -54,6 +54,7 @@ __all__ = [
 ]
 
 ARCHIVE_ENV = "ERP_LIFECYCLE_ARCHIVE_DIR"
+BROKER_ENV, BACKEND_ENV = "ERP_JOBS_BROKER", "ERP_JOBS_BACKEND"
 FILESTORE_ENV = "ERP_ATTACHMENTS_FILESTORE"
 
 
@@ -103,6 +104,23 @@ def archive_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ.pop(ARCHIVE_ENV, None)
     else:
         os.environ[ARCHIVE_ENV] = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
+def jobs_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Jobs the tests' kernels queue go to an embedded broker in a temporary folder, not the project's
+    ``var/`` (``ERP_JOBS_BROKER``, ``ERP_JOBS_BACKEND``); tests of workers write their own configuration
+    (:mod:`kernel.testing.workers`)."""
+    folder = tmp_path_factory.mktemp("jobs")
+    saved = {name: os.environ.get(name) for name in (BROKER_ENV, BACKEND_ENV)}
+    os.environ[BROKER_ENV] = f"sqla+sqlite:///{folder / 'broker.sqlite3'}"
+    os.environ[BACKEND_ENV] = f"db+sqlite:///{folder / 'results.sqlite3'}"
+    yield folder
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -9,6 +9,7 @@ installed and checked, and uninstalled last.
 * every model of the addon with a company field is under company rules;
 * every view of the addon validates and renders (its combined view, as a client reads it);
 * every menu of the addon opens its action for the administrator (views, domain, context, first page);
+* every wizard (transient model) of the addon has a form view that renders, every dialog action a form mode;
 * upgrading the addon reloads its data files without changing a record they made;
 * uninstalling it leaves no table, column, SQL view, ``ir.ui.view`` or external id behind.
 
@@ -97,15 +98,20 @@ def view_problems(env: Environment, addon: str) -> list[str]:
         primary = primary_of(view)
         if not primary.model or primary.type == "qweb":
             continue
-        try:
-            answer = get_view(admin, primary.model, primary.type, primary.id)
-        except (KernelError, UserError) as exc:
-            problems.append(f"view {view.name!r} (id {view.id}): {exc}")
-            continue
-        unknown = [name for name in _named_fields(answer["arch"]) if name not in answer["fields"]]
-        if unknown:
-            problems.append(f"view {view.name!r} (id {view.id}): fields not described: {', '.join(unknown)}")
+        problem = _render_problem(admin, primary.model, primary.type, primary.id)
+        if problem:
+            problems.append(f"view {view.name!r} (id {view.id}): {problem}")
     return problems
+
+
+def _render_problem(admin: Environment, model: str, view_type: str, view_id: int | None) -> str | None:
+    """Why the combined view does not render for ``admin`` (it fails, or names fields it does not describe)."""
+    try:
+        answer = get_view(admin, model, view_type, view_id)
+    except (KernelError, UserError) as exc:
+        return str(exc)
+    unknown = [name for name in _named_fields(answer["arch"]) if name not in answer["fields"]]
+    return f"fields not described: {', '.join(unknown)}" if unknown else None
 
 
 def menu_problems(env: Environment, addon: str) -> list[str]:
@@ -124,6 +130,23 @@ def menu_problems(env: Environment, addon: str) -> list[str]:
             model.search(read["domain"], limit=read["limit"]).mapped("display_name")
         except (KernelError, UserError) as exc:
             problems.append(f"menu {menu.complete_name!r}: action {action.name!r}: {exc}")
+    return problems
+
+
+def wizard_problems(env: Environment, addon: str) -> list[str]:
+    """Wizards of ``addon`` a user could not open: each transient model needs a form view that renders for
+    the administrator, and each ``target="new"`` action of the addon a form view among its views."""
+    admin = as_admin(env)
+    problems = []
+    for model in addon_models(env, addon):
+        if not type(env[model])._transient:
+            continue
+        problem = _render_problem(admin, model, "form", None)
+        if problem:
+            problems.append(f"wizard {model}: its form view does not render: {problem}")
+    for action in addon_records(env, addon, "ir.actions.window"):
+        if action.target == "new" and "form" not in [mode.strip() for mode in (action.view_mode or "").split(",")]:
+            problems.append(f"action {action.name!r} opens a dialog (target new) but has no form view mode")
     return problems
 
 
@@ -329,6 +352,10 @@ class AddonConformance:
     def test_views_render(self, addon_db: AddonDatabase) -> None:
         with addon_db.env() as env:
             conforms(view_problems(env, addon_db.addon))
+
+    def test_wizards_open(self, addon_db: AddonDatabase) -> None:
+        with addon_db.env() as env:
+            conforms(wizard_problems(env, addon_db.addon))
 
     def test_menus_open(self, addon_db: AddonDatabase) -> None:
         with addon_db.env() as env:

@@ -153,6 +153,10 @@ class Partner(Model):
             self._validate_constraints(set(block))  # the partner's own rules on its address (its tax id's country)
         return result
 
+    def action_open_category_wizard(self) -> dict[str, Any]:
+        """The "Add categories" dialog on these partners (the client passes them as the active records)."""
+        return self.env.ref("base.action_partner_category_wizard").read_action()
+
     @api.constrains("name")
     def _check_unique_name(self) -> None:
         """With the ``base.partner_unique_names`` parameter on, a name may be used once (case and spaces aside).
@@ -162,8 +166,7 @@ class Partner(Model):
         writer of the same name wait until the first commits, then see its
         row (SQLite serialises writers).
         """
-        setting = self.env["ir.config_parameter"].sudo().get_param(UNIQUE_NAMES_PARAMETER, "")
-        if (setting or "").strip().lower() not in ("1", "true", "yes"):
+        if not self.env["ir.config_parameter"].sudo().get_bool(UNIQUE_NAMES_PARAMETER):
             return
         table = self._sql
         key = sa.func.lower(sa.func.trim(table.c.name))

@@ -49,6 +49,8 @@ class MailMail(Model):
     mail_message_id = fields.Many2one("mail.message", "Message", ondelete="set null")
     res_model = fields.Char("Related Document Model", size=128)
     res_id = fields.Integer("Related Document ID")
+    attachment_ids = fields.Many2many("ir.attachment", "mail_mail_attachment_rel", "mail_id", "attachment_id",
+                                      "Attachments")
 
     @api.constrains("email_to")
     def _check_recipients(self) -> None:

@@ -50,6 +50,8 @@ class Message(Model):
                                 help="The partner who wrote it, when it came from outside; else the user who posted it")
     date = fields.Datetime("Date", default=lambda model: utcnow(), index=True)
     tracking_value_ids = fields.One2many("mail.tracking.value", "message_id", "Tracking Values")
+    attachment_ids = fields.Many2many("ir.attachment", "mail_message_attachment_rel", "message_id", "attachment_id",
+                                      "Attachments")
 
     @api.constrains("model", "res_id")
     def _check_document(self) -> None:

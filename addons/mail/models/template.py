@@ -33,6 +33,8 @@ class MailTemplate(Model):
     email_to = fields.Char("To", help="Addresses separated by commas, or a template: {{ object.email }}")
     lang = fields.Char("Language", help="The recipient's language, a template: {{ object.lang }}")
     body_html = fields.Html("Body", translate=True)
+    attachment_ids = fields.Many2many("ir.attachment", "mail_template_attachment_rel", "template_id",
+                                      "attachment_id", "Attachments", help="Sent with every mail of the template")
 
     @api.constrains("model", "subject", "email_from", "email_to", "lang", "body_html")
     def _check_template(self) -> None:
@@ -94,6 +96,6 @@ class MailTemplate(Model):
         mails = self.env(su=True)["mail.mail"].create([{
             "email_from": rendered[res_id]["email_from"], "email_to": rendered[res_id]["email_to"],
             "subject": rendered[res_id]["subject"], "body_html": rendered[res_id]["body_html"],
-            "res_model": self.model, "res_id": res_id,
+            "res_model": self.model, "res_id": res_id, "attachment_ids": [(6, 0, self.sudo().attachment_ids.ids)],
         } for res_id in ids])
         return mails.ids

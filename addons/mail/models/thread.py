@@ -235,5 +235,6 @@ def message_summary(message: Any) -> dict[str, Any]:
         "subtype": message.subtype_id.name or "",
         "tracking": [{"field": line.field_desc, "old": line.old_value or "", "new": line.new_value or ""}
                      for line in message.tracking_value_ids],
-        "attachments": [{"id": a.id, "name": a.name} for a in getattr(message, "attachment_ids", [])],
+        "attachments": [{"id": a.id, "name": a.name, "mimetype": a.mimetype or "", "url": f"/web/content/{a.id}"}
+                        for a in message.attachment_ids],
     }

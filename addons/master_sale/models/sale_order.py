@@ -29,6 +29,7 @@ from .addresses import check_order_addresses, customer_addresses, fill_addresses
 STATES = [("draft", "Quotation"), ("sale", "Sales Order"), ("cancel", "Cancelled")]
 TRANSITIONS = {"sale": {"draft"}, "cancel": {"draft", "sale"}, "draft": {"cancel"}}
 BLOCKED = 403
+CREDIT_CHECK_PARAMETER = "master_sale.credit_check"  # Settings: check credit limits when confirming (default on)
 PAYMENT_GROUPS = "master_sale.group_sale_payment,base.group_system"  # who may mark orders paid or unpaid
 
 
@@ -161,6 +162,8 @@ class SaleOrder(Model):
 
     def _check_credit(self) -> None:
         """Refuse (PARTY_CREDIT_EXCEEDED, 403) orders that take a customer over its limit for the company."""
+        if not self.env["ir.config_parameter"].sudo().get_bool(CREDIT_CHECK_PARAMETER, True):
+            return  # switched off in Settings
         groups: dict[tuple[int, int], Any] = {}
         for order in self:  # action_confirm refused orders without a company; a contact's orders are its company's
             key = (order.commercial_partner_id.id or order.partner_id.id, order.company_id.id)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from kernel.http.routing import Route
 
-from . import data, form, listing, onchange, shell, transfer
+from . import data, dialogs, form, listing, onchange, shell, transfer
 
 
 def routes() -> list[Route]:
-    return [*shell.routes(), *listing.routes(), *form.routes(), *data.routes(), *transfer.routes(), *onchange.routes()]
+    return [*shell.routes(), *listing.routes(), *form.routes(), *data.routes(), *transfer.routes(), *onchange.routes(),
+            *dialogs.routes()]

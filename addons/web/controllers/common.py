@@ -69,6 +69,24 @@ def languages(env: Environment) -> list[tuple[str, str]]:
     return [(code, Locale.parse(code).get_display_name(code) or code) for code in codes]
 
 
+ASSET_BUNDLE = "web.assets_backend"
+
+
+def addon_assets(env: Environment) -> dict[str, list[str]]:
+    """The scripts and style sheets installed addons add to every page (manifest ``assets``, bundle
+    ``web.assets_backend``: files under the addon's ``static/``), as URLs, in install order."""
+    installed = env["ir.module"].sudo().search([("state", "=", "installed")]).mapped("name")
+    manifests = env.services.manifests
+    assets: dict[str, list[str]] = {"js": [], "css": []}
+    for name in installed:
+        manifest = manifests.get(name)
+        for path in (manifest.assets.get(ASSET_BUNDLE, []) if manifest else []):
+            kind = "js" if path.endswith(".js") else "css" if path.endswith(".css") else None
+            if kind and path.startswith("static/"):
+                assets[kind].append(f"/{name}/{path}")
+    return assets
+
+
 def shell(request: Request, **context: Any) -> dict[str, Any]:
     """The context of the page frame: menus, user, company and branch switcher, language, CSRF token."""
     env = request.env
@@ -88,6 +106,7 @@ def shell(request: Request, **context: Any) -> dict[str, Any]:
         "path": request.full_path.rstrip("?"),
         "_": env._,
         "client_strings": {text: env._(text) for text in CLIENT_STRINGS},
+        "addon_assets": addon_assets(env),
         **context,
     }
 

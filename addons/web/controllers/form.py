@@ -20,6 +20,7 @@ from ..render.templating import page, redirect, secure
 from .actions import Screen, load_screen
 from .changes import changed_values, check_not_changed_since, stored_write_date
 from .common import login_required, savepoint, shell
+from .follow import follow
 from .onchange import onchange_triggers
 
 
@@ -207,6 +208,7 @@ def form_save(request: Request, action_id: int, record_id: int | None = None) ->
     if method and (method not in probe.buttons or method.startswith("_")):
         raise UserError(f"{method!r} is not a button of this form", code="BUTTON_UNKNOWN", status=403)
     refused: UserError | None = None
+    where: dict[str, str] = {}
     if not errors:
         try:
             with savepoint(env):
@@ -220,7 +222,9 @@ def form_save(request: Request, action_id: int, record_id: int | None = None) ->
                 else:
                     record = model.create(vals)
                 if method:
-                    getattr(record, method)()
+                    active = {"active_model": screen.model, "active_id": record.id, "active_ids": [record.id]}
+                    where = follow(request, getattr(record.with_context(**active), method)(), screen.url(f"/{record.id}"),
+                                   active, notice="Saved")
         except UserError as exc:
             record = _record(request, screen, record_id)
             refused = exc
@@ -237,8 +241,9 @@ def form_save(request: Request, action_id: int, record_id: int | None = None) ->
         lines = {name: submitted_lines(env, probe, name, vals.get(name) or []) for name in probe.line_columns}
         return render_form(request, screen, record, shown, errors, status=status, lines=lines,
                            general_error=message, write_date=form.get("__write_date"))
-    target = screen.url(f"/{record.id}?notice=" + quote(env._("Saved")))
-    return json_answer({"redirect": target}, 200) if wants_json(request) else redirect(target)
+    if not method:
+        where = {"redirect": screen.url(f"/{record.id}?notice=" + quote(env._("Saved")))}
+    return json_answer(where, 200) if wants_json(request) else redirect(where.get("redirect") or where["dialog"])
 
 
 def wants_json(request: Request) -> bool:

@@ -17,6 +17,7 @@ from ..render.search import CUSTOM_OPERATORS, SEARCHABLE_TYPES, adding, replacin
 from ..render.templating import page, redirect
 from .actions import Screen, load_screen, record_ids
 from .common import login_required, savepoint, shell
+from .follow import dialog_url
 
 PAGE_SIZE = 80
 
@@ -68,6 +69,9 @@ def _search_context(screen: Screen, request: Request) -> dict[str, Any]:
 def list_view(request: Request, action_id: int) -> Response:
     """The action's list (or kanban, with ``view=kanban``) with the search of the query string."""
     screen = load_screen(request, action_id)
+    if screen.action["target"] == "new":  # opened from a menu or a link: its dialog, which closes back to it
+        notice = request.args.get("notice")
+        return redirect(dialog_url(screen.action, screen.url()) + (f"&{urlencode({'notice': notice})}" if notice else ""))
     view_type = request.args.get("view") or next((t for t in screen.view_types if t in ("list", "kanban")), "list")
     if view_type not in ("list", "kanban") or view_type not in screen.views:
         raise UserError(f"view {view_type!r} is not one of this action's views", code="VIEW_UNKNOWN", status=404)

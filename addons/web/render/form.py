@@ -68,6 +68,7 @@ class FormRenderer:
     subfields: dict[str, dict[str, Any]] = field(default_factory=dict)  # one2many field -> its comodel's fields
     lines: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # one2many field -> its lines' values
     line_columns: dict[str, list[str]] = field(default_factory=dict)  # one2many field -> columns edited inline
+    cancel_url: str = ""  # in a dialog: where its Cancel button (``special="cancel"``) goes
 
     def __post_init__(self) -> None:
         self.names = modifier_names(self.values)
@@ -96,6 +97,8 @@ class FormRenderer:
             return Markup('<div class="sheet">%s</div>') % self.children(node)
         if tag == "header":
             return Markup('<div class="form-header">%s</div>') % self.children(node)
+        if tag == "footer":
+            return Markup('<div class="form-footer">%s</div>') % self.children(node)
         if tag == "group":
             return self.group(node)
         if tag == "notebook":
@@ -141,6 +144,9 @@ class FormRenderer:
             Markup("").join(tabs), Markup("").join(panels))
 
     def button(self, node: Any) -> Markup:
+        if node.get("special") == "cancel" and self.cancel_url:
+            return Markup('<a class="button" href="%s" data-dialog-close>%s</a>') % (
+                self.cancel_url, node.get("string") or self.env._("Cancel"))
         if node.get("type") != "object" or not node.get("name"):
             return Markup("")
         self.buttons.add(node.get("name"))

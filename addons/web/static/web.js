@@ -2,6 +2,7 @@
 // unsaved-changes warning, list selection and keyboard shortcuts. No framework, no build step.
 
 import { evaluateCondition } from "./conditions.js";
+import { openDialog, setupDialogPage } from "./dialogs.js";
 
 const csrf = () => document.body.dataset.csrf || "";
 const strings = JSON.parse(document.body.dataset.strings || "{}");
@@ -280,6 +281,11 @@ function setupSaving(form, guard) {
       window.location.assign(answer.redirect);
       return;
     }
+    if (response?.ok && answer?.dialog) {
+      guard.saved();
+      openDialog(answer.dialog, setupWidgets);
+      return;
+    }
     clearErrors(form);
     if (!answer?.message) {
       const status = response ? response.status : 0;
@@ -304,6 +310,15 @@ function setupSaving(form, guard) {
   });
   form.querySelector("[data-conflict-overwrite]")?.addEventListener("click", () => { overwrite = true; save(); });
   form.querySelector("[data-conflict-reload]")?.addEventListener("click", () => { guard.saved(); window.location.reload(); });
+}
+
+// the widgets of a form the client did not render itself (a dialog's)
+function setupWidgets(form) {
+  form.addEventListener("input", () => applyModifiers(form));
+  form.addEventListener("change", () => applyModifiers(form));
+  for (const widget of form.querySelectorAll(".m2o")) setupAutocomplete(widget, false);
+  for (const widget of form.querySelectorAll(".m2m")) setupAutocomplete(widget, true);
+  applyModifiers(form);
 }
 
 function setupForm(form) {
@@ -549,5 +564,6 @@ setupShortcuts();
 setupTabs(document);
 setupList();
 setupLoadMore();
+setupDialogPage(setupWidgets);
 for (const form of document.querySelectorAll("form[data-dirty-guard]")) setupForm(form);
 for (const board of document.querySelectorAll(".kanban")) setupKanban(board);

@@ -30,9 +30,12 @@ COMMON_ARGS = frozenset(
     {
         "string", "help", "required", "readonly", "default", "index", "unique", "copy",
         "groups", "compute", "inverse", "store", "related", "depends", "translate",
-        "tracking", "prefetch",
+        "tracking", "prefetch", "config_parameter",
     }
 )
+SETTINGS_MODEL = "res.config.settings"
+# the field types a setting stored as an ``ir.config_parameter`` may have (the text converts both ways)
+PARAMETER_TYPES = frozenset({"char", "text", "integer", "float", "boolean", "selection", "many2one"})
 
 
 class Field:
@@ -70,6 +73,10 @@ class Field:
         if self.args.get("translate") and self.type not in ("char", "text", "html"):
             raise ModelDefinitionError(f"{where}: translate=True applies to char, text and html fields, "
                                        f"not to a {type(self).__name__}")
+        if self.args.get("config_parameter") and (model_name != SETTINGS_MODEL or self.type not in PARAMETER_TYPES):
+            raise ModelDefinitionError(
+                f"{where}: config_parameter= stores a setting: it applies to the fields of {SETTINGS_MODEL!r} "
+                f"of type {', '.join(sorted(PARAMETER_TYPES))}, not to a {type(self).__name__} of {model_name!r}")
         if self.args.get("tracking") and not tracking_supported:
             raise ModelDefinitionError(
                 f"{where}: tracking= logs changes in a record's chatter, and model {model_name!r} has none; "

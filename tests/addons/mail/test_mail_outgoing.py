@@ -114,6 +114,17 @@ def test_a_queued_mail_is_received_by_the_smtp_server(erp_kernel, smtp, queue):
     assert send_queued(erp_kernel, smtp=smtp.settings).sent == 0     # sent once
 
 
+def test_a_mail_goes_out_with_its_attachments(erp_kernel, smtp, queue):
+    [mail_id] = queue("With a file")
+    with erp_kernel.env() as env:
+        attachment = env["ir.attachment"].create({"name": "terms.txt", "raw": b"the terms"})
+        env["mail.mail"].browse(mail_id).attachment_ids = [(6, 0, [attachment.id])]
+    assert send_queued(erp_kernel, smtp=smtp.settings).sent == 1
+    [received] = smtp.inbox.messages
+    [part] = list(received.iter_attachments())
+    assert (part.get_filename(), part.get_content()) == ("terms.txt", "the terms")
+
+
 def test_with_the_server_down_mails_stay_queued_then_go_when_it_returns(erp_kernel, smtp, queue):
     smtp.stop()
     ids = queue("First", "Second")

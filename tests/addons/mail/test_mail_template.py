@@ -77,3 +77,11 @@ def test_an_unknown_field_or_missing_recipient_is_a_clear_error(env, template):
     with pytest.raises(ValidationError, match="no recipient for records"):
         template.send_mail(partner.id)
     assert env["mail.mail"].search_count([]) == 0
+
+
+def test_the_templates_attachments_go_with_each_mail(env, template):
+    brochure = env["ir.attachment"].create({"name": "brochure.txt", "raw": b"our offer"})
+    template.attachment_ids = [(6, 0, [brochure.id])]
+    partner = env["basepartner"].create({"name": "Iota", "email": "iota@example.com"})
+    [mail_id] = template.send_mail(partner.id)
+    assert env["mail.mail"].browse(mail_id).attachment_ids == brochure

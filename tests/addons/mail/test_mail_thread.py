@@ -118,3 +118,15 @@ def test_deleting_a_record_deletes_its_chatter(env):
     assert env["mail.message"].search_count([("model", "=", "basepartner"), ("res_id", "=", partner.id)]) == 0
     assert env["mail.followers"].search_count([("res_model", "=", "basepartner"), ("res_id", "=", partner.id)]) == 0
 
+
+
+def test_a_comment_carries_its_attachments(env):
+    partner = env["basepartner"].create({"name": "Theta"})
+    attachment = env["ir.attachment"].create({"name": "quote.txt", "raw": b"price: 10", "res_model": "basepartner",
+                                              "res_id": partner.id})
+    partner.message_post(body="See the quote", attachment_ids=[attachment.id])
+    [message] = partner.message_fetch()["messages"][:1]
+    assert message["attachments"] == [{"id": attachment.id, "name": "quote.txt", "mimetype": "text/plain",
+                                       "url": f"/web/content/{attachment.id}"}]
+    with pytest.raises(ValidationError, match="attachments do not exist"):
+        partner.message_post(body="x", attachment_ids=[999999])

@@ -137,6 +137,18 @@ def test_confirming_over_the_credit_limit_is_refused_with_the_figures(env, types
     assert second.action_confirm()["state"] == "sale", "paid orders no longer count"
 
 
+def test_the_credit_check_setting_switches_the_check_off_and_on(env, types, company):
+    partner = customer(env, types, credit_limits=[(0, 0, {"company_id": company.id, "amount": 100})])
+    settings = env["res.config.settings"].create({})
+    assert settings.sale_credit_check is True  # on until switched off
+    settings.write({"sale_credit_check": False})
+    settings.execute()
+    assert quotation(env, partner, company, 500).action_confirm()["state"] == "sale"
+    env["res.config.settings"].create({"sale_credit_check": True}).execute()
+    with pytest.raises(UserError, match="credit limit exceeded"):
+        quotation(env, partner, company, 500).action_confirm()
+
+
 def test_limits_are_per_company_and_a_bypass_lets_orders_through(env, types, company):
     other = env["res.company"].create({"name": "PT Lain"})
     partner = customer(env, types, credit_limits=[(0, 0, {"company_id": company.id, "amount": 100})])

@@ -94,6 +94,31 @@ def admin(web_app: Application) -> WebClient:
     return client
 
 
+@pytest.fixture(scope="module")
+def kit_app(erp_kernel: Kernel) -> Iterator[Application]:
+    """The client on the kit's module database (``erp_kernel``: the module's ``erp_addons``, both backends),
+    ``admin``/``admin`` and ``clerk``/``clerk`` (internal user) able to log in."""
+    with erp_kernel.env() as env:
+        env.ref("base.user_admin").password = "admin"
+        env["res.users"].create({"name": "Clerk", "login": "clerk", "password": "clerk",
+                                 "group_ids": [(6, 0, [env.ref("base.group_user").id])]})
+    app = Application(Settings(databases={"default": erp_kernel.url}, addons_path=(ADDONS,)))
+    yield app
+    app.databases.close()
+
+
+@pytest.fixture
+def logged_in(kit_app: Application) -> Callable[[str], WebClient]:
+    """``logged_in("clerk")``: a client of ``kit_app`` logged in as that user (password = login)."""
+
+    def make(login: str) -> WebClient:
+        client = WebClient(kit_app)
+        assert client.login(login, login).status_code == 303
+        return client
+
+    return make
+
+
 # -- a real server and a real browser ------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from kernel.testing.conformance import (
     reload_changes,
     schema_snapshot,
     view_problems,
+    wizard_problems,
 )
 
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "conformance_addons"
@@ -60,6 +61,17 @@ def test_a_view_that_no_longer_renders_is_named(env):
     problems = view_problems(env, ADDON)
     assert len(problems) == 1 and problems[0].startswith(f"view 'flawed.item.list' (id {view.id}): ")
     assert "gone" in problems[0]
+
+
+def test_a_dialog_action_without_form_and_a_wizard_without_rendering_form_are_named(env):
+    assert wizard_problems(env, ADDON) == [
+        "action 'Flawed Dialog' opens a dialog (target new) but has no form view mode"]
+    view = env.ref(f"{ADDON}.view_wizard_form")
+    table = env["ir.ui.view"]._sql
+    env.execute(sa.update(table).where(table.c.id == view.id).values(arch='<form><field name="gone"/></form>'))
+    env.transaction.invalidate()
+    problems = wizard_problems(env, ADDON)
+    assert problems[0].startswith("wizard flawed.wizard: its form view does not render: ") and "gone" in problems[0]
 
 
 def test_a_data_record_changed_since_install_is_named_by_the_reload(erp_kernel):
