@@ -156,11 +156,11 @@ class CustomerCreditLimit(Model):
         """A contact person's orders count against its company's limit: a limit of its own would do nothing."""
         for limit in self:
             partner = limit.partner_id
-            if partner.commercial_partner_id != partner:
+            if partner.parent_id and partner.entity_type != "company":
                 raise ValidationError(
                     self.env._("Credit limit of %(name)s: a contact person uses the credit limits of its company "
                                "%(company)s; set the limit there", name=repr(partner.name),
-                               company=repr(partner.commercial_partner_id.name)),
+                               company=repr(partner.parent_id.commercial_partner_id.name)),
                     code="PARTY_CREDIT_LIMIT_CONTACT", field="partner_id")
 
 
