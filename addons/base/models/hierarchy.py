@@ -30,7 +30,7 @@ SYNCING = "partner_commercial_sync"  # context key: a write made by the sync its
 class PartnerHierarchy(Model):
     _inherit = "basepartner"
 
-    parent_id = fields.Many2one("basepartner", "Company", ondelete="cascade", index=True,
+    parent_id = fields.Many2one("basepartner", "Related Company", ondelete="cascade", index=True,
                                 help="The company partner this contact person works for")
     child_ids = fields.One2many("basepartner", "parent_id", "Contacts", copy=False)  # their emails are unique
     commercial_partner_id = fields.Many2one(

@@ -154,6 +154,13 @@ def log_in(page: Any, url: str, login: str = "admin", password: str = "admin") -
     page.wait_for_url(re.compile(r"/web$"))
 
 
+@pytest.fixture
+def sign_in() -> Callable[..., None]:
+    """``sign_in(page, url, login="admin", password="admin")``: log in through the login form (a fixture, so
+    that test modules need not import this file)."""
+    return log_in
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
