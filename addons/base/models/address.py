@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import sqlalchemy as sa
+
 from kernel.exceptions import AccessError, ValidationError
 from kernel.orm import Model, api, fields
 
@@ -67,7 +69,11 @@ class PartnerAddress(Model):
         _fill_country_from_state(self.env, many)
         defaults = {vals["partner_id"] for vals in many if vals.get("is_default") and vals.get("partner_id")}
         self._unmark_defaults(defaults)
-        return super().create(many)
+        addresses = super().create(many)
+        marked = addresses.filtered("is_default")
+        if marked:
+            _link_defaults(self.env, {address.partner_id.id: address.id for address in marked})
+        return addresses
 
     def write(self, vals: Mapping[str, Any]) -> bool:
         vals = dict(vals)
@@ -79,7 +85,17 @@ class PartnerAddress(Model):
                                                  "address of each partner at a time"), code="PARTY_ADDRESS_DEFAULT",
                                       field="is_default")
             self._unmark_defaults(set(self.mapped("partner_id").ids), keep=self)
-        return super().write(vals)
+        if "partner_id" in vals and self.filtered("is_default"):
+            raise ValidationError(self.env._("Partner Address: a default address stays with its partner; mark another "
+                                             "address default first"), code="PARTY_ADDRESS_DEFAULT", field="partner_id")
+        was_default = {address.id: address.is_default for address in self} if "is_default" in vals else {}
+        result = super().write(vals)
+        if was_default:
+            changed = self.filtered(lambda address: address.is_default != was_default[address.id])
+            if changed:
+                _link_defaults(self.env, {address.partner_id.id: address.id if address.is_default else None
+                                          for address in changed})
+        return result
 
     def _unmark_defaults(self, partner_ids: set[int], keep: Any = None) -> None:
         """Make room for a new default address: the partners' current defaults stop being theirs."""
@@ -110,6 +126,21 @@ class PartnerAddress(Model):
                                country=state.country_id.name, other=country),
                     code="PARTY_STATE_COUNTRY", field="state_id",
                 )
+
+
+def _link_defaults(env: Any, defaults: Mapping[int, int | None]) -> None:
+    """Point partners at their default address (or at none): one statement for the batch, then the address
+    blocks that follow it recomputed. The partner's ``default_address_id`` is kept here, not computed from
+    its addresses, so that a form adding an address line does not recompute (and blank) a block being typed."""
+    partners = env["basepartner"].sudo()
+    table = partners._sql
+    statement = sa.update(table).where(table.c.id == sa.bindparam("b_id")).values(
+        default_address_id=sa.bindparam("b_address"))
+    env.execute(statement, [{"b_id": partner_id, "b_address": address_id} for partner_id, address_id in defaults.items()])
+    field = partners._fields["default_address_id"]
+    records = partners.browse(list(defaults))
+    env.transaction.invalidate([field], records._ids)
+    records._recompute(records._modified([field]))
 
 
 def _fill_country_from_state(env: Any, vals_list: list[dict[str, Any]]) -> None:

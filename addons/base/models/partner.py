@@ -111,8 +111,8 @@ class Partner(Model):
     title = fields.Many2one("basepartnertitle", "Title", ondelete="set null")
     # the address block is the default address (see .address): stored, it keeps searching and grouping cheap
     address_ids = fields.One2many("basepartneraddress", "partner_id", "Addresses")
-    default_address_id = fields.Many2one("basepartneraddress", "Default Address", compute="_compute_default_address",
-                                         store=True, ondelete="set null")
+    default_address_id = fields.Many2one("basepartneraddress", "Default Address", readonly=True, copy=False,
+                                         ondelete="set null", help="Kept by the addresses: the one marked default")
     street = fields.Char("Street", related="default_address_id.street", store=True, readonly=False)
     street2 = fields.Char("Street 2", related="default_address_id.street2", store=True, readonly=False)
     zip = fields.Char("ZIP", related="default_address_id.zip", store=True, readonly=False)
@@ -126,11 +126,6 @@ class Partner(Model):
     company_id = fields.Many2one("res.company", "Company", ondelete="restrict", index=True,
                                  help="Empty: shared by every company")
     branch_id = fields.Many2one("res.branch", "Branch", ondelete="restrict", index=True)
-
-    @api.depends("address_ids.is_default")
-    def _compute_default_address(self) -> None:
-        for partner in self:
-            partner.default_address_id = partner.address_ids.filtered("is_default")[:1]
 
     def create(self, vals_list: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Any:
         many = [vals_list] if isinstance(vals_list, Mapping) else list(vals_list)

@@ -80,6 +80,15 @@ function applyModifiers(form) {
   for (const node of form.querySelectorAll("[data-required]")) {
     try { node.classList.toggle("is-required", holds(node.dataset.required)); } catch { /* idem */ }
   }
+  for (const list of form.querySelectorAll("[role=tablist]")) {  // a page that became invisible gives way
+    const tabs = [...list.querySelectorAll("[role=tab]")];
+    const current = tabs.find((tab) => tab.getAttribute("aria-selected") === "true");
+    const next = current && !current.hidden ? current : tabs.find((tab) => !tab.hidden);
+    for (const tab of tabs) {
+      tab.setAttribute("aria-selected", String(tab === next));
+      document.getElementById(tab.getAttribute("aria-controls")).hidden = tab !== next;
+    }
+  }
 }
 
 // -- many2one / many2many autocompletion ----------------------------------------------------------
