@@ -199,6 +199,7 @@ def _make_app(jobs: JobSettings) -> Celery:
         from celery import Celery
     except ImportError:  # pragma: no cover - depends on the installation
         raise KernelError("background jobs need Celery: pip install 'erp-kernel[jobs]'") from None
+    _check_transport(jobs.broker)
     broker, transport = jobs.broker, None
     options: dict[str, Any] = {"polling_interval": jobs.polling_interval}
     if jobs.embedded:
@@ -228,6 +229,16 @@ def _make_app(jobs: JobSettings) -> Celery:
         enable_utc=True,
     )
     return app
+
+
+def _check_transport(url: str) -> None:
+    """A broker URL whose scheme kombu knows; else an error naming the ones this project uses."""
+    from kombu.transport import TRANSPORT_ALIASES
+
+    scheme = url.split("://", 1)[0].split("+", 1)[0] if "://" in url else ""
+    if scheme not in TRANSPORT_ALIASES:
+        raise KernelError(f"[jobs] broker {url!r}: unknown transport {scheme!r}; use 'sqla+sqlite:///FILE' (embedded), "
+                          "'redis://HOST:6379/0' or 'amqp://USER:PASSWORD@HOST:5672//'")
 
 
 def send(jobs: JobSettings, database: str, job_id: int) -> None:

@@ -7,10 +7,11 @@ traceback only with ``--debug``), 2 on a usage error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -18,6 +19,7 @@ from . import i18n
 from .archives import DeletedData, archive_folder
 from .config import load_settings
 from .exceptions import DependencyError, KernelError, UserError
+from . import field_commands
 from .jobs import commands as jobs_commands
 from .kernel import Kernel
 from .scaffold import scaffold
@@ -99,6 +101,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]
     serve.set_defaults(handler=_serve)
 
     jobs_commands.add_commands(commands, common)
+    field_commands.add_commands(commands, common)
 
     apikey = commands.add_parser("apikey", parents=[common], help="create or revoke the API keys of the REST API")
     apikey_commands = apikey.add_subparsers(dest="apikey_command", metavar="ACTION", required=True)
@@ -175,9 +178,33 @@ def _lifecycle(kernel: Kernel, args: argparse.Namespace) -> int:
     if not args.noinput and sys.stdin.isatty() and not _confirm(kernel, args.action, plan, deleted):
         print("aborted; nothing changed", file=sys.stderr)
         return 1
-    done = getattr(kernel, args.action)(args.addons)
+    with _progress_bar(kernel, args):
+        done = getattr(kernel, args.action)(args.addons)
     print(f"{args.action.rstrip('e')}ed: {', '.join(done)}")
     return 0
+
+
+@contextlib.contextmanager
+def _progress_bar(kernel: Kernel, args: argparse.Namespace) -> Iterator[None]:
+    """A progress bar on the terminal (rich) while a long command runs, fed by ``kernel.progress_listener``;
+    the progress lines of the log give way to it.  Nothing when stderr is not a terminal or with ``--quiet``."""
+    if args.quiet or not sys.stderr.isatty():
+        yield
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    loading = logging.getLogger("kernel.loading")
+    level = loading.level
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                  TimeElapsedColumn(), transient=True) as progress:
+        task = progress.add_task(args.action, total=100)
+        kernel.progress_listener = lambda percent, message: progress.update(task, completed=percent, description=message)
+        loading.setLevel(logging.WARNING)
+        try:
+            yield
+        finally:
+            kernel.progress_listener = None
+            loading.setLevel(level)
 
 
 def _addons(kernel: Kernel, args: argparse.Namespace) -> int:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import sqlalchemy as sa
 
+from . import custom_fields
 from .archives import DeletedData, deleted_data
+from .custom_fields import manual_layers
 from .config import Settings, load_settings
 from .db import (
     check_connection,
@@ -89,6 +91,8 @@ class Kernel:
         self._registry_sequence: int | None = None  # the database's registry sequence when _registry was built
         self._registry_lock = threading.RLock()  # server threads share the kernel
         self._lock_depth = 0
+        # told how far install, upgrade and uninstall are: (percent, what is being done); a command's progress bar
+        self.progress_listener: Callable[[float, str], None] | None = None
 
     def __repr__(self) -> str:
         return f"Kernel({safe_url(self.url)!r})"
@@ -228,14 +232,29 @@ class Kernel:
         self.refresh(connection)
         return self.registry
 
-    def build_registry(self) -> Registry:
-        """Compose the models of the addons registered with :attr:`plugins` (in install order)."""
+    def build_registry(self, connection: sa.Connection | None = None) -> Registry:
+        """Compose the models of the addons registered with :attr:`plugins` (in install order), then the
+        custom fields of the database (read on ``connection``, else on a connection of its own)."""
         layers: list[tuple[str, list[type]]] = [(BASE_ADDON, CORE_MODELS)]
         implementations = {impl.plugin_name: impl for impl in self.plugins.hook.kernel_models.get_hookimpls()}
         for name in self.graph.order(implementations):
             layers.append((name, with_active_rule(self.manifests[name], implementations[name].function() or [])))
-        self._registry = Registry(layers, policy=guards)
+        if connection is None:
+            with self.engine.connect() as own:
+                manual = manual_layers(own, layers)
+        else:
+            manual = manual_layers(connection, layers)
+        self._registry = Registry(layers + manual, policy=guards)
         return self._registry
+
+    def add_custom_field(self, env: Environment, model: str, name: str, ttype: str, label: str | None = None,
+                         selection: str | None = None, relation: str | None = None) -> Any:
+        """Add a custom field in ``env``'s transaction (see :mod:`kernel.custom_fields`)."""
+        return custom_fields.add_custom_field(env, model, name, ttype, label, selection, relation)
+
+    def remove_custom_field(self, env: Environment, model: str, name: str) -> None:
+        """Remove a custom field and its column in ``env``'s transaction (see :mod:`kernel.custom_fields`)."""
+        custom_fields.remove_custom_field(env, model, name)
 
     @property
     def translations(self) -> Translations:

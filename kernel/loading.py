@@ -148,18 +148,23 @@ class PlanRunner:
         log.info("%s %s (%d/%d)", PROGRESS_VERB[action], manifest.addon, index, total)
         self.archive = None
         try:
-            self._run_steps(action, manifest)
+            self._run_steps(action, manifest, (index - 1) / total, 1 / total)
         except BaseException:
             if self.archive is not None:  # the data it holds was not deleted after all
                 self.archive.unlink(missing_ok=True)
             raise
         log.info("%s %s: done in %.2f s", PROGRESS_VERB[action], manifest.addon, time.perf_counter() - started)
 
-    def _run_steps(self, action: Action, manifest: Manifest) -> None:
-        """The addon's steps in one transaction, which records its final state."""
+    def _run_steps(self, action: Action, manifest: Manifest, done: float, share: float) -> None:
+        """The addon's steps in one transaction, which records its final state; ``done`` and ``share``: the
+        fractions of the plan before this addon and of this addon, for the kernel's progress listener."""
+        listener = self.kernel.progress_listener
+        steps = self.steps[action]
         with transaction(self.kernel.engine, writer=True) as connection:
             env = self.kernel.environment(connection, registry=self.kernel.registry)
-            for step_name, step in self.steps[action]:
+            for number, (step_name, step) in enumerate(steps):
+                if listener is not None:
+                    listener(100 * (done + share * number / len(steps)), f"{PROGRESS_VERB[action]} {manifest.addon}: {step_name}")
                 try:
                     step(env, manifest)
                 except (KernelError, UserError) as exc:
@@ -178,7 +183,7 @@ class PlanRunner:
         self.kernel.plugins.register_addons([manifest])
 
     def _models(self, env: Environment, manifest: Manifest) -> None:
-        env.transaction.registry = self.kernel.build_registry()
+        env.transaction.registry = self.kernel.build_registry(env.connection)
         env.transaction.invalidate()
 
     def _models_without(self, env: Environment, manifest: Manifest) -> None:

@@ -12,25 +12,28 @@ from typing import Any
 from kernel.orm.collation import ensure_sort_index
 from kernel.orm.search_index import ensure_trigram_index
 
-from .jobs import purge_sessions
+from .jobs import collect_attachment_garbage, deliver_events, purge_sessions, run_server_action, vacuum_wizards
 from .models.address import PartnerAddress, PartnerAddressAdoption, PartnerAddressType
 from .models.category_wizard import PartnerCategoryWizard
 from .models.country import Country, CountryState, load_countries
 from .models.hierarchy import PartnerHierarchy
 from .models.identity import PartnerIdentity
 from .models.partner import Company, Partner, PartnerCategory, PartnerTitle, PartnerType
+from .models.party_accounts import CurrencyCodeMixin, PartyAccountMixin, PartyCurrency
 from .models.quick_entry import PartnerQuickEntry
 from .models.settings import BaseSettings
+from .models.users import PartnerUsers, UserPartner
 
 
 def kernel_models() -> list[type]:
     return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner, PartnerIdentity,
             PartnerHierarchy, PartnerAddressType, PartnerAddress, PartnerAddressAdoption, PartnerQuickEntry,
-            PartnerCategoryWizard, BaseSettings]
+            PartnerCategoryWizard, CurrencyCodeMixin, PartyAccountMixin, PartyCurrency, UserPartner, PartnerUsers,
+            BaseSettings]
 
 
 def kernel_jobs() -> list[Any]:
-    return [purge_sessions]
+    return [purge_sessions, deliver_events, collect_attachment_garbage, vacuum_wizards, run_server_action]
 
 
 def kernel_post_install(env: Any) -> None:

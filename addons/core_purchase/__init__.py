@@ -10,10 +10,11 @@ from typing import Any
 from .jobs import release_expired_holds
 from .models.partner import VENDOR, VendorPartner
 from .models.purchase_order import PurchaseOrder, PurchaseOrderLine
+from .models.supplier_terms import PaymentTerm, PurchasePricelist, SupplierAccount
 
 
 def kernel_models() -> list[type]:
-    return [VendorPartner, PurchaseOrder, PurchaseOrderLine]
+    return [PaymentTerm, PurchasePricelist, SupplierAccount, VendorPartner, PurchaseOrder, PurchaseOrderLine]
 
 
 def kernel_jobs() -> list[Any]:

@@ -1,19 +1,22 @@
 """Discuss: chatter, followers, tracked changes, outgoing mail queue, notifications.
 
-Hook implementations only: ``kernel_models`` hands the kernel the models; the
-queue is sent by :func:`addons.mail.outgoing.send_queued`.
+Hook implementations only: ``kernel_models`` hands the kernel the models,
+``kernel_jobs`` the jobs sending the queue and the activity reminders
+(scheduled by ``data/mail_cron.xml``), ``kernel_routes`` the chatter's and
+the bell's JSON routes.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .jobs import activity_reminders, send_queue
 from .models.activity import Activity, ActivityType
 from .models.mail_mail import MailMail
 from .models.message import Followers, Message, MessageSubtype, TrackingValue
-from .models.notification import Notification, Users
+from .models.notification import Notification, Preferences, Users
 from .models.partner import Partner
-from .models.template import MailTemplate
+from .models.template import MailTemplate, TemplatePreview
 from .models.thread import MailThread
 
 
@@ -23,9 +26,14 @@ def kernel_routes() -> list[Any]:
     return routes()
 
 
+def kernel_jobs() -> list[Any]:
+    return [send_queue, activity_reminders]
+
+
 def kernel_models() -> list[type]:
     return [MailThread, MessageSubtype, Message, TrackingValue, Followers, MailMail, Users, Notification, Partner,
-            MailTemplate, ActivityType, Activity]
+            MailTemplate, ActivityType, Activity, Preferences,
+            TemplatePreview]
 
 
 # events stamping a partner's role code: (payload key of the partner, payload key and field of the code)

@@ -15,13 +15,21 @@ from kernel.exceptions import UserError
 from kernel.http.request import Request
 from kernel.http.routing import Route
 
+
+
+def _(text: str) -> str:
+    """Marks a text of the script for the catalogue (``erp i18n extract``); translated when sent."""
+    return text
+
+
 # the texts the script writes, sent translated with the data
 CHATTER_LABELS = (
-    "Send message", "Log note", "Schedule activity", "Post", "Load more", "All", "Comments", "Notes",
-    "Tracked changes", "Followers", "Follow", "Unfollow", "Activities", "Mark done", "Feedback", "Due",
-    "Summary", "Type", "Plan", "Attach files", "No messages yet.", "Overdue", "Today", "Planned", "Assigned to",
+    _("Send message"), _("Log note"), _("Schedule activity"), _("Post"), _("Load more"), _("All"), _("Comments"),
+    _("Notes"), _("Tracked changes"), _("Followers"), _("Follow"), _("Unfollow"), _("Activities"), _("Mark done"),
+    _("Feedback"), _("Due"), _("Summary"), _("Type"), _("Plan"), _("Attach files"), _("No messages yet."),
+    _("Overdue"), _("Today"), _("Planned"), _("Assigned to"), _("Add a follower"), _("Remove"),
 )
-BELL_LABELS = ("Notifications", "Mark all read", "Dismiss", "No notifications.")
+BELL_LABELS = (_("Notifications"), _("Mark all read"), _("Dismiss"), _("No notifications."))
 
 
 def _labels(request: Request, texts: tuple[str, ...]) -> dict[str, str]:
@@ -90,12 +98,18 @@ def chatter_post(request: Request) -> dict[str, Any]:
 
 
 def chatter_follow(request: Request) -> dict[str, Any]:
+    """``follow`` true adds, false removes a follower: ``partner_id`` or ``user_id``, else the user."""
     record = _required_thread(request)
+    partner_id, user_id = _int(request, "partner_id", False), _int(request, "user_id", False)
+    if partner_id and not request.env["basepartner"].browse(partner_id).exists():
+        raise UserError(request.env._("Partner %(id)s does not exist or you may not see it", id=partner_id),
+                        code="RECORD_MISSING", status=404)
+    who = {"partner_ids": [partner_id]} if partner_id else {"user_ids": [user_id or request.env.uid]}
     if request.params.get("follow"):
-        record.message_subscribe(user_ids=[request.env.uid])
+        record.message_subscribe(**who)
     else:
-        record.message_unsubscribe(user_ids=[request.env.uid])
-    return {"ok": True}
+        record.message_unsubscribe(**who)
+    return {"followers": record.message_followers()}
 
 
 def chatter_schedule(request: Request) -> dict[str, Any]:

@@ -1,13 +1,13 @@
 """Sending the outgoing queue through SMTP: the job behind ``mail.mail``.
 
-Each mail is first *claimed*: one ``UPDATE ... WHERE state = 'outgoing' AND
-(claimed_until IS NULL OR claimed_until < now)`` committed on its own, which
-only one sender can win (PostgreSQL re-checks the condition after the row
-lock, SQLite runs writers one at a time). So two workers running the queue at
-once send each mail once. A sender that dies after claiming leaves the claim
-to expire (``CLAIM_SECONDS``), then the mail is taken again: the SMTP server
-might then get it twice, if the sender died between the server's acceptance
-and the commit of ``sent`` (delivery is at least once, never zero).
+Each mail is claimed, sent and marked in one transaction: the claim is an
+``UPDATE ... WHERE state = 'outgoing' AND next_try has come``; a concurrent
+sender's update waits for that transaction (PostgreSQL's row lock, SQLite's
+write lock), then finds the mail no longer due and skips it, so two workers
+running the queue at once send each mail once. A sender that dies mid-way
+commits nothing and the mail stays queued; if it died between the server's
+acceptance and its commit, the mail goes out again (delivery is at least
+once, never zero).
 
 Refusals are sorted into two kinds: a permanent refusal (a 5xx answer, an
 address that is no address) ends in ``exception`` with the server's reason; a
@@ -17,12 +17,10 @@ server that cannot be reached, a timeout or a 4xx answer keeps the mail
 
 from __future__ import annotations
 
-import contextlib
 import smtplib
 import ssl
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid
 from typing import Any
@@ -31,11 +29,11 @@ import sqlalchemy as sa
 
 from kernel.config import Settings
 from kernel.db import utcnow, writing
+from kernel.exceptions import KernelError
 
 from .models.mail_mail import retry_delay
 from .models.sanitize import html_to_text
 
-CLAIM_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -51,10 +49,19 @@ class SmtpSettings:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SmtpSettings:
+        """The ``[mail]`` section; a port, timeout or TLS flag of the wrong kind is refused by name."""
         section = settings.section("mail")
-        return cls(host=str(section.get("smtp_host") or cls.host), port=int(section.get("smtp_port") or cls.port),
+        port, timeout, tls = section.get("smtp_port", cls.port), section.get("smtp_timeout", cls.timeout), \
+            section.get("smtp_tls", False)
+        if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+            raise KernelError(f"[mail] smtp_port must be a port number (1-65535), got {port!r}")
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise KernelError(f"[mail] smtp_timeout must be a number of seconds, got {timeout!r}")
+        if not isinstance(tls, bool):
+            raise KernelError(f"[mail] smtp_tls must be true or false, got {tls!r}")
+        return cls(host=str(section.get("smtp_host") or cls.host), port=port,
                    user=str(section.get("smtp_user") or ""), password=str(section.get("smtp_password") or ""),
-                   tls=bool(section.get("smtp_tls", False)), timeout=float(section.get("smtp_timeout") or 30.0))
+                   tls=tls, timeout=float(timeout))
 
 
 class PermanentFailure(Exception):
@@ -70,73 +77,82 @@ class QueueRun:
     deferred: int = 0
 
 
+class Sender:
+    """One SMTP connection for a run, opened at the first mail and dropped after a failure."""
+
+    def __init__(self, smtp: SmtpSettings):
+        self.smtp = smtp
+        self.connection: smtplib.SMTP | None = None
+
+    def __enter__(self) -> Sender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.reset()
+
+    def send(self, message: EmailMessage) -> None:
+        self.connection = self.connection or connect(self.smtp)
+        deliver(self.connection, message)
+
+    def reset(self) -> None:
+        self.connection = _close(self.connection)
+
+
+def send_due(env: Any, limit: int = 100, now: datetime | None = None, smtp: SmtpSettings | None = None) -> QueueRun:
+    """Send up to ``limit`` due mails in ``env``'s transaction (the ``mail.send_queue`` job's)."""
+    now = now or utcnow()
+    run = QueueRun()
+    with Sender(smtp or SmtpSettings.from_settings(env.services.settings)) as sender:
+        for mail_id in env["mail.mail"].due_ids(limit, now):
+            send_one(env, mail_id, sender, now, run)
+    return run
+
+
 def send_queued(kernel: Any, limit: int = 100, now: datetime | None = None,
                 smtp: SmtpSettings | None = None) -> QueueRun:
-    """Send up to ``limit`` due mails of ``kernel``'s database; ``now`` is the time next tries are compared to."""
-    smtp = smtp or SmtpSettings.from_settings(kernel.settings)
+    """Send up to ``limit`` due mails of ``kernel``'s database, each in a transaction of its own (committed
+    as it goes); ``now`` is the time next tries are compared to."""
     now = now or utcnow()
     run = QueueRun()
     with kernel.env() as env:
         due = env["mail.mail"].due_ids(limit, now)
-    connection: smtplib.SMTP | None = None
-    try:
+    with Sender(smtp or SmtpSettings.from_settings(kernel.settings)) as sender:
         for mail_id in due:
-            if not _claim(kernel, mail_id, now):
-                continue
-            try:
-                with kernel.env() as env:
-                    message = build_message(env["mail.mail"].browse(mail_id))
-                connection = connection or connect(smtp)
-                deliver(connection, message)
-            except PermanentFailure as exc:
-                _finish(kernel, mail_id, {"state": "exception", "failure_reason": str(exc)})
-                run.failed += 1
-            except (OSError, smtplib.SMTPException) as exc:
-                _defer(kernel, mail_id, describe(exc), now)
-                run.deferred += 1
-                connection = _close(connection)
-            else:
-                _finish(kernel, mail_id, {"state": "sent", "sent_date": utcnow(), "failure_reason": None,
-                                          "message_id": message["Message-Id"]})
-                run.sent += 1
-    finally:
-        _close(connection)
+            with writing(), kernel.env() as env:
+                send_one(env, mail_id, sender, now, run)
     return run
 
 
-@contextlib.contextmanager
-def _writer(kernel: Any) -> Iterator[Any]:
-    """A committed transaction that writes (on SQLite it queues for the write lock from its start)."""
-    with writing(), kernel.env() as env:
-        yield env
+def send_one(env: Any, mail_id: int, sender: Sender, now: datetime, run: QueueRun) -> None:
+    """Claim the mail, hand it to the server and record the outcome, all in ``env``'s transaction.
 
-
-def _claim(kernel: Any, mail_id: int, now: datetime) -> bool:
-    """Take the mail for this sender, in a transaction of its own; False when another sender has it."""
-    with _writer(kernel) as env:
-        table = env["mail.mail"]._sql
-        result = env.execute(table.update().where(
-            table.c.id == mail_id, table.c.state == "outgoing",
-            sa.or_(table.c.claimed_until.is_(None), table.c.claimed_until < now),
-        ).values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS)))
-        return bool(result.rowcount == 1)
-
-
-def _finish(kernel: Any, mail_id: int, values: dict[str, Any]) -> None:
-    with _writer(kernel) as env:
-        table = env["mail.mail"]._sql
-        env.execute(table.update().where(table.c.id == mail_id).values(
-            claimed_until=None, attempts=sa.func.coalesce(table.c.attempts, 0) + 1, **values))
-
-
-def _defer(kernel: Any, mail_id: int, reason: str, now: datetime) -> None:
-    """Keep the mail queued, its next try later the more attempts failed."""
-    with _writer(kernel) as env:
-        table = env["mail.mail"]._sql
-        attempts = env.execute(sa.select(table.c.attempts).where(table.c.id == mail_id)).scalar_one() or 0
-        env.execute(table.update().where(table.c.id == mail_id).values(
-            claimed_until=None, attempts=attempts + 1, failure_reason=reason,
-            next_try=now + retry_delay(attempts + 1)))
+    The claim is an ``UPDATE`` of a still outgoing, due mail: a concurrent sender's transaction waits for
+    ours on the row (PostgreSQL) or the database (SQLite), then finds it no longer due and skips it."""
+    table = env["mail.mail"]._sql
+    claimed = env.execute(table.update().where(
+        table.c.id == mail_id, table.c.state == "outgoing",
+        sa.or_(table.c.next_try.is_(None), table.c.next_try <= now),
+    ).values(attempts=sa.func.coalesce(table.c.attempts, 0) + 1))
+    if claimed.rowcount != 1:
+        return
+    env.transaction.invalidate()
+    outcome: dict[str, Any]
+    try:
+        message = build_message(env["mail.mail"].browse(mail_id))
+        sender.send(message)
+    except PermanentFailure as exc:
+        outcome = {"state": "exception", "failure_reason": str(exc)}
+        run.failed += 1
+    except (OSError, smtplib.SMTPException) as exc:
+        attempts = env.execute(sa.select(table.c.attempts).where(table.c.id == mail_id)).scalar_one()
+        outcome = {"failure_reason": describe(exc), "next_try": now + retry_delay(attempts)}
+        run.deferred += 1
+        sender.reset()
+    else:
+        outcome = {"state": "sent", "sent_date": utcnow(), "failure_reason": None, "message_id": message["Message-Id"]}
+        run.sent += 1
+    env.execute(table.update().where(table.c.id == mail_id).values(**outcome))
+    env.transaction.invalidate()
 
 
 def connect(smtp: SmtpSettings) -> smtplib.SMTP:

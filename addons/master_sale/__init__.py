@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .models.group_defaults import CustomerGroupAccount, CustomerGroupCreditLimit
 from .models.masters import (
     CustomerAccount,
     CustomerCreditLimit,
@@ -18,11 +19,13 @@ from .models.masters import (
 from .models.partner import CUSTOMER, CustomerPartner
 from .models.sale_order import SaleOrder, SaleOrderLine
 from .models.settings import SaleSettings
+from .models.teams import SalesTeam
 
 
 def kernel_models() -> list[type]:
-    return [CustomerGroup, SalesTerritory, SalesTerritoryTarget, SalePricelist, CustomerPartner,
-            CustomerCreditLimit, CustomerAccount, SaleOrder, SaleOrderLine, SaleSettings]
+    return [CustomerGroup, CustomerGroupCreditLimit, CustomerGroupAccount, SalesTerritory, SalesTerritoryTarget,
+            SalePricelist, SalesTeam, CustomerPartner, CustomerCreditLimit, CustomerAccount, SaleOrder, SaleOrderLine,
+            SaleSettings]
 
 
 def kernel_post_install(env: Any) -> None:

@@ -2,7 +2,8 @@
 
 ``POST /web/binary/upload_attachment`` (multipart: ``res_model``, ``res_id``,
 one or more ``ufile`` files, the session's ``csrf_token``) creates one
-attachment per file and answers their ids, names, types and sizes in JSON;
+attachment per file and answers their ids, names, types and sizes in JSON
+(a refusal: ``{"error": {"code", "message"}}`` with its HTTP status, nothing kept);
 ``GET /web/content/<id>`` sends one back (``?download=1`` forces a download).
 Both run as the session's user, so the attachment's access (the record it
 hangs on) applies: an attachment the user may not read answers 404, as a
@@ -72,22 +73,30 @@ def download(request: Request, attachment_id: int) -> Response:
 
 
 def upload(request: Request) -> Response:
+    env = user_env(request)
+    try:
+        with env.connection.begin_nested():  # a refused file leaves none of the batch behind
+            created = env["ir.attachment"].create(upload_values(request))
+    except UserError as exc:  # the uploader (the chatter, a script) reads why in JSON, as it reads the success
+        env.transaction.invalidate()
+        error = {"error": {"code": exc.code, "message": exc.message}}
+        return Response(json.dumps(error), status=exc.status, mimetype="application/json")
+    body = [{"id": a.id, "name": a.name, "mimetype": a.mimetype, "file_size": a.file_size, "checksum": a.checksum}
+            for a in created]
+    return Response(json.dumps(body), mimetype="application/json")
+
+
+def upload_values(request: Request) -> list[dict[str, Any]]:
+    """The attachments' values of an upload form; a missing file or a bad record id is refused."""
     res_model = request.form.get("res_model") or False
     given = request.form.get("res_id") or ""
     if given and not given.isdigit():
         raise UserError(f"res_id must be a record id (a whole number), got {given!r}", code="ATTACHMENT_RES_ID")
-    res_id = int(given) if given else False
     files = request.files.getlist("ufile")
     if not files:
         raise UserError("no file uploaded: send one or more files in the 'ufile' field", code="ATTACHMENT_NO_FILE")
-    values: list[dict[str, Any]] = [
-        {"name": upload.filename or "upload", "raw": upload.read(), "res_model": res_model, "res_id": res_id}
-        for upload in files
-    ]
-    created = user_env(request)["ir.attachment"].create(values)
-    body = [{"id": a.id, "name": a.name, "mimetype": a.mimetype, "file_size": a.file_size, "checksum": a.checksum}
-            for a in created]
-    return Response(json.dumps(body), mimetype="application/json")
+    return [{"name": upload.filename or "upload", "raw": upload.read(), "res_model": res_model,
+             "res_id": int(given) if given else False} for upload in files]
 
 
 def routes() -> list[Route]:

@@ -14,14 +14,18 @@ from .ir_model import IrConfigParameter, IrModel, IrModelData, IrModelFields, Ir
 from .ir_ui import IrActionsWindow, IrUiMenu, IrUiView
 from .jobs import IrCron, IrJob
 from .res import ResBranch, ResCompany, ResGroups, ResUsers
+from .reports import IrActionsReport
 from .res_currency import ResCurrency
+from .server_actions import IrActionsServer
+from .tokens import AuthTokenSpent
 from .settings import ResConfigSettings
 
 CORE_MODELS: list[type] = [
     IrModule, IrModel, IrModelFields, IrModelData, IrConfigParameter, IrSequence, ResCurrency, ResCompany, ResBranch,
     ResGroups, ResUsers, IrModelAccess, IrRule, IrUiView, IrActionsWindow, IrUiMenu, AuditLog, *HTTP_MODELS,
     IrCron, IrJob,
-    IrAttachment, ResConfigSettings, *EVENT_MODELS,
+    IrAttachment, ResConfigSettings, IrActionsReport, IrActionsServer, AuthTokenSpent,
+    *EVENT_MODELS,
 ]
 
 __all__ = ["CORE_MODELS"]

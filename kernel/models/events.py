@@ -14,7 +14,7 @@ import json
 import re
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fnmatch import fnmatchcase
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,9 +22,12 @@ from urllib.parse import urlsplit
 from ..db import utcnow
 from ..exceptions import ValidationError
 from ..orm import api, fields
+from ..orm.env import SUPERUSER_ID
 from ..orm.models import Model
 
+DELIVERY_JOB = "base.deliver_events"  # declared by base (addons/base/jobs.py); also run by its ir.cron
 PATTERN = re.compile(r"^[a-z0-9_.*?\[\]-]+$")
+EXCHANGE = re.compile(r"^[A-Za-z0-9_.:-]{1,127}$")
 DELIVERY_STATES = [("pending", "Pending"), ("delivered", "Delivered"), ("dead", "Dead Letter")]
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
@@ -55,14 +58,23 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_webhook_url(url: str) -> None:
-    """Webhooks go over HTTPS; plain HTTP only to this machine (a receiver on loopback, as in tests)."""
+SCHEMES = {"webhook": ("https", "http"), "amqp": ("amqps", "amqp")}  # (encrypted, plain: loopback only)
+
+
+def check_target_url(kind: str, url: str) -> None:
+    """Webhooks go over HTTPS and AMQP over TLS (amqps); plain http/amqp only to this machine (a receiver
+    or a broker on loopback, as in tests)."""
+    secure, plain = SCHEMES[kind]
     parts = urlsplit(url or "")
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValidationError(f"webhook URL {url!r}: expected an absolute https:// URL", code="EVENT_URL_INVALID")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise ValidationError(f"webhook URL {url!r}: plain http is only accepted for loopback addresses; "
-                              "use https://", code="EVENT_URL_INSECURE")
+    try:
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if parts.scheme not in (secure, plain) or not host:
+        raise ValidationError(f"{kind} URL {url!r}: expected an absolute {secure}:// URL", code="EVENT_URL_INVALID")
+    if parts.scheme == plain and not is_loopback(host):
+        raise ValidationError(f"{kind} URL {url!r}: plain {plain} is only accepted for loopback addresses; "
+                              f"use {secure}://", code="EVENT_URL_INSECURE")
 
 
 class EventOutbox(Model):
@@ -79,12 +91,24 @@ class EventOutbox(Model):
     delivery_ids = fields.One2many("event.delivery", "event_id", "Deliveries")
 
     @api.model
-    def record(self, name: str, payload: Mapping[str, Any]) -> Any:
-        """Write the event in the current transaction (called by ``env.publish``)."""
+    def record(self, name: str, payloads: Sequence[Mapping[str, Any]]) -> Any:
+        """Write one event of ``name`` per payload in the current transaction (called by ``env.publish``)."""
         if not isinstance(name, str) or not name.strip():
             raise ValidationError("an event needs a name such as 'customer.created'", code="EVENT_NAME_INVALID")
-        return self.sudo().create({"event_uuid": uuid.uuid4().hex, "name": name,
-                                   "payload": serialise_payload(name, payload)})
+        events = self.sudo().create([{"event_uuid": uuid.uuid4().hex, "name": name,
+                                      "payload": serialise_payload(name, payload)} for payload in payloads])
+        self._queue_delivery()
+        return events
+
+    @api.model
+    def _queue_delivery(self) -> None:
+        """Queue the delivery job once per transaction (it runs after the commit), when someone subscribes."""
+        transaction = self.env.transaction
+        if DELIVERY_JOB in transaction.done_once or DELIVERY_JOB not in self.env.services.plugins.jobs():
+            return
+        transaction.done_once.add(DELIVERY_JOB)
+        if self.env(su=True)["event.subscription"].search_count([("active", "=", True)], limit=1):
+            self.env(uid=SUPERUSER_ID, su=True)["ir.job"].enqueue(DELIVERY_JOB)
 
     def body(self) -> dict[str, Any]:
         self.ensure_one()
@@ -101,8 +125,12 @@ class EventSubscription(Model):
     name = fields.Char("Name", required=True)
     event_pattern = fields.Char("Events", required=True, default="*",
                                 help="Event names to send, with * as wildcard: customer.*, supplier.on_hold, *")
-    kind = fields.Selection([("webhook", "Webhook")], "Kind", required=True, default="webhook")
-    url = fields.Char("URL", required=True, help="https:// URL receiving a JSON POST per event")
+    kind = fields.Selection([("webhook", "Webhook"), ("amqp", "AMQP Exchange")], "Kind", required=True,
+                            default="webhook")
+    url = fields.Char("URL", required=True,
+                      help="Webhook: https:// URL receiving a JSON POST per event; AMQP: the broker's amqps:// URL")
+    exchange = fields.Char("Exchange", default="erp.events",
+                           help="AMQP: the topic exchange the events are published to, routed by event name")
     secret = fields.Char("Secret", required=True, default=lambda self: secrets.token_hex(32),
                          help="Key of the HMAC-SHA256 signature in the X-ERP-Signature header")
     active = fields.Boolean("Active", default=True)
@@ -110,14 +138,18 @@ class EventSubscription(Model):
     timeout = fields.Float("Timeout (seconds)", default=10.0)
     delivery_ids = fields.One2many("event.delivery", "subscription_id", "Deliveries")
 
-    @api.constrains("event_pattern", "url", "max_attempts", "timeout", "secret")
+    @api.constrains("event_pattern", "kind", "url", "exchange", "max_attempts", "timeout", "secret")
     def _check_settings(self) -> None:
         for subscription in self:
             if not PATTERN.match(subscription.event_pattern or ""):
                 raise ValidationError(
                     f"subscription {subscription.name!r}: event pattern {subscription.event_pattern!r} may hold "
                     "lower-case letters, digits, '.', '_', '-' and wildcards only", code="EVENT_PATTERN_INVALID")
-            check_webhook_url(subscription.url)
+            check_target_url(subscription.kind, subscription.url)
+            if subscription.kind == "amqp" and not EXCHANGE.match(subscription.exchange or ""):
+                raise ValidationError(f"subscription {subscription.name!r}: AMQP exchange {subscription.exchange!r} "
+                                      "needs a name of letters, digits, '.', '_' and '-'",
+                                      code="EVENT_EXCHANGE_INVALID")
             if subscription.max_attempts < 1:
                 raise ValidationError(f"subscription {subscription.name!r}: max attempts must be at least 1",
                                       code="EVENT_ATTEMPTS_INVALID")
@@ -150,7 +182,7 @@ class EventDelivery(Model):
     last_error = fields.Text("Last Error", readonly=True)
     attempt_ids = fields.One2many("event.delivery.attempt", "delivery_id", "Attempts Log")
 
-    def retry(self) -> bool:
+    def action_retry(self) -> bool:
         """Send dead or pending deliveries again at the next sweep, with a fresh attempt budget."""
         self.sudo().write({"state": "pending", "attempts": 0, "next_attempt": utcnow()})
         return True

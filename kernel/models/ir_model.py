@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..exceptions import ValidationError
+from ..exceptions import AccessError, ValidationError
 from ..orm import api, fields
 from ..orm.models import Model
 
@@ -117,12 +118,57 @@ class IrModelFields(Model):
     required = fields.Boolean("Required")
     readonly = fields.Boolean("Read-only")
     addon = fields.Char("Defined by", help="The addon whose uninstallation drops the column or relation table")
+    state = fields.Selection([("base", "Defined by an addon"), ("manual", "Custom field")], "Type of Field",
+                             default="base", required=True, readonly=True)
+    selection = fields.Text("Selection Values", help="Of a custom selection field: value:Label pairs separated "
+                            "by commas (gold:Gold,silver:Silver)")
+
+    def create(self, vals_list: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Any:
+        """A row given ``state="manual"`` (the Fields screen's new custom field) adds the field to its model:
+        column, views and all (:mod:`kernel.custom_fields`); the kernel's own rows are made as given."""
+        many = [vals_list] if isinstance(vals_list, Mapping) else list(vals_list)
+        default = self.env.context.get("default_state")
+        if not any(vals.get("state", default) == "manual" for vals in many):
+            return super().create(many)
+        self.env.policy.check_create(self, many)
+        made = self.browse()
+        for vals in many:
+            model = vals.get("model") or self.env["ir.model"].sudo().browse(vals.get("model_id") or []).model
+            made |= self.env.services.add_custom_field(
+                self.env, model or "", vals.get("name") or "", vals.get("ttype") or "",
+                vals.get("field_description") or None, vals.get("selection") or None, vals.get("relation") or None)
+        return made.with_env(self.env)
+
+    def write(self, vals: Mapping[str, Any]) -> bool:
+        """Rows describe the registry: only the kernel (the superuser) changes them; a custom field is
+        added and removed, not edited."""
+        if not self.env.su:
+            raise AccessError("Fields are described by the kernel: add or remove a custom field, do not edit one",
+                              code="FIELD_READONLY")
+        return super().write(vals)
 
     def unlink(self) -> bool:
-        """Delete only the rows of fields the registry no longer has (see :meth:`IrModel.unlink`)."""
+        """Deleting a custom field's row removes the field and its column; otherwise only the rows of fields
+        the registry no longer has are deleted (see :meth:`IrModel.unlink`)."""
         models = self.env.registry.models
-        gone = self.filtered(lambda row: row.model not in models or row.name not in models[row.model]._fields)
+        custom = self.filtered(lambda row: row.state == "manual" and row.model in models
+                               and row.name in models[row.model]._fields)
+        if custom:
+            self.env.policy.check_unlink(custom)
+            for row in custom:
+                self.env.services.remove_custom_field(self.env, row.model, row.name)
+            models = self.env.registry.models
+        gone = (self - custom).exists().filtered(
+            lambda row: row.model not in models or row.name not in models[row.model]._fields)
         return super(IrModelFields, gone).unlink()
+
+    def _insert_manual(self, vals: Mapping[str, Any]) -> Any:
+        """The row of a new custom field (the field itself comes with the registry built next)."""
+        return super().create([dict(vals)])
+
+    def _delete_manual(self) -> None:
+        """Delete custom fields' rows before the registry forgets them."""
+        super(IrModelFields, self.sudo()).unlink()
 
 
 class IrModelData(Model):

@@ -62,6 +62,8 @@ class IrActionsWindow(Model):
     context = fields.Text("Context", default="{}")
     target = fields.Selection([("current", "Main window"), ("new", "Dialog")], "Target", default="current")
     limit = fields.Integer("Page Size", default=80)
+    binding_model_id = fields.Many2one("ir.model", "Shown in the Action Menu of", ondelete="cascade",
+                                       help="A dialog (target new) opened on the selected records of that model")
     help = fields.Html("Help")
 
     @api.constrains("res_model", "view_mode", "domain", "context")

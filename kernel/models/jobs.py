@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -27,6 +27,7 @@ JOB_STATES = [("queued", "Queued"), ("started", "Started"), ("done", "Done"), ("
               ("cancelled", "Cancelled")]
 INTERVAL_TYPES = [("seconds", "Seconds"), ("minutes", "Minutes"), ("hours", "Hours"), ("days", "Days"),
                   ("weeks", "Weeks")]
+SCHEDULE_FIELDS = {"crontab", "interval_number", "interval_type"}
 CONTEXT_KEYS = ("lang", "tz", "allowed_company_ids", "allowed_branch_ids")  # what a job's environment keeps
 
 
@@ -161,7 +162,7 @@ class IrCron(Model):
     interval_number = fields.Integer("Every", default=0)
     interval_type = fields.Selection(INTERVAL_TYPES, "Interval Unit", default="days")
     crontab = fields.Char("Crontab", help="'minute hour day month weekday' in UTC, instead of an interval")
-    nextcall = fields.Datetime("Next Run", help="Empty: at the beat's next tick")
+    nextcall = fields.Datetime("Next Run", help="Set from the schedule when it is created or changed")
     lastcall = fields.Datetime("Last Run", readonly=True)
     last_outcome = fields.Selection([("queued", "Queued"), ("done", "Done"), ("failed", "Failed")],
                                     "Last Outcome", readonly=True)
@@ -181,6 +182,28 @@ class IrCron(Model):
             if not isinstance(cron.args, list):
                 raise ValidationError(self.env._("Schedule %(name)s: arguments must be a list", name=cron.name),
                                       code="JOB_ARGS_INVALID")
+
+    def create(self, vals_list: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Any:
+        crons = super().create(vals_list)
+        crons.filtered(lambda cron: not cron.nextcall)._reschedule()
+        return crons
+
+    def write(self, vals: Mapping[str, Any]) -> bool:
+        result = super().write(vals)
+        if SCHEDULE_FIELDS & set(vals) and "nextcall" not in vals:
+            self._reschedule()
+        return result
+
+    def _reschedule(self) -> None:
+        """The next run of a new or changed schedule: a crontab's next matching minute; an interval's, counted
+        from the last run (now, when that is past or it never ran: the beat's next tick)."""
+        now = utcnow().replace(microsecond=0)
+        for cron in self:
+            if cron.crontab:
+                nextcall = cron.next_after(now)
+            else:
+                nextcall = max(cron.next_after(cron.lastcall), now) if cron.lastcall else now
+            super(IrCron, cron).write({"nextcall": nextcall})
 
     def next_after(self, moment: datetime) -> datetime:
         """When this schedule fires next after ``moment`` (UTC)."""

@@ -4,7 +4,7 @@ A wizard's record lives while its dialog is open; nothing refers to it after.
 :func:`vacuum_transient` deletes, for every transient model of the registry, the
 records created longer ago than ``[transient] max_age_hours`` (default 1), as the
 superuser (the records are their creators' only).  It runs hourly as the
-scheduled job ``base.ir_cron_transient_vacuum`` when the jobs are installed, and
+schedule ``base.cron_vacuum_transient`` (job ``base.vacuum_transient``), and
 can be called from code or ``erp shell``.
 """
 

@@ -1,4 +1,4 @@
-"""Delivering the event outbox to webhooks: fan out, claim, post, record; at least once.
+"""Delivering the event outbox to webhooks and AMQP exchanges: fan out, claim, send, record; at least once.
 
 A sweep (:func:`deliver_due`) runs in short transactions of its own, never
 holding the database while it waits for a subscriber:
@@ -8,7 +8,8 @@ holding the database while it waits for a subscriber:
 2. **claim** -- due pending deliveries get their next attempt pushed past the
    request's timeout (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so a second
    sweep running at the same time takes other ones;
-3. **post** -- outside any transaction, an HTTP POST of the signed JSON body;
+3. **send** -- outside any transaction, an HTTP POST of the signed JSON body
+   (a webhook) or a message on an AMQP exchange (:mod:`kernel.models.amqp`);
 4. **record** -- the attempt's status, error and duration; a 2xx answer
    makes the delivery ``delivered``, anything else schedules a retry after an
    exponential backoff, and the ``max_attempts``-th failure makes it ``dead``.
@@ -34,6 +35,7 @@ import sqlalchemy as sa
 
 from ..db import utcnow, writing
 from ..exceptions import ValidationError
+from . import amqp
 
 if TYPE_CHECKING:
     from ..orm.env import Environment
@@ -70,7 +72,9 @@ class Claimed:
     """A delivery taken by this sweep, with what posting it needs."""
 
     delivery_id: int
+    kind: str
     url: str
+    exchange: str
     secret: str
     timeout: float
     attempt: int
@@ -80,13 +84,15 @@ class Claimed:
 
 @dataclass(frozen=True)
 class Outcome:
+    """How one attempt went: the HTTP status (webhooks), the error if it failed, how long it took."""
+
     status_code: int | None
     error: str | None
     duration_ms: float
 
     @property
     def success(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
+        return self.error is None
 
 
 @dataclass
@@ -152,24 +158,48 @@ def claim(env: Environment, now: datetime, limit: int) -> list[Claimed]:
     claimed = []
     for delivery in env(su=True)["event.delivery"].browse(ids):
         subscription = delivery.subscription_id
-        claimed.append(Claimed(delivery.id, subscription.url, subscription.secret, subscription.timeout,
-                               delivery.attempts + 1, subscription.max_attempts, delivery.event_id.body()))
+        claimed.append(Claimed(delivery.id, subscription.kind, subscription.url, subscription.exchange or "",
+                               subscription.secret, subscription.timeout, delivery.attempts + 1,
+                               subscription.max_attempts, delivery.event_id.body()))
         lease = now + timedelta(seconds=subscription.timeout) + CLAIM_MARGIN
         env.execute(sa.update(table).where(table.c.id == delivery.id).values(next_attempt=lease))
     return claimed
+
+
+def signed(claimed: Claimed) -> tuple[bytes, dict[str, str]]:
+    """The body of this attempt (stamped now) and the ``X-ERP-*`` headers that go with it."""
+    timestamp = int(time.time())
+    body = encode(claimed.body, timestamp)
+    return body, {
+        "X-ERP-Event": claimed.body["event"], "X-ERP-Event-Id": claimed.body["id"],
+        "X-ERP-Delivery-Attempt": str(claimed.attempt), "X-ERP-Timestamp": str(timestamp),
+        SIGNATURE_HEADER: sign(claimed.secret, body),
+    }
+
+
+def send(claimed: Claimed) -> Outcome:
+    """Deliver one event the way its subscription says (a webhook POST, an AMQP message)."""
+    return publish_amqp(claimed) if claimed.kind == "amqp" else post(claimed)
+
+
+def publish_amqp(claimed: Claimed) -> Outcome:
+    """Publish to the subscription's AMQP exchange; a broker that is down or refuses is a failure."""
+    body, headers = signed(claimed)
+    started = time.perf_counter()
+    try:
+        amqp.publish(claimed.url, claimed.exchange, claimed.body["event"], body, headers, claimed.body["id"],
+                     claimed.timeout)
+    except Exception as exc:  # noqa: BLE001 - any failure of the broker or the network is retried
+        return Outcome(None, f"{type(exc).__name__}: {exc}"[:ERROR_TEXT_LIMIT], _since(started))
+    return Outcome(None, None, _since(started))
 
 
 def post(claimed: Claimed) -> Outcome:
     """POST one delivery; any answer but 2xx, and any network error, is a failure with its reason."""
     import httpx  # here: only a sweep needs the HTTP client
 
-    body = encode(claimed.body, int(time.time()))
-    headers = {
-        "Content-Type": "application/json", "User-Agent": "erp-webhooks/1",
-        "X-ERP-Event": claimed.body["event"], "X-ERP-Event-Id": claimed.body["id"],
-        "X-ERP-Delivery-Attempt": str(claimed.attempt), "X-ERP-Timestamp": str(json.loads(body)["timestamp"]),
-        SIGNATURE_HEADER: sign(claimed.secret, body),
-    }
+    body, signature_headers = signed(claimed)
+    headers = {"Content-Type": "application/json", "User-Agent": "erp-webhooks/1", **signature_headers}
     started = time.perf_counter()
     try:
         response = httpx.post(claimed.url, content=body, headers=headers, timeout=claimed.timeout,
@@ -212,7 +242,7 @@ def deliver_due(open_env: EnvOpener, now: datetime | None = None, limit: int = 1
         backoff = Backoff.from_env(env)
         claimed = claim(env, now or utcnow(), limit)
     for each in claimed:
-        outcome = post(each)
+        outcome = send(each)
         report.outcomes.append(outcome)
         with writing(), open_env() as env:
             state = record(env, each, outcome, backoff)
@@ -223,3 +253,22 @@ def deliver_due(open_env: EnvOpener, now: datetime | None = None, limit: int = 1
         else:
             report.retrying += 1
     return report
+
+
+def purge(env: Environment, now: datetime | None = None) -> int:
+    """Delete the events older than ``[events] keep_days`` (30; 0 keeps them) whose every delivery went
+    through, with their deliveries and log; dead letters and pending deliveries stay. Returns their number."""
+    keep_days = env.services.settings.section("events").get("keep_days", 30)
+    if isinstance(keep_days, bool) or not isinstance(keep_days, (int, float)) or keep_days < 0:
+        raise ValidationError(f"configuration [events] keep_days: expected a number of days of at least 0, got "
+                              f"{keep_days!r}", code="EVENT_CONFIG_INVALID")
+    if not keep_days:
+        return 0
+    outbox, deliveries = env.registry["event.outbox"]._sql, env.registry["event.delivery"]._sql
+    unfinished = sa.select(deliveries.c.event_id).where(deliveries.c.state != "delivered")
+    old = sa.select(outbox.c.id).where(outbox.c.dispatched.is_(True),
+                                       outbox.c.create_date < (now or utcnow()) - timedelta(days=keep_days),
+                                       outbox.c.id.not_in(unfinished))
+    events = env(su=True)["event.outbox"].browse(list(env.execute(old).scalars()))
+    events.unlink()
+    return len(events)

@@ -39,6 +39,7 @@ class Transaction:
         self.new_ids: list[Any] = []  # ids of the records in memory only (kernel.orm.new_records)
         self.xmlid_cache: dict[str, tuple[str, int]] = {}
         self.access_cache: dict[tuple[Any, ...], Any] = {}  # kernel.security's decisions
+        self.done_once: set[str] = set()  # work queued at most once per transaction (the event delivery job)
         # who hears env.progress(): a job's row, a command's progress bar; nobody by default
         self.progress_listener: Callable[[float, str], None] | None = None
 
@@ -232,6 +233,12 @@ class Environment:
         """Publish a business event to every installed addon implementing ``kernel_event``, and write it to
         the event outbox (``event.outbox``) in this transaction: subscribers outside the process get it
         once the transaction commits, and never when it rolls back."""
-        self.services.plugins.hook.kernel_event(env=self, name=name, payload=payload)
-        if "event.outbox" in self.registry:
-            self["event.outbox"].record(name, payload)
+        self.publish_many(name, [payload])
+
+    def publish_many(self, name: str, payloads: Iterable[dict[str, Any]]) -> None:
+        """:meth:`publish` one event per payload, written to the outbox together (a batch costs what one does)."""
+        payloads = list(payloads)
+        for payload in payloads:
+            self.services.plugins.hook.kernel_event(env=self, name=name, payload=payload)
+        if payloads and "event.outbox" in self.registry:
+            self["event.outbox"].record(name, payloads)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ..broker import Job
     from ..config import Settings
     from ..manifest import Manifest
+    from .registry import Registry
 
 
 class TranslationService(Protocol):
@@ -45,6 +46,16 @@ class Services(Protocol):
     @property
     def settings(self) -> Settings:
         """The configuration (``settings.section("orm")`` and the like)."""
+
+    def build_registry(self, connection: Any = None) -> Registry:
+        """The registry composed again (addons' layers and the database's custom fields, read on ``connection``)."""
+
+    def add_custom_field(self, env: Any, model: str, name: str, ttype: str, label: str | None = None,
+                         selection: str | None = None, relation: str | None = None) -> Any:
+        """Add a custom field (``x_...``) in ``env``'s transaction: its row, column and view extensions."""
+
+    def remove_custom_field(self, env: Any, model: str, name: str) -> None:
+        """Remove a custom field with its column and its place in the views."""
 
     @property
     def manifests(self) -> Mapping[str, Manifest]:

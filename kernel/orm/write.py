@@ -287,8 +287,8 @@ class WriteMixin(ComputeMixin, RelationsMixin):
             elif field.inverse or field.related:
                 inverse.append((field, value))
         before = self._modified([f for f in written if f.relational])
-        if columns:
-            self._update_columns(columns)
+        if columns or (relational and self._log_access and "write_date" in self._fields):
+            self._update_columns(columns)  # a change of relations only still moves write_date (conflict checks)
             self._invalidate_one2many_of(written)
         for field, value in relational:
             self._write_x2many(field, value)

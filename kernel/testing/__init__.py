@@ -12,6 +12,11 @@ are (see ``docs/testing.md``):
 * ``env`` -- the superuser's environment on it, rolled back after each test;
 * ``env_as`` -- ``env_as("login")``: the same transaction as another user;
 * ``erp_server`` -- ``erp serve`` on the module's database;
+* ``browser``, ``page`` -- headless Chromium for the module, a fresh page
+  per test; :func:`~kernel.testing.chromium.log_in` logs a page in;
+* :class:`~kernel.testing.clients.WebClient` -- a werkzeug client logged into the
+  web client with its CSRF token; ``json_rpc`` and ``server_session`` -- JSON-RPC
+  calls and a logged-in session on a running server;
 * ``db_url``, ``kernel_factory``, ``kernel`` -- a fresh database per test, for
   lifecycle tests;
 * :class:`~kernel.testing.conformance.AddonConformance` -- the checks every
@@ -23,6 +28,7 @@ stops with an error: a database that was expected is never skipped.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -36,6 +42,8 @@ from ..exceptions import DatabaseError
 from ..kernel import Kernel
 from ..manifest import MANIFEST_FILE
 from ..orm.env import Environment
+from .chromium import BROWSER_TIMEOUT, browser, browser_context, log_in, page
+from .clients import WebClient, csrf_of, json_rpc, server_session
 from .conformance import AddonConformance, conformance_templates
 from .databases import (
     PG_ENV,
@@ -49,8 +57,10 @@ from .databases import (
 from .servers import Server, free_port, running_server, wait_until_up
 
 __all__ = [
-    "AddonConformance", "PG_ENV", "Server", "addon_folder", "clone_database", "database_backends", "free_port", "installed_kernel",
-    "pg_base_url", "rollback_env", "running_server", "throwaway_database", "wait_until_up",
+    "BROWSER_TIMEOUT", "AddonConformance", "PG_ENV", "Server", "WebClient", "addon_folder", "browser",
+    "browser_context", "clone_database", "csrf_of", "database_backends", "free_port", "installed_kernel", "json_rpc",
+    "log_in", "page", "pg_base_url", "rollback_env", "running_server", "server_session", "throwaway_database",
+    "wait_until_up",
 ]
 
 ARCHIVE_ENV = "ERP_LIFECYCLE_ARCHIVE_DIR"
@@ -198,9 +208,12 @@ def env_as(env: Environment) -> Callable[..., Environment]:
 
 @pytest.fixture(scope="module")
 def erp_server(erp_kernel: Kernel, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``erp serve`` (gunicorn, two workers) on ``erp_kernel``'s database as alias ``default``, for the module."""
+    """``erp serve`` (gunicorn, two workers) on ``erp_kernel``'s database as alias ``default``, for the module;
+    its ``login``/``password``/``uid`` are the administrator's (``admin``/``admin``, as ``Kernel.init`` sets)."""
+    with erp_kernel.env() as environment:
+        uid = environment.ref("base.user_admin").id
     with running_server(erp_kernel, tmp_path_factory.mktemp("serve")) as server:
-        yield server
+        yield dataclasses.replace(server, login="admin", password="admin", uid=uid)
 
 
 # -- a fresh database per test -------------------------------------------------------------------------

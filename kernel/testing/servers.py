@@ -22,7 +22,8 @@ STARTUP_SECONDS = 60
 
 @dataclass
 class Server:
-    """A running server: its URL, the kernel on the database it serves (alias ``db``), its files."""
+    """A running server: its URL, the kernel on the database it serves (alias ``db``), its files, and the user a
+    fixture prepared for logging in (``login``, ``password``, ``uid``; empty when it prepared none)."""
 
     url: str
     port: int
@@ -30,6 +31,9 @@ class Server:
     config: Path
     log: Path
     db: str = "default"
+    login: str = ""
+    password: str = ""
+    uid: int = 0
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")

@@ -30,17 +30,20 @@ from ..db import writing
 from ..kernel import Kernel
 
 STARTUP_SECONDS = 60
+STOP_SECONDS = 1.0
 REDIS_URL = "redis://127.0.0.1:6379/0"
 RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
 
 
 @dataclass
 class Process:
-    """A running ``erp worker`` or ``erp beat``: its process and its log."""
+    """A started ``erp worker`` or ``erp beat``: its process, its log, what it prints once ready."""
 
     process: subprocess.Popen
     log: Path
     config: Path
+    ready_text: str
+    offset: int = 0  # where its output starts in the log (a log may be reused)
     stopped: bool = field(default=False)
 
     @property
@@ -48,7 +51,10 @@ class Process:
         return self.process.pid
 
     def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
+        return self.log.read_text(errors="replace")[self.offset:]
+
+    def wait_ready(self, timeout: float = STARTUP_SECONDS) -> None:
+        wait_for_log(self, self.ready_text, timeout)
 
     def kill(self) -> None:
         """``kill -9``: the process dies without any clean-up, as on a lost machine."""
@@ -57,11 +63,13 @@ class Process:
         self.stopped = True
 
     def stop(self) -> None:
+        """``SIGTERM``, then ``SIGKILL`` after a second: a worker's warm shutdown waits for its broker poll,
+        which tests need not."""
         if self.stopped:
             return
         self.process.terminate()
         try:
-            self.process.wait(timeout=20)
+            self.process.wait(timeout=STOP_SECONDS)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
@@ -90,19 +98,31 @@ def _environ() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("ERP_") or k.startswith("ERP_TEST")}
 
 
-def start(config: Path, command: str, log: Path, *arguments: str) -> Process:
-    """``erp --config CONFIG COMMAND`` in a child process, its output in ``log``."""
+def start(config: Path, command: str, name: str, ready_text: str, *arguments: str) -> Process:
+    """``erp --config CONFIG COMMAND`` in a child process, its output in ``<name>.log`` beside the config."""
+    log = config.parent / f"{name}.log"
+    offset = log.stat().st_size if log.exists() else 0
     with log.open("a") as output:
         process = subprocess.Popen([sys.executable, "-m", "kernel", "--config", str(config), command, *arguments],
                                    stdout=output, stderr=subprocess.STDOUT, env=_environ())
-    return Process(process, log, config)
+    return Process(process, log, config, ready_text, offset)
 
 
-def wait_for_log(process: Process, text: str, timeout: float = STARTUP_SECONDS, after: int = 0) -> None:
-    """Wait until ``text`` appears in the process's log (past character ``after``)."""
+def start_worker(config: Path, name: str = "worker", *arguments: str) -> Process:
+    """``erp worker`` started (not yet ready: see :func:`running`)."""
+    return start(config, "worker", name, " ready.", "--hostname", f"{name}-{uuid.uuid4().hex[:6]}@%h", *arguments)
+
+
+def start_beat(config: Path, name: str = "beat") -> Process:
+    """``erp beat`` started (not yet ready: see :func:`running`)."""
+    return start(config, "beat", name, "erp beat:")
+
+
+def wait_for_log(process: Process, text: str, timeout: float = STARTUP_SECONDS) -> None:
+    """Wait until ``text`` appears in the process's log."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if text in process.log_text()[after:]:
+        if text in process.log_text():
             return
         if process.process.poll() is not None:
             raise RuntimeError(f"the process exited with {process.process.returncode}:\n{process.log_text()}")
@@ -111,27 +131,29 @@ def wait_for_log(process: Process, text: str, timeout: float = STARTUP_SECONDS, 
 
 
 @contextlib.contextmanager
+def running(*processes: Process) -> Iterator[tuple[Process, ...]]:
+    """Wait until every started process is ready (they start side by side); stop them all when the block ends."""
+    try:
+        for process in processes:
+            process.wait_ready()
+        yield processes
+    finally:
+        for process in processes:
+            process.stop()
+
+
+@contextlib.contextmanager
 def running_worker(config: Path, name: str = "worker", *arguments: str) -> Iterator[Process]:
     """``erp worker`` on ``config`` until the block ends, once it is ready to take messages."""
-    log = config.parent / f"{name}.log"
-    offset = log.stat().st_size if log.exists() else 0
-    worker = start(config, "worker", log, "--hostname", f"{name}-{uuid.uuid4().hex[:6]}@%h", *arguments)
-    try:
-        wait_for_log(worker, " ready.", after=offset)
+    with running(start_worker(config, name, *arguments)) as (worker,):
         yield worker
-    finally:
-        worker.stop()
 
 
 @contextlib.contextmanager
 def running_beat(config: Path, name: str = "beat") -> Iterator[Process]:
     """``erp beat`` on ``config`` until the block ends, once it has started."""
-    beat = start(config, "beat", config.parent / f"{name}.log")
-    try:
-        wait_for_log(beat, "erp beat:")
+    with running(start_beat(config, name)) as (beat,):
         yield beat
-    finally:
-        beat.stop()
 
 
 def delete_queue(config: Path) -> None:

@@ -16,7 +16,7 @@ from kernel.testing import rollback_env
 
 
 @pytest.fixture
-def types(env):
+def partner_types(env):
     return env["partner_type"]
 
 
@@ -36,15 +36,15 @@ def test_partner_types_read_in_the_users_language(env):
     assert stored(env, customer, "name") == {"en_US": "Customer", "id": "Pelanggan"}
 
 
-def test_writing_sets_the_users_language_and_keeps_the_others(env, types):
-    kind = types.create({"name": "Reseller"})
+def test_writing_sets_the_users_language_and_keeps_the_others(env, partner_types):
+    kind = partner_types.create({"name": "Reseller"})
     assert stored(env, kind, "name") == {"en_US": "Reseller"}
     kind.with_context(lang="id").write({"name": "Pengecer"})
     assert stored(env, kind, "name") == {"en_US": "Reseller", "id": "Pengecer"}
     assert (kind.name, kind.with_context(lang="id").name) == ("Reseller", "Pengecer")
     kind.write({"name": "Retailer"})
     assert stored(env, kind, "name") == {"en_US": "Retailer", "id": "Pengecer"}
-    made_in_indonesian = types.with_context(lang="id").create({"name": "Agen"})
+    made_in_indonesian = partner_types.with_context(lang="id").create({"name": "Agen"})
     assert stored(env, made_in_indonesian, "name") == {"en_US": "Agen", "id": "Agen"}, "en_US is every reader's fallback"
     twin = env["basepartnertitle"].create({"name": "Doctor", "shortcut": "Dr."})
     twin.with_context(lang="id").shortcut = "dr."
@@ -54,11 +54,11 @@ def test_writing_sets_the_users_language_and_keeps_the_others(env, types):
     assert stored(env, twin, "shortcut") is None, "an empty value clears every language"
 
 
-def test_search_and_order_use_the_users_language(env, types):
-    indonesian = types.with_context(lang="id")
+def test_search_and_order_use_the_users_language(env, partner_types):
+    indonesian = partner_types.with_context(lang="id")
     found = indonesian.search([("name", "=", "Pelanggan")])
     assert found == env.ref("base.base_partner_type_customer")
-    assert not types.search([("name", "=", "Pelanggan")]), "an English reader searches the English text"
+    assert not partner_types.search([("name", "=", "Pelanggan")]), "an English reader searches the English text"
     assert indonesian.search([("name", "ilike", "pemas")]) == env.ref("base.base_partner_type_vendor")
     names = [kind.name for kind in indonesian.search([("id", "in", [env.ref("base.base_partner_type_customer").id,
                                                                      env.ref("base.base_partner_type_vendor").id])],
@@ -67,8 +67,8 @@ def test_search_and_order_use_the_users_language(env, types):
     assert indonesian.name_search("Pelang") == [(env.ref("base.base_partner_type_customer").id, "Pelanggan")]
 
 
-def test_groups_are_the_texts_of_the_users_language(env, types):
-    indonesian = types.with_context(lang="id")
+def test_groups_are_the_texts_of_the_users_language(env, partner_types):
+    indonesian = partner_types.with_context(lang="id")
     groups = indonesian.read_group([], ["name"], ["name"], orderby="name")
     names = [group["name"] for group in groups]
     assert "Pelanggan" in names and "Pemasok" in names and "Customer" not in names

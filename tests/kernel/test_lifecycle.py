@@ -49,6 +49,16 @@ def test_install_returns_the_plan_and_is_idempotent(fixture_kernel):
     assert fixture_kernel.install(["alpha"]) == []
 
 
+def test_install_reports_its_progress_step_by_step(fixture_kernel):
+    heard: list[tuple[float, str]] = []
+    fixture_kernel.progress_listener = lambda percent, message: heard.append((percent, message))
+    plan = fixture_kernel.install(["beta"])
+    percents = [percent for percent, _ in heard]
+    assert percents == sorted(percents) and percents[0] == 0 and 100 * (len(plan) - 1) / len(plan) < percents[-1] < 100
+    assert "installing alpha: schema" in [message for _, message in heard]
+    assert heard[-1][1] == f"installing {plan[-1]}: post_install"
+
+
 def test_failure_keeps_earlier_addons_and_consistent_states(fixture_kernel):
     with pytest.raises(AddonStepError) as info:
         fixture_kernel.install(["broken"])

@@ -7,7 +7,7 @@ from typing import Any
 import phonenumbers
 import pycountry
 
-from kernel.orm import Model, fields
+from kernel import Model, fields
 
 
 class Country(Model):

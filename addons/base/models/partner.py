@@ -13,8 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from kernel import Model, api, fields
 from kernel.exceptions import ValidationError
-from kernel.orm import Model, api, fields
 from kernel.orm.integrity import holder_text
 
 from .address import PENDING_ADDRESSES, address_value, split_address, write_default_addresses

@@ -85,13 +85,12 @@ class PartnerRole:
         for company_id, ids in by_company.items():
             codes.update(zip(ids, sequences.next_many_by_code(self.sequence_code, len(ids), company_id=company_id)))
         self._store(todo, codes, now)
-        for partner in todo:
-            env.publish(self.event, {
-                f"{self.payload_prefix}_id": partner.id,
-                f"{self.payload_prefix}_name": partner.name,
-                f"{self.payload_prefix}_type": partner.entity_type,
-                self.code_field: codes[partner.id],
-            })
+        env.publish_many(self.event, [{
+            f"{self.payload_prefix}_id": partner.id,
+            f"{self.payload_prefix}_name": partner.name,
+            f"{self.payload_prefix}_type": partner.entity_type,
+            self.code_field: codes[partner.id],
+        } for partner in todo])
         return todo
 
     def _store(self, partners: Any, codes: dict[int, str], now: Any) -> None:

@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from kernel import Model, api, fields
 from kernel.addons.base.models.roles import PartnerRole, check_internal_company, internal_duplicate_error
 from kernel.exceptions import UserError, ValidationError
-from kernel.orm import Model, api, fields
 
 VENDOR = PartnerRole(
     label="vendor", type_xmlid="base.base_partner_type_vendor", flag_field="is_vendor",
@@ -44,14 +44,19 @@ class VendorPartner(Model):
     warn_rfqs = fields.Boolean("Warn on RFQs")
     prevent_pos = fields.Boolean("Prevent Purchase Orders")
     warn_pos = fields.Boolean("Warn on Purchase Orders")
+    supplier_disabled = fields.Boolean("Supplier Disabled", copy=False,
+                                       help="No new RFQs or purchase orders; the partner stays a customer")
+    supplier_payment_term_id = fields.Many2one("payment.term", "Supplier Payment Terms", ondelete="restrict")
+    supplier_price_list = fields.Many2one("purchase.pricelist", "Supplier Default Price List", ondelete="set null")
+    supplier_accounts = fields.One2many("supplier.account", "partner_id", "Payable Accounts")
     is_internal_supplier = fields.Boolean("Internal Supplier", copy=False, unique_per=("company_id",),
                                           help="Represents one of your companies; one per company")
 
     @api.model
     def _commercial_fields(self) -> list[str]:
         return super()._commercial_fields() + [
-            "supplier_is_frozen", "on_hold", "hold_type", "release_date", "prevent_rfqs", "warn_rfqs", "prevent_pos",
-            "warn_pos"]
+            "supplier_is_frozen", "supplier_disabled", "on_hold", "hold_type", "release_date", "prevent_rfqs",
+            "warn_rfqs", "prevent_pos", "warn_pos", "supplier_payment_term_id", "supplier_price_list"]
 
     @api.depends("partner_types")
     def _compute_is_vendor(self) -> None:
@@ -76,11 +81,10 @@ class VendorPartner(Model):
         return result
 
     def _publish_on_hold(self) -> None:
-        for partner in self:
-            self.env.publish("supplier.on_hold", {
-                "supplier_id": partner.id, "hold_type": partner.hold_type,
-                "release_date": partner.release_date.isoformat() if partner.release_date else None,
-            })
+        self.env.publish_many("supplier.on_hold", [{
+            "supplier_id": partner.id, "hold_type": partner.hold_type,
+            "release_date": partner.release_date.isoformat() if partner.release_date else None,
+        } for partner in self])
 
     @api.constrains("on_hold", "hold_type")
     def _check_hold_type(self) -> None:
@@ -92,6 +96,10 @@ class VendorPartner(Model):
     @api.constrains("is_internal_supplier", "company_id")
     def _check_internal_supplier(self) -> None:
         check_internal_company(self, "is_internal_supplier", "supplier")
+
+    @api.model
+    def _account_mapping_fields(self) -> list[str]:
+        return super()._account_mapping_fields() + ["supplier_accounts"]
 
     def _duplicate_error(self, columns: list[str], holder: Any) -> Any:
         if columns == ["company_id", "is_internal_supplier"]:
@@ -109,10 +117,16 @@ class VendorPartner(Model):
         return self.hold_type in HELD_BY[document]
 
     def check_purchase_allowed(self, document: str, today: dt.date | None = None) -> list[str]:
-        """Refuse a new ``document`` for a frozen, held or prevented supplier; return the warnings to show."""
+        """Refuse a new ``document`` for an archived, disabled, frozen, held or prevented supplier; return the
+        warnings to show."""
         warnings: list[str] = []
+        self.check_party_active(self.env._(DOCUMENT_LABELS[document]))
         for partner in self:
             label = DOCUMENT_LABELS[document]
+            if partner.supplier_disabled:
+                raise UserError(self.env._("Supplier %(name)s is disabled: no new %(documents)s",
+                                           name=repr(partner.name), documents=self.env._(label)),
+                                code="PARTY_SUPPLIER_DISABLED", status=BLOCKED)
             if partner.supplier_is_frozen:
                 raise UserError(f"Supplier {partner.name!r} is frozen: no new {label}", code="PARTY_SUPPLIER_FROZEN",
                                 status=BLOCKED)

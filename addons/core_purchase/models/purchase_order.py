@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from kernel import Model, api, fields
 from kernel.db import utcnow
 from kernel.exceptions import UserError
-from kernel.orm import Model, api, fields
 
 STATES = [("draft", "RFQ"), ("sent", "RFQ Sent"), ("purchase", "Purchase Order"), ("cancel", "Cancelled")]
 TRANSITIONS = {"sent": {"draft"}, "purchase": {"draft", "sent"}, "cancel": {"draft", "sent", "purchase"},

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from kernel import Model, api, fields
 from kernel.exceptions import MissingError, ValidationError
 
-from .notify import notify_user
+from .notify import in_language, notify_user
 from .sanitize import sanitize_html
 
 DELAY_UNITS = [("days", "days"), ("weeks", "weeks")]
@@ -92,9 +92,12 @@ class Activity(Model):
         activities = super().create(prepared)
         for activity in activities:
             if activity.user_id.id != self.env.uid:
-                notify_user(activity.sudo().user_id, "activity",
-                            self.env._("%(type)s assigned to you: %(summary)s", type=activity.activity_type_id.name,
-                                       summary=activity.summary or activity.res_name or ""),
+                assignee = activity.sudo().user_id
+                told = in_language(self.env, assignee)
+                notify_user(assignee, "activity",
+                            told._("%(type)s assigned to you: %(summary)s",
+                                   type=activity.with_env(told).activity_type_id.name,
+                                   summary=activity.summary or activity.res_name or ""),
                             activity.res_model, activity.res_id)
         return activities
 
@@ -130,7 +133,8 @@ class Activity(Model):
             if activity.note:
                 parts.append(activity.note)
             if feedback and feedback.strip():
-                parts.append(f"<p>{sanitize_html(self.env._('Feedback: %(text)s', text=feedback.strip()))}</p>")
+                line = self.env._("Feedback: %(text)s", text=feedback.strip())
+                parts.append(f"<p>{sanitize_html(line)}</p>")
             messages.append(root["mail.message"].create({
                 "model": activity.res_model, "res_id": activity.res_id, "record_name": activity.res_name,
                 "message_type": "notification", "body": "".join(parts),
@@ -155,9 +159,10 @@ def remind_due_activities(env: Any) -> int:
         today = user_today(activity.user_id)
         if activity.date_deadline > today or activity.reminded_on == today:
             continue
-        title = env._("Reminder: %(type)s %(summary)s on %(record)s is %(state)s",
-                      type=activity.activity_type_id.name, summary=activity.summary or "",
-                      record=activity.res_name or "", state=env._(dict(ACTIVITY_STATES)[activity.state]))
+        told = in_language(root, activity.user_id)
+        title = told._("Reminder: %(type)s %(summary)s on %(record)s is %(state)s",
+                       type=activity.with_env(told).activity_type_id.name, summary=activity.summary or "",
+                       record=activity.res_name or "", state=told._(dict(ACTIVITY_STATES)[activity.state]))
         notify_user(activity.user_id, "activity", title, activity.res_model, activity.res_id)
         activity.reminded_on = today
         reminded += 1

@@ -42,8 +42,6 @@ class MailMail(Model):
     failure_reason = fields.Text("Failure Reason", readonly=True)
     attempts = fields.Integer("Attempts", readonly=True, default=0)
     next_try = fields.Datetime("Next Try", readonly=True, help="Not sent again before this time")
-    claimed_until = fields.Datetime("Claimed Until", readonly=True,
-                                    help="A sender is working on it until then; after, another may take it")
     sent_date = fields.Datetime("Sent On", readonly=True)
     message_id = fields.Char("Message-Id", readonly=True, copy=False)
     mail_message_id = fields.Many2one("mail.message", "Message", ondelete="set null")
@@ -63,27 +61,33 @@ class MailMail(Model):
         vals_list = [vals_list] if isinstance(vals_list, dict) else list(vals_list)
         vals_list = [{**v, "body_html": sanitize_html(v["body_html"])} if v.get("body_html") else v
                      for v in vals_list]
-        return super().create(vals_list)
+        mails = super().create(vals_list)
+        mails._send_soon()
+        return mails
+
+    def _send_soon(self) -> None:
+        """Queue the sending job once this transaction commits (the schedule catches up on anything missed)."""
+        if self:
+            self.env(su=True).enqueue("mail.send_queue")
 
     def action_retry(self) -> bool:
         """Put failed or cancelled mails back in the queue, to be sent at the next run."""
         if self.filtered(lambda m: m.state == "sent"):
             raise UserError(self.env._("A sent mail cannot be sent again"))
-        self.sudo().write({"state": "outgoing", "next_try": False, "failure_reason": False, "claimed_until": False})
+        self.sudo().write({"state": "outgoing", "next_try": False, "failure_reason": False})
+        self._send_soon()
         return True
 
     def action_cancel(self) -> bool:
         """Take outgoing mails out of the queue."""
         if self.filtered(lambda m: m.state == "sent"):
             raise UserError(self.env._("A sent mail cannot be cancelled"))
-        self.sudo().write({"state": "cancel", "claimed_until": False})
+        self.sudo().write({"state": "cancel"})
         return True
 
     def due_ids(self, limit: int, now: Any = None) -> list[int]:
-        """Outgoing mails whose next try has come and that no sender holds, oldest first."""
+        """Outgoing mails whose next try has come, oldest first."""
         now = now or utcnow()
         return self.sudo().search([
-            ("state", "=", "outgoing"),
-            "|", ("next_try", "=", False), ("next_try", "<=", now),
-            "|", ("claimed_until", "=", False), ("claimed_until", "<", now),
+            ("state", "=", "outgoing"), "|", ("next_try", "=", False), ("next_try", "<=", now),
         ], order="id", limit=limit).ids

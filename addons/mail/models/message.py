@@ -4,13 +4,17 @@ A message hangs on any record through ``model`` and ``res_id`` (Odoo's names),
 not through a foreign key: every model inheriting ``mail.thread`` shares the
 one table. Users reach messages and followers through the thread's methods
 (``message_post``, ``message_fetch``, ``message_subscribe``), which check the
-user's access to the record first; the models themselves are for the
-superuser (access rows at 0 for everybody else).
+user's access to the record first. Messages may also be read directly (RPC
+``search_read``): a user reads those of the records they may read (the
+model's ``_access_where``); tracked values and followers are for the
+superuser only (access rows at 0).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+import sqlalchemy as sa
 
 from kernel import Model, api, fields
 from kernel.db import utcnow
@@ -58,6 +62,27 @@ class Message(Model):
         for message in self:
             if message.model and message.model not in self.env.registry:
                 raise ValidationError(self.env._("Message: unknown model %(model)s", model=message.model))
+
+    def _access_where(self, table: sa.FromClause, operation: str) -> sa.ColumnElement[bool]:
+        """A user reads the messages of the records they may read; writing messages is the threads' work
+        (``message_post``), done as the superuser."""
+        if operation != "read":
+            return sa.false()
+        models = self.env.execute(sa.select(table.c.model).where(table.c.model.is_not(None)).distinct()).scalars()
+        clauses = []
+        for name in sorted(models):
+            if name not in self.env.registry or name == self._name:
+                continue
+            target = self.env[name]
+            if target._abstract or not target.check_access_rights("read", raise_exception=False):
+                continue
+            target_table = target._sql.alias()
+            ids = sa.select(target_table.c.id)
+            restriction = self.env.policy.subquery_where(target, target_table)
+            if restriction is not None:
+                ids = ids.where(restriction)
+            clauses.append(sa.and_(table.c.model == name, table.c.res_id.in_(ids)))
+        return sa.or_(*clauses) if clauses else sa.false()
 
     def create(self, vals_list: Any) -> Any:
         """Bodies are sanitised whoever writes them (a client, an import, a template)."""

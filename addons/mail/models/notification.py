@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kernel import Model, fields
+from kernel import Model, TransientModel, fields
 from kernel.db import utcnow
+from kernel.exceptions import ValidationError
 
 NOTIFY_CHANNELS = [("inbox", "In the app"), ("email", "By email")]
 NOTIFICATION_KINDS = [("message", "New message"), ("activity", "Activity")]
@@ -58,3 +59,24 @@ class Notification(Model):
                        "res_model": n.res_model or "", "res_id": n.res_id or 0,
                        "date": n.create_date.isoformat() if n.create_date else ""} for n in mine],
         }
+
+
+class Preferences(TransientModel):
+    """The user's own notification choices, as a dialog (users do not write ``res.users`` themselves)."""
+
+    _name = "mail.preferences"
+    _description = "Notification Preferences"
+
+    email = fields.Char("Email", size=255, default=lambda model: model.env.user.email)
+    notify_message = fields.Selection(NOTIFY_CHANNELS, "New Messages", required=True,
+                                      default=lambda model: model.env.user.notify_message or "inbox")
+    notify_activity = fields.Selection(NOTIFY_CHANNELS, "Activities", required=True,
+                                       default=lambda model: model.env.user.notify_activity or "inbox")
+
+    def action_save(self) -> None:
+        """Write the choices on the user's own record (and on no other)."""
+        self.ensure_one()
+        if "email" in (self.notify_message, self.notify_activity) and not (self.email or "").strip():
+            raise ValidationError(self.env._("To be told by email, give your email address"), field="email")
+        self.env.user.sudo().write({"email": (self.email or "").strip() or False,
+                                    "notify_message": self.notify_message, "notify_activity": self.notify_activity})

@@ -18,18 +18,25 @@ def notify_followers(record: Any, message: Any) -> None:
     """Notify every follower of ``record`` but the message's poster."""
     root = record.env(su=True)
     followers = root["mail.followers"].search([("res_model", "=", record._name), ("res_id", "=", record.id)])
-    title = record.env._("New message on %(record)s", record=message.record_name or record._description)
+    name = message.record_name or record._description
+    title = record.env._("New message on %(record)s", record=name)
     emails: list[str] = []
     for follower in followers:
         user = follower.user_id
         if user:
             if user.id == record.env.uid:
                 continue
-            notify_user(user, "message", title, record._name, record.id, message.id)
+            told = in_language(record.env, user)._("New message on %(record)s", record=name)
+            notify_user(user, "message", told, record._name, record.id, message.id)
         elif follower.partner_id.email and follower.partner_id != message.author_id:
             emails.append(follower.partner_id.email)
     if emails:
         queue_mail(root, emails, message.subject or title, message.body or "", message.id)
+
+
+def in_language(env: Any, user: Any) -> Any:
+    """``env`` speaking ``user``'s language: what a user is told, they read in their own."""
+    return env(context={**env.context, "lang": user.lang or env.lang})
 
 
 def notify_user(user: Any, kind: str, title: str, model: str | bool, res_id: int | bool,

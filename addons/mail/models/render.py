@@ -19,7 +19,7 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from kernel.exceptions import AccessError, ValidationError
+from kernel.exceptions import ValidationError
 
 RECORD_ATTRIBUTES = frozenset({"id", "display_name"})
 
@@ -76,7 +76,5 @@ def render(template: Any, values: Mapping[str, Any], what: str) -> str:
         raise TemplateRefused(f"{what}: not allowed in a template: {exc}", code="TEMPLATE_UNSAFE") from None
     except TemplateError as exc:
         raise TemplateRefused(f"{what}: {exc}", code="TEMPLATE_INVALID") from None
-    except AccessError:
-        raise
     except (TypeError, ValueError, AttributeError, ArithmeticError, LookupError) as exc:
         raise TemplateRefused(f"{what}: {type(exc).__name__}: {exc}", code="TEMPLATE_INVALID") from None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from kernel import Model, api, fields
+from kernel import Model, TransientModel, api, fields
 from kernel.exceptions import ValidationError
 
 from .notify import sender_address
@@ -85,6 +85,10 @@ class MailTemplate(Model):
         """What the mail about one record would be, without sending anything."""
         return self.render([res_id])[res_id]
 
+    def action_preview(self) -> dict[str, Any]:
+        """The preview dialog on this template (the client passes it as the active record)."""
+        return self.env.ref("mail.action_mail_template_preview").read_action()
+
     def send_mail(self, res_ids: int | Iterable[int]) -> list[int]:
         """Queue one mail per record (``mail.mail``, sent by the queue's job); returns their ids."""
         ids = [res_ids] if isinstance(res_ids, int) else list(res_ids)
@@ -99,3 +103,35 @@ class MailTemplate(Model):
             "res_model": self.model, "res_id": res_id, "attachment_ids": [(6, 0, self.sudo().attachment_ids.ids)],
         } for res_id in ids])
         return mails.ids
+
+
+class TemplatePreview(TransientModel):
+    """The template's preview dialog: pick a record, see the mail it would get (nothing is sent)."""
+
+    _name = "mail.template.preview"
+    _description = "Email Template Preview"
+
+    template_id = fields.Many2one("mail.template", "Template", required=True, ondelete="cascade",
+                                  default=lambda model: model._default_template())
+    res_id = fields.Integer("Record ID", help="The id of the record of the template's model to render against")
+    subject = fields.Char("Subject", readonly=True)
+    email_to = fields.Char("To", readonly=True)
+    lang = fields.Char("Language", readonly=True)
+    body_html = fields.Html("Body", readonly=True)
+
+    @api.model
+    def _default_template(self) -> int | bool:
+        if self.env.context.get("active_model") == "mail.template":
+            return int(self.env.context.get("active_id") or 0) or False
+        return False
+
+    def action_render(self) -> dict[str, Any]:
+        """Render the template against the record and show the result in the same dialog."""
+        self.ensure_one()
+        if not self.res_id:
+            raise ValidationError(self.env._("Give the id of a %(model)s record to preview the template with",
+                                             model=self.template_id.model), field="res_id")
+        rendered = self.template_id.preview(self.res_id)
+        self.write({key: rendered[key] for key in ("subject", "email_to", "lang", "body_html")})
+        action = self.env.ref("mail.action_mail_template_preview").read_action()
+        return {**action, "res_id": self.id}

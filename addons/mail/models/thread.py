@@ -23,7 +23,7 @@ from kernel.exceptions import MissingError, ValidationError
 
 from .notify import notify_followers
 
-TRACK_LIMIT = 50  # messages per page of the timeline
+PAGE_SIZE = 50  # messages per page of the timeline
 MESSAGE_KINDS = ("comment", "note", "notification")
 
 
@@ -36,10 +36,10 @@ class MailThread(AbstractModel):
 
     def create(self, vals_list: Any) -> Any:
         records = super().create(vals_list)
-        if not self.env.context.get("mail_create_nosubscribe"):
-            for record in records:
-                users = {self.env.uid} | set(record._assignee_ids())
-                record._subscribe(user_ids=users)
+        if records and not self.env.context.get("mail_create_nosubscribe"):
+            rows = [{"res_model": self._name, "res_id": record.id, "user_id": uid}
+                    for record in records for uid in sorted({self.env.uid, *record._assignee_ids()})]
+            self.env(su=True)["mail.followers"].create(rows)        # new records: nobody follows them yet
         return records
 
     def write(self, vals: Mapping[str, Any]) -> bool:
@@ -49,21 +49,18 @@ class MailThread(AbstractModel):
         for record in self:
             if tracked:
                 record._post_tracking(before[record.id], record._tracking_snapshot(tracked))
-            assignees = record._assignee_ids()
-            if assignees and "user_id" in vals:
+            if "user_id" in vals and (assignees := record._assignee_ids()):
                 record._subscribe(user_ids=assignees)
         return result
 
     def unlink(self) -> bool:
-        """A record's messages, followers and activities go with it."""
-        documents = [(self._name, self.ids)]
+        """A record's messages, followers, activities and notifications go with it."""
+        model, ids = self._name, self.ids
         result = super().unlink()
         root = self.env(su=True)
-        for model, ids in documents:
-            for name in ("mail.message", "mail.followers", "mail.activity"):
-                field = "model" if name == "mail.message" else "res_model"
-                if name in root.registry:
-                    root[name].search([(field, "=", model), ("res_id", "in", ids)]).unlink()
+        for name, field in (("mail.message", "model"), ("mail.followers", "res_model"),
+                            ("mail.activity", "res_model"), ("mail.notification", "res_model")):
+            root[name].search([(field, "=", model), ("res_id", "in", ids)]).unlink()
         return result
 
     # -- tracking ----------------------------------------------------------------------------
@@ -129,7 +126,7 @@ class MailThread(AbstractModel):
         attachments.sudo().write({"res_model": self._name, "res_id": self.id})
         return attachments.ids
 
-    def message_fetch(self, kind: str | None = None, offset: int = 0, limit: int = TRACK_LIMIT) -> dict[str, Any]:
+    def message_fetch(self, kind: str | None = None, offset: int = 0, limit: int = PAGE_SIZE) -> dict[str, Any]:
         """The timeline, newest first: ``{"messages": [...], "more": bool}``; ``kind`` filters by type."""
         self._readable()
         if kind and kind not in MESSAGE_KINDS:

@@ -40,12 +40,24 @@ function showError(container, error) {
 }
 
 // -- the bell ----------------------------------------------------------------------------------
+function bellIcon() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("class", "mail-bell-icon");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", "M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1z");
+  svg.append(path);
+  return svg;
+}
+
 function setupBell() {
   const tools = document.querySelector(".topbar .tools");
   if (!tools || !document.body.dataset.csrf) return;
   const count = el("span", { class: "mail-bell-count", hidden: true });
   const button = el("button", { type: "button", class: "mail-bell-button", "aria-expanded": "false",
-                                "aria-haspopup": "true" }, "🔔", count);
+                                "aria-haspopup": "true" }, bellIcon(), count);
   const panel = el("div", { class: "mail-bell-panel", hidden: true });
   const bell = el("div", { class: "mail-bell", id: "mail-bell" }, button, panel);
   tools.prepend(bell);
@@ -138,6 +150,27 @@ function setupChatter() {
     return el("div", { class: "chatter-scheduler" }, type, summary, due, plan);
   };
 
+  // the followers: a list with a remove button each, and a partner search adding one
+  const followersPanel = (data) => {
+    const found = el("ul", { class: "chatter-follower-choices", role: "listbox" });
+    const search = el("input", { type: "search", class: "chatter-follower-search", placeholder: l("Add a follower"),
+                                 "aria-label": l("Add a follower"), oninput: async () => {
+      const term = search.value.trim();
+      if (!term) { found.replaceChildren(); return; }
+      try {
+        const partners = await call("/web/json/name_search", { model: "basepartner", term });
+        found.replaceChildren(...partners.map((p) => el("li", { role: "option" }, el("button", { type: "button", class: "link",
+          onclick: () => run(() => call("/mail/chatter/follow", { ...base, follow: true, partner_id: p.id })) }, p.name))));
+      } catch (e) { showError(chatter, e); }
+    } });
+    const list = el("ul", { class: "chatter-follower-list" }, data.followers.map((f) => el("li", { class: "chatter-follower" }, f.name,
+      el("button", { type: "button", class: "link chatter-follower-remove", "aria-label": `${l("Remove")} ${f.name}`, onclick: () =>
+        run(() => call("/mail/chatter/follow", { ...base, follow: false, partner_id: f.partner_id || false, user_id: f.user_id || false })) }, "×"))));
+    return el("details", { class: "chatter-followers", open: open === "followers" || null, ontoggle: (event) => {
+      open = event.target.open ? "followers" : (open === "followers" ? null : open);
+    } }, el("summary", {}, `${l("Followers")}: ${data.followers.length}`), list, search, found);
+  };
+
   let open = null;
   const render = () => {
     const data = state.data;
@@ -146,8 +179,7 @@ function setupChatter() {
       el("button", { type: "button", class: "chatter-send", onclick: toggle("comment") }, l("Send message")),
       el("button", { type: "button", class: "chatter-log", onclick: toggle("note") }, l("Log note")),
       el("button", { type: "button", class: "chatter-schedule", onclick: toggle("activity") }, l("Schedule activity")),
-      el("span", { class: "chatter-followers", title: data.followers.map((f) => f.name).join(", ") },
-        `${l("Followers")}: ${data.followers.length}`),
+      followersPanel(data),
       el("button", { type: "button", class: "link chatter-follow", onclick: () => run(() =>
         call("/mail/chatter/follow", { ...base, follow: !data.is_follower })) }, data.is_follower ? l("Unfollow") : l("Follow")));
     const panel = open === "comment" || open === "note" ? composer(open) : open === "activity" ? scheduler() : null;

@@ -3,26 +3,14 @@ price lists, per-company credit limits and receivable account mappings."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-import pycountry
 import sqlalchemy as sa
 
+from kernel import Model, api, fields
 from kernel.exceptions import ValidationError
-from kernel.orm import Model, api, fields
 
 GROUP_ASSIGNMENT = "PARTY_GROUP_ASSIGNMENT"
-
-
-def normalise_currency(model: str, value: Any) -> Any:
-    """An ISO 4217 code in upper case; anything else is refused naming the value."""
-    if not isinstance(value, str) or not value.strip():
-        return value
-    code = value.strip().upper()
-    if pycountry.currencies.get(alpha_3=code) is None:
-        raise ValidationError(f"{model}: {value!r} is not an ISO 4217 currency code", code="PARTY_CURRENCY_INVALID")
-    return code
 
 
 def locked_group_flags(nodes: Any) -> dict[int, bool]:
@@ -65,6 +53,11 @@ class CustomerGroup(Model):
     parent_id = fields.Many2one("customer.group", "Parent Group", ondelete="restrict", index=True)
     child_ids = fields.One2many("customer.group", "parent_id", "Child Groups")
     is_group = fields.Boolean("Is Group Node", help="Group nodes organise the tree; only leaves go on customers")
+    credit_limit_ids = fields.One2many("customer.group.credit.limit", "group_id", "Default Credit Limits",
+                                       help="Customers of the group (and of its subgroups) without their own limit "
+                                            "for a company get this one")
+    account_ids = fields.One2many("customer.group.account", "group_id", "Default Receivable Accounts",
+                                  help="Used for customers without their own account, in the customer's currency")
     active = fields.Boolean("Active", default=True)
 
     @api.constrains("parent_id", "is_group")
@@ -113,21 +106,13 @@ class SalesTerritoryTarget(Model):
 
 class SalePricelist(Model):
     _name = "sale.pricelist"
+    _inherit = "party.currency.mixin"
     _description = "Price List"
     _order = "name"
 
     name = fields.Char("Price List Name", required=True, translate=True)
     currency = fields.Char("Currency", size=3, help="ISO 4217 code")
     active = fields.Boolean("Active", default=True)
-
-    def create(self, vals_list: Any) -> Any:
-        many = [vals_list] if isinstance(vals_list, Mapping) else list(vals_list)
-        return super().create([{**v, "currency": normalise_currency("Price List", v.get("currency"))} for v in many])
-
-    def write(self, vals: Any) -> bool:
-        if "currency" in vals:
-            vals = {**vals, "currency": normalise_currency("Price List", vals["currency"])}
-        return super().write(vals)
 
 
 class CustomerCreditLimit(Model):
@@ -165,42 +150,12 @@ class CustomerCreditLimit(Model):
 
 
 class CustomerAccount(Model):
-    """The receivable account a customer posts to in one company; its currency is the customer's."""
+    """The receivable account a customer posts to in one company; its currency is the customer's (the rule is
+    base's, shared with suppliers' payable accounts)."""
 
     _name = "customer.account"
+    _inherit = "party.account.mixin"
     _description = "Customer Receivable Account"
-    _order = "partner_id, company_id"
-    _unique = (("partner_id", "company_id"),)
-    _duplicate_code = "PARTY_ACCOUNT_DUPLICATE"
 
     partner_id = fields.Many2one("basepartner", "Customer", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one("res.company", "Company", required=True, ondelete="cascade", index=True)
     account_code = fields.Char("Receivable Account", required=True, size=64)
-    currency = fields.Char("Account Currency", size=3, required=True, help="ISO 4217 code")
-
-    def create(self, vals_list: Any) -> Any:
-        many = [vals_list] if isinstance(vals_list, Mapping) else list(vals_list)
-        return super().create([{**v, "currency": normalise_currency("Receivable Account", v.get("currency"))}
-                               for v in many])
-
-    def write(self, vals: Any) -> bool:
-        if "currency" in vals:
-            vals = {**vals, "currency": normalise_currency("Receivable Account", vals["currency"])}
-        return super().write(vals)
-
-    @api.constrains("currency", "partner_id")
-    def _check_currency(self) -> None:
-        for account in self:
-            check_account_currency(account.partner_id, account)
-
-
-def check_account_currency(partner: Any, account: Any) -> None:
-    """Refuse an account whose currency is not the partner's default currency (PARTY_ACCOUNT_CURRENCY_MISMATCH, 422)."""
-    expected = partner.default_currency or None
-    if account.currency != expected:
-        wanted = expected or "none: set the customer's default currency first"
-        raise ValidationError(
-            f"Account currency must match the party's default currency: account {account.account_code!r} of "
-            f"{partner.name!r} is in {account.currency}, expected {wanted}",
-            code="PARTY_ACCOUNT_CURRENCY_MISMATCH", status=422,
-        )

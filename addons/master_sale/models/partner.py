@@ -9,12 +9,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from kernel import Model, api, fields
 from kernel.addons.base.models.roles import PartnerRole, check_internal_company, internal_duplicate_error
 from kernel.exceptions import ValidationError
-from kernel.orm import Model, api, fields
 from kernel.orm.integrity import holder_text
 
-from .masters import GROUP_ASSIGNMENT, check_account_currency, locked_group_flags, normalise_currency
+from .group_defaults import inherited_account, inherited_credit_limit
+from .masters import GROUP_ASSIGNMENT, locked_group_flags
 
 CUSTOMER = PartnerRole(
     label="customer", type_xmlid="base.base_partner_type_customer", flag_field="is_customer",
@@ -33,9 +34,11 @@ class CustomerPartner(Model):
     customer_group = fields.Many2one("customer.group", "Customer Group", ondelete="restrict", index=True)
     territory = fields.Many2one("sales.territory", "Territory", ondelete="restrict", index=True)
     customer_is_frozen = fields.Boolean("Customer Frozen", copy=False, help="No new sales orders for this customer")
+    customer_disabled = fields.Boolean("Customer Disabled", copy=False,
+                                       help="No new quotations or sales orders; the partner stays a supplier")
+    team_id = fields.Many2one("sales.team", "Sales Team", ondelete="set null", index=True)
     is_internal_customer = fields.Boolean("Internal Customer", copy=False, unique_per=("company_id",),
                                           help="Represents one of your companies; one per company")
-    default_currency = fields.Char("Default Currency", size=3, help="ISO 4217 code")
     default_price_list = fields.Many2one("sale.pricelist", "Default Price List", ondelete="set null")
     credit_limits = fields.One2many("customer.credit.limit", "partner_id", "Credit Limits")
     customer_accounts = fields.One2many("customer.account", "partner_id", "Receivable Accounts")
@@ -45,7 +48,8 @@ class CustomerPartner(Model):
     @api.model
     def _commercial_fields(self) -> list[str]:
         return super()._commercial_fields() + [
-            "customer_group", "territory", "customer_is_frozen", "default_currency", "default_price_list"]
+            "customer_group", "territory", "team_id", "customer_is_frozen", "customer_disabled", "default_currency",
+            "default_price_list"]
 
     @api.depends("partner_types")
     def _compute_is_customer(self) -> None:
@@ -53,19 +57,14 @@ class CustomerPartner(Model):
 
     def create(self, vals_list: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Any:
         many = [vals_list] if isinstance(vals_list, Mapping) else list(vals_list)
-        prepared = []
         for vals in many:
             CUSTOMER.refuse_manual(self.browse(), vals)
-            prepared.append({**vals, "default_currency": normalise_currency("Partner", vals.get("default_currency"))}
-                            if "default_currency" in vals else vals)
-        partners = super().create(prepared)
+        partners = super().create(many)
         CUSTOMER.stamp(partners)
         return partners
 
     def write(self, vals: Mapping[str, Any]) -> bool:
         CUSTOMER.refuse_manual(self, vals)
-        if "default_currency" in vals:
-            vals = {**vals, "default_currency": normalise_currency("Partner", vals["default_currency"])}
         result = super().write(vals)
         if "partner_types" in vals:
             CUSTOMER.stamp(self)
@@ -107,19 +106,25 @@ class CustomerPartner(Model):
             return internal_duplicate_error(holder, "customer")
         return super()._duplicate_error(columns, holder)
 
-    @api.constrains("default_currency")
-    def _check_account_currencies(self) -> None:
-        for partner in self:
-            for account in partner.customer_accounts:
-                check_account_currency(partner, account)
+    @api.model
+    def _account_mapping_fields(self) -> list[str]:
+        return super()._account_mapping_fields() + ["customer_accounts"]
 
     # -- credit ------------------------------------------------------------------------
 
     def credit_limit_for(self, company_id: int) -> Any:
-        """This customer's credit limit record for the company (empty when none); a contact person's is its
-        commercial partner's."""
+        """This customer's credit limit for the company, else its customer group's (empty when none); a contact
+        person's are its commercial partner's."""
         self.ensure_one()
-        return self.commercial_partner_id.credit_limits.filtered(lambda limit: limit.company_id.id == company_id)
+        commercial = self.commercial_partner_id or self
+        own = commercial.credit_limits.filtered(lambda limit: limit.company_id.id == company_id)
+        return own or inherited_credit_limit(commercial, company_id)
+
+    def receivable_account_for(self, company_id: int) -> Any:
+        """The receivable account this customer posts to in the company: its own, else its group's."""
+        self.ensure_one()
+        own = self.customer_accounts.filtered(lambda account: account.company_id.id == company_id)
+        return own or inherited_account(self, company_id)
 
     def credit_outstanding(self, company_id: int, exclude_order_ids: Sequence[int] = ()) -> Decimal:
         """What the customer owes the company: the total of its confirmed, unpaid sales orders, those of its

@@ -18,10 +18,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from kernel import Model, api, fields
 from kernel.db import utcnow
 from kernel.addons.base.models.address import recompute_missing
 from kernel.exceptions import AccessError, UserError
-from kernel.orm import Model, api, fields
 from kernel.security import in_groups
 
 from .addresses import check_order_addresses, customer_addresses, fill_addresses
@@ -93,7 +93,7 @@ class SaleOrder(Model):
         many = [dict(vals) for vals in ([vals_list] if isinstance(vals_list, Mapping) else vals_list)]
         if any(vals.get("is_paid") for vals in many):
             self._check_payment_rights()
-        _check_not_frozen(self.env["basepartner"].browse([v["partner_id"] for v in many if v.get("partner_id")]))
+        check_can_sell(self.env["basepartner"].browse([v["partner_id"] for v in many if v.get("partner_id")]))
         sequences = self.env["ir.sequence"].sudo()
         fill_addresses(self.env, many)
         for vals in many:
@@ -110,7 +110,7 @@ class SaleOrder(Model):
         if vals.get("partner_id"):
             if self.filtered(lambda order: order.state != "draft"):
                 raise UserError("Sales Order: only a quotation can change customer", code="SALE_STATE")
-            _check_not_frozen(self.env["basepartner"].browse(vals["partner_id"]))
+            check_can_sell(self.env["basepartner"].browse(vals["partner_id"]))
         return super().write(vals)
 
     @api.constrains("partner_id", "partner_invoice_id", "partner_shipping_id")
@@ -147,7 +147,7 @@ class SaleOrder(Model):
                 raise UserError(self.env._("Sales Order %(name)s: set its company before confirming it (credit "
                                            "limits are per company)", name=order.name),
                                 code="SALE_COMPANY_REQUIRED", field="company_id")
-        _check_not_frozen(self.mapped("partner_id"))
+        check_can_sell(self.mapped("partner_id"))
         self._check_credit()
         self._move_to("sale")
         return {"state": "sale", "warnings": []}
@@ -200,8 +200,13 @@ class SaleOrder(Model):
         self.env.execute(sa.select(table.c.id).where(table.c.id.in_(partner_ids)).with_for_update())
 
 
-def _check_not_frozen(partners: Any) -> None:
+def check_can_sell(partners: Any) -> None:
+    """No new quotation or order for an archived, disabled or frozen customer (403, each its code)."""
+    partners.check_party_active(partners.env._("sales orders"))
     for partner in partners:
+        if partner.customer_disabled:
+            raise UserError(partners.env._("Customer %(name)s is disabled: no new quotations or sales orders",
+                                           name=repr(partner.name)), code="PARTY_CUSTOMER_DISABLED", status=BLOCKED)
         if partner.customer_is_frozen:
             raise UserError(f"Customer {partner.name!r} is frozen: no new sales orders", code="PARTY_CUSTOMER_FROZEN",
                             status=BLOCKED)

@@ -77,6 +77,9 @@ def check_not_changed_since(env: Any, record: Any, loaded: str, fields: dict[str
     stored = stored_write_date(env, record, lock=True)
     if stored == loaded:
         return
+    # the request read the record before the lock was granted: on PostgreSQL the other writer committed
+    # meanwhile, so the cache holds the values (and last writer) from before their change
+    env.transaction.invalidate()
     now = record.read(list(loaded_values))[0] if loaded_values else {}
     changed = [fields[name].get("string") or name for name in changed_values(fields, now, loaded_values)
                if fields[name]["type"] != "one2many"]

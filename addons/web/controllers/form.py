@@ -19,8 +19,10 @@ from ..render.one2many import line_commands, parse_value
 from ..render.templating import page, redirect, secure
 from .actions import Screen, load_screen
 from .changes import changed_values, check_not_changed_since, stored_write_date
+from .action_menu import bound_actions
 from .common import login_required, savepoint, shell
 from .follow import follow
+from .reports import model_reports
 from .onchange import onchange_triggers
 
 
@@ -166,6 +168,7 @@ def render_form(request: Request, screen: Screen, record: Any, values: dict[str,
         request, title=f"{name} · {screen.action['name']}", screen=screen, record=record, body=body,
         form_action=action_url, general_error=general_error, write_date=write_date or "",
         onchange_fields=onchange_triggers(request.env, screen, renderer), onchange_url=f"{action_url}/onchange",
+        reports=model_reports(request.env, screen.model), bound=bound_actions(request.env, screen.model),
         breadcrumbs=[(screen.action["name"], screen.url()), (name, None)]))
 
 

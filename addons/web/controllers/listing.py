@@ -16,8 +16,10 @@ from ..render import listing
 from ..render.search import CUSTOM_OPERATORS, SEARCHABLE_TYPES, adding, replacing, without
 from ..render.templating import page, redirect
 from .actions import Screen, load_screen, record_ids
+from .action_menu import bound_actions
 from .common import login_required, savepoint, shell
 from .follow import dialog_url
+from .reports import model_reports
 
 PAGE_SIZE = 80
 
@@ -77,7 +79,9 @@ def list_view(request: Request, action_id: int) -> Response:
         raise UserError(f"view {view_type!r} is not one of this action's views", code="VIEW_UNKNOWN", status=404)
     env, model = request.env, screen.model
     context = shell(request, title=screen.action["name"], breadcrumbs=[(screen.action["name"], None)],
-                    view_type=view_type, **_search_context(screen, request))
+                    view_type=view_type, reports=model_reports(request.env, screen.model),
+                    bound=bound_actions(request.env, screen.model),
+                    **_search_context(screen, request))
     if view_type == "kanban":
         return page("kanban.html", **context, **kanban_data(request, screen))
     columns = listing.list_columns(screen.views["list"]["arch"], screen.fields)

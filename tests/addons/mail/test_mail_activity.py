@@ -90,3 +90,12 @@ def test_the_daily_reminder_tells_once_a_day_of_what_is_due_or_late(env, env_as,
     titles = env_as("employee")["mail.notification"].search([], limit=2).mapped("title")
     assert env_as("employee")["mail.notification"].search_count([]) == before + 2
     assert any("overdue" in title.lower() for title in titles) and any("today" in title.lower() for title in titles)
+
+
+def test_the_assignee_is_told_in_their_language(env, env_as, employee):
+    employee.lang = "id"
+    partner = env["basepartner"].create({"name": "Theta"})
+    partner.activity_schedule(env.ref("mail.mail_activity_data_call").id, summary="Tanya pesanan",
+                              user_id=employee.id)
+    [notification] = env_as("employee")["mail.notification"].search([])
+    assert notification.title == "Telepon ditugaskan kepada Anda: Tanya pesanan"

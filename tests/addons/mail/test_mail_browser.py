@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,11 +12,7 @@ import pytest
 
 from kernel.config import PROJECT_ROOT
 from kernel.db import writing
-from kernel.testing import Server, installed_kernel, running_server
-
-CHROMIUM = "/usr/bin/chromium"
-TIMEOUT = 15_000  # ms, for every wait
-
+from kernel.testing import Server, installed_kernel, log_in, running_server
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
@@ -31,30 +26,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             yield running
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM,
-                                              args=["--no-sandbox", "--headless", "--disable-gpu"])
-        yield instance
-        instance.close()
-
-
 @pytest.fixture
-def page(browser: Any, server: Server) -> Iterator[Any]:
-    """A page logged in as the administrator."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT)
-    page = context.new_page()
-    page.goto(f"{server.url}/web/login")
-    page.get_by_label("Login").fill("admin")
-    page.get_by_label("Password").fill("admin")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/web$"))
-    yield page
-    context.close()
+def page(page: Any, server: Server) -> Any:
+    """The kit's page, logged in as the administrator."""
+    log_in(page, server.url)
+    return page
 
 
 @contextlib.contextmanager
@@ -122,6 +98,13 @@ def test_a_tracked_change_shows_old_and_new(page: Any, server: Server) -> None:
     page.locator("#save").click()
     tracking = page.locator(".chatter-tracking li").first
     expect(tracking).to_have_text("Partner Name: Old Name → New Name")
+    page.locator(".chatter-send").click()
+    page.locator(".chatter-body").fill("A comment")
+    page.locator(".chatter-post").click()
+    expect(page.locator(".chatter-message")).to_have_count(2)
+    page.locator(".chatter-filter").select_option("notification")          # Tracked changes only
+    expect(page.locator(".chatter-message")).to_have_count(1)
+    expect(page.locator(".chatter-message .chatter-tracking")).to_have_count(1)
 
 
 def test_an_overdue_activity_is_marked_done(page: Any, server: Server) -> None:
@@ -140,3 +123,37 @@ def test_an_overdue_activity_is_marked_done(page: Any, server: Server) -> None:
     expect(page.locator(".chatter-activity")).to_have_count(0)
     expect(page.locator(".chatter-message").first).to_contain_text("Call done: Call back")
     expect(page.locator(".chatter-message").first).to_contain_text("They agreed")
+
+
+def test_an_activity_is_scheduled_from_the_chatter(page: Any, server: Server) -> None:
+    from playwright.sync_api import expect
+
+    partner_id = partner(server, "Plan Co")
+    open_form(page, server, partner_id)
+    page.locator(".chatter-schedule").click()
+    page.locator(".chatter-activity-type").select_option(label="Meeting")
+    page.locator(".chatter-activity-summary").fill("Quarterly review")
+    page.locator(".chatter-activity-plan").click()
+    activity = page.locator(".chatter-activity")
+    expect(activity).to_contain_text("Meeting: Quarterly review")
+    expect(activity).to_contain_text("Planned")
+    with committed(server) as env:
+        [planned] = env["mail.activity"].search([("res_model", "=", "basepartner"), ("res_id", "=", partner_id)])
+        assert (planned.summary, planned.activity_type_id.name) == ("Quarterly review", "Meeting")
+
+
+def test_a_partner_is_added_as_follower_and_removed(page: Any, server: Server) -> None:
+    from playwright.sync_api import expect
+
+    partner_id = partner(server, "Followed Co")
+    partner(server, "Watcher Partner")
+    open_form(page, server, partner_id)
+    summary = page.locator(".chatter-followers summary")
+    expect(summary).to_have_text("Followers: 1")                 # its creator
+    summary.click()
+    page.locator(".chatter-follower-search").fill("Watcher")
+    page.get_by_role("option").get_by_role("button", name="Watcher Partner").click()
+    expect(summary).to_have_text("Followers: 2")
+    summary.click()
+    page.get_by_role("button", name="Remove Watcher Partner").click()
+    expect(summary).to_have_text("Followers: 1")

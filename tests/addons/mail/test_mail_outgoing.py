@@ -13,9 +13,10 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from kernel.config import load_settings
-from kernel.db import utcnow
-from kernel.exceptions import UserError, ValidationError
+from kernel.db import utcnow, writing
+from kernel.exceptions import KernelError, UserError, ValidationError
 from kernel.testing import free_port
+from kernel.testing.workers import jobs_config, kernel_for, running_worker, wait_for
 
 
 def outgoing(kernel: Any) -> Any:
@@ -181,6 +182,32 @@ def test_two_senders_at_once_send_each_mail_once(erp_kernel, smtp, queue):
     assert set(states(erp_kernel, ids)) == {"sent"}
 
 
+def test_a_job_sends_the_due_mails_in_its_own_transaction(erp_kernel, smtp, queue):
+    ids = queue("Job One", "Job Two")
+    with writing(), erp_kernel.env() as env:
+        run = outgoing(erp_kernel).send_due(env, smtp=smtp.settings)
+    assert (run.sent, run.failed, run.deferred) == (2, 0, 0)
+    assert smtp.inbox.subjects() == ["Job One", "Job Two"] and states(erp_kernel, ids) == ["sent", "sent"]
+
+
+def test_a_real_worker_sends_a_mail_queued_by_a_commit(erp_kernel, smtp, tmp_path):
+    config = jobs_config(tmp_path / "erp.toml", erp_kernel, {})
+    config.write_text(config.read_text() + f'\n[mail]\nsmtp_host = "127.0.0.1"\nsmtp_port = {smtp.port}\n')
+    kernel = kernel_for(config)                                  # queues on the worker's broker
+    try:
+        with running_worker(config):
+            with writing(), kernel.env() as env:
+                mail_id = env["mail.mail"].create({"email_from": "erp@example.com", "email_to": "w@example.com",
+                                                   "subject": "Through a worker"}).id
+            wait_for(lambda: states(kernel, [mail_id]) == ["sent"], what="the worker sending the mail")
+    finally:
+        kernel.close()
+    assert smtp.inbox.subjects() == ["Through a worker"]
+    with erp_kernel.env() as env:
+        [job] = env["ir.job"].search([("name", "=", "mail.send_queue")], order="id desc", limit=1)
+        assert (job.state, job.result) == ("done", "1 sent, 0 deferred, 0 failed")
+
+
 def test_a_mail_without_recipient_is_refused(env):
     with pytest.raises(ValidationError, match="it has no recipient"):
         env["mail.mail"].create({"email_from": "erp@example.com", "email_to": " , ", "subject": "Lost"})
@@ -197,3 +224,8 @@ def test_the_mail_section_and_its_environment_overrides(erp_kernel, tmp_path):
     overridden = load_settings(config, environ={"ERP_MAIL_SMTP_HOST": "10.0.0.5", "ERP_MAIL_SMTP_PORT": "2525"})
     assert (SmtpSettings.from_settings(overridden).host, SmtpSettings.from_settings(overridden).port) == (
         "10.0.0.5", 2525)
+    for key, value, message in (("PORT", "smtp", "smtp_port must be a port number"),
+                                ("PORT", "70000", "smtp_port must be a port number"),
+                                ("TLS", "maybe", "smtp_tls must be true or false")):
+        with pytest.raises(KernelError, match=message):
+            SmtpSettings.from_settings(load_settings(config, environ={f"ERP_MAIL_SMTP_{key}": value}))

@@ -85,3 +85,17 @@ def test_the_templates_attachments_go_with_each_mail(env, template):
     partner = env["basepartner"].create({"name": "Iota", "email": "iota@example.com"})
     [mail_id] = template.send_mail(partner.id)
     assert env["mail.mail"].browse(mail_id).attachment_ids == brochure
+
+
+def test_the_preview_dialog_renders_against_a_chosen_record(env, template):
+    partner = env["basepartner"].create({"name": "Lambda", "email": "lambda@example.com"})
+    dialog = env["mail.template.preview"].with_context(active_model="mail.template",
+                                                       active_id=template.id).create({})
+    assert dialog.template_id == template
+    with pytest.raises(ValidationError, match="Give the id of a basepartner record"):
+        dialog.action_render()
+    dialog.res_id = partner.id
+    action = dialog.action_render()
+    assert (action["res_id"], action["target"]) == (dialog.id, "new")
+    assert (dialog.subject, dialog.email_to) == ("Welcome, Lambda", "lambda@example.com")
+    assert env["mail.mail"].search_count([]) == 0

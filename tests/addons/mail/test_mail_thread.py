@@ -101,14 +101,20 @@ def test_notifications_are_their_owners_only(env, env_as, employee):
     assert env_as("employee")["mail.notification"].search([]) == env["mail.notification"].browse()
 
 
-def test_messages_and_followers_are_reached_only_through_a_readable_record(env, env_as, employee):
+def test_users_read_the_messages_of_the_records_they_read_and_write_none(env, env_as, employee):
     partner = env["basepartner"].create({"name": "Zeta"})
-    partner.message_post(body="x")
-    with pytest.raises(AccessError, match="mail.message"):
-        env_as("employee")["mail.message"].search([])
-    missing = env["basepartner"].browse(999999)
+    partner.message_post(body="visible")
+    hidden = env["mail.message"].create({"model": "ir.config_parameter", "res_id": 1, "body": "hidden"})
+    employee_messages = env_as("employee")["mail.message"]
+    assert employee_messages.search([("body", "in", ["visible", "hidden"])]).mapped("body") == ["visible"]
     with pytest.raises(MissingError):
-        missing.message_post(body="x")
+        employee_messages.browse(hidden.id).read(["body"])
+    with pytest.raises(AccessError, match="mail.message"):
+        employee_messages.create({"model": "basepartner", "res_id": partner.id, "body": "forged"})
+    with pytest.raises(AccessError, match="mail.followers"):
+        env_as("employee")["mail.followers"].search([])
+    with pytest.raises(MissingError):
+        env["basepartner"].browse(999999).message_post(body="x")
 
 
 def test_deleting_a_record_deletes_its_chatter(env):
@@ -130,3 +136,32 @@ def test_a_comment_carries_its_attachments(env):
                                        "url": f"/web/content/{attachment.id}"}]
     with pytest.raises(ValidationError, match="attachments do not exist"):
         partner.message_post(body="x", attachment_ids=[999999])
+
+
+def test_an_indonesian_user_reads_the_chatter_in_indonesian(env):
+    indonesian = env(context={**env.context, "lang": "id"})
+    assert indonesian._("Send message") == "Kirim pesan"
+    assert indonesian.ref("mail.mail_activity_data_call").name == "Telepon"
+    assert indonesian.ref("mail.mt_comment").name == "Diskusi"
+    partner = env["basepartner"].create({"name": "Kappa"})
+    with pytest.raises(ValidationError, match="Pesan memerlukan teks atau lampiran"):
+        partner.with_context(lang="id").message_post(body="")
+
+
+def test_users_choose_how_they_are_told_in_their_preferences(env, env_as, employee):
+    preferences = env_as("employee")["mail.preferences"]
+    dialog = preferences.create({})
+    assert (dialog.email, dialog.notify_message) == ("employee@example.com", "inbox")
+    dialog.write({"email": "", "notify_message": "email"})
+    with pytest.raises(ValidationError, match="give your email address"):
+        dialog.action_save()
+    dialog.write({"email": "me@example.com", "notify_activity": "email"})
+    dialog.action_save()
+    assert (employee.email, employee.notify_message, employee.notify_activity) == ("me@example.com", "email", "email")
+
+
+def test_a_batch_of_records_gets_its_followers_in_one_go(env):
+    partners = env["basepartner"].create([{"name": f"Batch {n}"} for n in range(5)])
+    followers = env["mail.followers"].search([("res_model", "=", "basepartner"), ("res_id", "in", partners.ids)])
+    assert sorted(followers.mapped("res_id")) == sorted(partners.ids)
+    assert set(followers.mapped("user_id").ids) == {env.uid}

@@ -236,7 +236,7 @@ def test_receivable_accounts_must_be_in_the_customers_currency(env, types, compa
     error = refused(lambda: env["customer.account"].create(
         {"partner_id": no_currency.id, "company_id": company.id, "account_code": "1102", "currency": "IDR"}),
         ValidationError)
-    assert error.code == "PARTY_ACCOUNT_CURRENCY_MISMATCH" and "set the customer's default currency" in str(error)
+    assert error.code == "PARTY_ACCOUNT_CURRENCY_MISMATCH" and "set the party's default currency" in str(error)
 
 
 def test_sales_views_menus_and_customer_action(env):

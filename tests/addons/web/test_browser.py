@@ -9,10 +9,9 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import TIMEOUT, Server
 from playwright.sync_api import expect
 
-
+from kernel.testing import BROWSER_TIMEOUT, Server, log_in
 
 
 @pytest.fixture(scope="module")
@@ -23,16 +22,6 @@ def seeded(server: Server) -> Server:
         env["basepartnercategory"].create({"name": "Gold"})
         env["basepartnertitle"].create({"name": "Doctor"})
     return server
-
-
-
-def log_in(page: Any, url: str) -> None:
-    page.goto(f"{url}/web")
-    assert "/web/login" in page.url
-    page.get_by_label("Login").fill("admin")
-    page.get_by_label("Password").fill("admin")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/web$"))
 
 
 def partners(server: Server, domain: list[Any]) -> Any:
@@ -179,7 +168,7 @@ def test_shortcuts_and_conditional_fields(page: Any, seeded: Server) -> None:
 
 def test_phone_layout(browser: Any, seeded: Server, shoot: Callable[[Any, str], Path]) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    context.set_default_timeout(TIMEOUT)
+    context.set_default_timeout(BROWSER_TIMEOUT)
     page = context.new_page()
     try:
         log_in(page, seeded.url)

@@ -7,11 +7,11 @@ import importlib
 from typing import Any
 
 import pytest
-from conftest import Server, log_in
 from playwright.sync_api import expect
 
 from kernel.exceptions import UserError
 from kernel.plugins import ADDON_NAMESPACE
+from kernel.testing import Server, log_in
 
 
 # (expression, the record's values as the server has them, whether the condition holds)
@@ -81,7 +81,6 @@ def web_module(server: Server, name: str) -> Any:
 @pytest.mark.parametrize(("expression", "values", "expected"), CASES, ids=IDS)
 def test_the_server_evaluator(server: Server, expression: str, values: dict[str, Any], expected: bool) -> None:
     assert web_module(server, "form").evaluate_modifier(expression, values) is expected
-
 
 
 def test_the_client_interpreter_in_chromium(page: Any, server: Server) -> None:

@@ -10,6 +10,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from kernel.testing import log_in
+
 
 def pick(page: Any, field: str, term: str, option: str, kind: str = "m2o") -> None:
     widget = page.locator(f".{kind}[data-field='{field}']")
@@ -17,12 +19,12 @@ def pick(page: Any, field: str, term: str, option: str, kind: str = "m2o") -> No
     widget.get_by_role("option", name=option, exact=True).click()
 
 
-def test_a_company_its_contacts_an_address_and_an_order(page: Any, sales_server: Any, sign_in: Callable[..., None],
+def test_a_company_its_contacts_an_address_and_an_order(page: Any, sales_server: Any,
                                                       shoot: Callable[[Any, str], Path]) -> None:
     with sales_server.kernel.env() as env:
         contacts = env.ref("base.action_basepartner").id
         quotations = env.ref("master_sale.action_quotations").id
-    sign_in(page, sales_server.url)
+    log_in(page, sales_server.url)
     page.goto(f"{sales_server.url}/web/action/{contacts}/new")
     page.get_by_role("radio", name="Company").check()
     page.locator("#field-name").fill("PT Sentosa")

@@ -7,9 +7,9 @@ import re
 from typing import Any
 
 import pytest
-from conftest import TIMEOUT, Server, log_in
 from playwright.sync_api import expect
 
+from kernel.testing import BROWSER_TIMEOUT, Server, log_in
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,6 @@ def seeded(sales_server: Server) -> Server:
         env["basepartner"].create({"name": "Frozen Supplier", "partner_types": [(4, vendor_type)],
                                    "supplier_is_frozen": True})
     return sales_server
-
 
 
 def action_id(server: Server, xmlid: str) -> int:
@@ -136,7 +135,7 @@ def test_a_second_tab_does_not_silently_revert_the_first(browser: Any, seeded: S
     with seeded.kernel.env() as env:
         env["basepartner"].create({"name": "Shared Partner", "email": "shared@example.com"})
     context = browser.new_context()
-    context.set_default_timeout(TIMEOUT)
+    context.set_default_timeout(BROWSER_TIMEOUT)
     try:
         first, second = context.new_page(), context.new_page()
         log_in(first, seeded.url)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Server, log_in
 from playwright.sync_api import expect
+
+from kernel.testing import Server, log_in
 
 COMPANIES = 170  # more than two pages of 80
 

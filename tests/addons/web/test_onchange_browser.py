@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Server, log_in
 from playwright.sync_api import expect
 
+from kernel.testing import Server, log_in
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,6 @@ def quotations(sales_server: Server) -> dict[str, Any]:
         env["basepartner"].create({"name": "Toko Beku", "partner_types": [(4, customer_type)],
                                    "customer_is_frozen": True})
         return {"action": env.ref("master_sale.action_quotations").id}
-
 
 
 def choose_customer(page: Any, name: str) -> None:

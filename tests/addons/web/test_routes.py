@@ -11,11 +11,10 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from conftest import WebClient, csrf_of
-
 from kernel import Kernel
 from kernel.http.app import Application
 from kernel.plugins import ADDON_NAMESPACE
+from kernel.testing import WebClient, csrf_of
 
 CONTACTS = "/web/action/1"
 

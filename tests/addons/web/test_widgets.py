@@ -6,9 +6,9 @@ import re
 from typing import Any
 
 import pytest
-from conftest import Server, log_in
 from playwright.sync_api import expect
 
+from kernel.testing import Server, log_in
 
 
 @pytest.fixture(scope="module")

@@ -10,35 +10,17 @@ from __future__ import annotations
 
 import xmlrpc.client
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from kernel import Kernel
-from kernel.testing import running_server
+from kernel.testing import Server, running_server
 
 ROOT = Path(__file__).resolve().parents[3]
 ADDONS_PATH = [ROOT / "addons", ROOT / "tests" / "fixtures" / "http_addons"]
 LOGIN, PASSWORD = "tester", "pw"
-
-
-@dataclass
-class Server:
-    """A running server: its URL, the kernel on its database, the tester's id."""
-
-    url: str
-    port: int
-    kernel: Kernel
-    uid: int
-    config: Path
-    log: Path
-    db: str = "default"
-    login: str = LOGIN
-    password: str = PASSWORD
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
 
 
 @pytest.fixture(scope="module")
@@ -62,10 +44,7 @@ def server(erp_kernel: Kernel, request: pytest.FixtureRequest,
     web = getattr(request.module, "WEB_SETTINGS", {})
     aliases = getattr(request.module, "EXTRA_ALIASES", ())
     with running_server(erp_kernel, tmp_path_factory.mktemp("serve"), web, aliases) as running:
-        yield Server(running.url, running.port, erp_kernel, uid, running.config, running.log)
-
-
-THROTTLED = "Too many login failures, please wait a bit before trying again."
+        yield dataclasses.replace(running, login=LOGIN, password=PASSWORD, uid=uid)
 
 
 @pytest.fixture

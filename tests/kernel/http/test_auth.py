@@ -9,8 +9,8 @@ import xmlrpc.client
 import pytest
 import requests
 
-from tests.kernel.http.conftest import THROTTLED
-from tests.kernel.http.test_sessions import jsonrpc
+from kernel.http.sessions import THROTTLED_MESSAGE as THROTTLED
+from kernel.testing import json_rpc
 
 LIMIT = 4
 WEB_SETTINGS = {"login_max_failures": LIMIT, "login_failure_window": 600}
@@ -25,7 +25,7 @@ def make_user(server, login: str, password: str = "right") -> int:
 
 
 def rpc(server, service: str, method: str, *args) -> dict:
-    return jsonrpc(server, "/jsonrpc", {"service": service, "method": method, "args": list(args)}, requests.Session())
+    return json_rpc(server, "/jsonrpc", {"service": service, "method": method, "args": list(args)}, requests.Session())
 
 
 def execute_kw(server, uid: int, password: str, model: str = "test.item", method: str = "search_count",
@@ -54,7 +54,7 @@ def test_every_entry_point_counts_in_the_same_throttle(server, proxy) -> None:
     assert error_message(execute_kw(server, uid, "wrong")) == "Access Denied"
     with pytest.raises(xmlrpc.client.Fault):
         proxy("/xmlrpc/2/object").execute_kw(server.db, uid, "wrong", "test.item", "search_count", [[]])
-    session = jsonrpc(server, "/web/session/authenticate", {"db": server.db, "login": "mixed", "password": "x"},
+    session = json_rpc(server, "/web/session/authenticate", {"db": server.db, "login": "mixed", "password": "x"},
                       requests.Session())
     assert session["error"]["data"]["name"] == "odoo.exceptions.AccessDenied"
     rest = requests.get(f"{server.url}/api/v1/test.item", headers={"Authorization": "Bearer erp_notakeyatall"}, timeout=30)
@@ -134,13 +134,13 @@ def test_revoked_keys_archived_users_and_old_passwords_stop_at_once(server) -> N
 
 def log_in(server, login: str, password: str) -> requests.Session:
     session = requests.Session()
-    answer = jsonrpc(server, "/web/session/authenticate", {"db": server.db, "login": login, "password": password}, session)
+    answer = json_rpc(server, "/web/session/authenticate", {"db": server.db, "login": login, "password": password}, session)
     assert "result" in answer, answer
     return session
 
 
 def session_uid(server, session: requests.Session) -> int | None:
-    answer = jsonrpc(server, "/web/session/get_session_info", {}, session)
+    answer = json_rpc(server, "/web/session/get_session_info", {}, session)
     return answer["result"]["uid"] if "result" in answer else None
 
 
@@ -149,7 +149,7 @@ def test_a_password_change_ends_the_users_other_sessions(server) -> None:
     laptop, phone = log_in(server, "traveller", "first"), log_in(server, "traveller", "first")
     other = log_in(server, server.login, server.password)
     change = {"model": "res.users", "method": "change_password", "args": ["first", "second"], "kwargs": {}}
-    assert jsonrpc(server, "/web/dataset/call_kw", change, laptop)["result"] is True
+    assert json_rpc(server, "/web/dataset/call_kw", change, laptop)["result"] is True
     assert session_uid(server, laptop) == uid, "the session that changed the password goes on"
     assert session_uid(server, phone) is None
     assert session_uid(server, other) == server.uid
@@ -168,10 +168,10 @@ def test_archiving_a_user_ends_their_sessions(server) -> None:
 
 def test_the_csrf_secret_is_renewed_at_login(server) -> None:
     visitor = requests.Session()
-    before = jsonrpc(server, "/items/token", {}, visitor)["result"]["csrf_token"]
-    jsonrpc(server, "/web/session/authenticate", {"db": server.db, "login": server.login, "password": server.password},
+    before = json_rpc(server, "/items/token", {}, visitor)["result"]["csrf_token"]
+    json_rpc(server, "/web/session/authenticate", {"db": server.db, "login": server.login, "password": server.password},
             visitor)
-    after = jsonrpc(server, "/items/token", {}, visitor)["result"]["csrf_token"]
+    after = json_rpc(server, "/items/token", {}, visitor)["result"]["csrf_token"]
     assert after != before
     with server.kernel.env() as env:
         item = env["test.item"].create({"name": "csrf renewal"}).id
@@ -179,6 +179,6 @@ def test_the_csrf_secret_is_renewed_at_login(server) -> None:
     assert stale.status_code == 403
     fresh = visitor.post(f"{server.url}/items/rename", data={"id": item, "name": "y", "csrf_token": after}, timeout=30)
     assert fresh.status_code == 200
-    jsonrpc(server, "/web/session/authenticate", {"db": server.db, "login": server.login, "password": server.password},
+    json_rpc(server, "/web/session/authenticate", {"db": server.db, "login": server.login, "password": server.password},
             visitor)
-    assert jsonrpc(server, "/items/token", {}, visitor)["result"]["csrf_token"] not in (before, after)
+    assert json_rpc(server, "/items/token", {}, visitor)["result"]["csrf_token"] not in (before, after)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.kernel.http.conftest import THROTTLED
+from kernel.http.sessions import THROTTLED_MESSAGE as THROTTLED
 
 WEB_SETTINGS = {"login_max_failures": 3, "login_failure_window": 600, "trusted_proxies": ["127.0.0.1"]}
 

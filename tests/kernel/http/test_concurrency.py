@@ -14,19 +14,11 @@ import threading
 from pathlib import Path
 
 import requests
-from conftest import Server
+
+from kernel.testing import Server, server_session
 
 CLIENTS = 8
 CREATES_PER_CLIENT = 12
-
-
-def _logged_in(server: Server) -> requests.Session:
-    session = requests.Session()
-    login = {"jsonrpc": "2.0", "method": "call", "id": 1,
-             "params": {"db": server.db, "login": server.login, "password": server.password}}
-    answer = session.post(f"{server.url}/web/session/authenticate", json=login, timeout=60).json()
-    assert "error" not in answer, answer
-    return session
 
 
 def _call(session: requests.Session, server: Server, method: str, args: list, kwargs: dict) -> str | None:
@@ -51,7 +43,7 @@ def _client(server: Server, session: requests.Session, number: int, errors: list
 
 def test_eight_concurrent_writers_get_no_error(server: Server) -> None:
     errors: list[str] = []
-    sessions = [_logged_in(server) for _ in range(CLIENTS)]  # one at a time: this test is about writes
+    sessions = [server_session(server) for _ in range(CLIENTS)]  # one at a time: this test is about writes
     threads = [threading.Thread(target=_client, args=(server, sessions[n], n, errors)) for n in range(CLIENTS)]
     for thread in threads:
         thread.start()
@@ -66,7 +58,7 @@ def test_an_install_while_clients_write_succeeds_and_fails_no_write(server: Serv
     """``erp install`` in another process takes its turn among the server's writers on SQLite."""
     errors: list[str] = []
     stop = threading.Event()
-    sessions = [_logged_in(server) for _ in range(CLIENTS)]
+    sessions = [server_session(server) for _ in range(CLIENTS)]
 
     def writer(number: int) -> None:
         index = 0

@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ADDONS_PATH, LOGIN, PASSWORD
 
 from kernel.db import parse_url
 from kernel.testing import database_backends, free_port, installed_kernel, running_server
 
 CLIENTS = 8
+LOGIN, PASSWORD = "outage", "outage-pw"
 
 
 class Relay:
@@ -118,8 +118,8 @@ def _open(request: urllib.request.Request) -> tuple[int, dict[str, Any]]:
 
 
 @pytest.fixture(params=[b for b in database_backends() if b == "postgresql"])
-def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Served, Relay]]:
-    with installed_kernel(request.param, tmp_path, ADDONS_PATH, ["http_items"]) as kernel:
+def served(request: pytest.FixtureRequest, tmp_path: Path, erp_addons_path: list[Path]) -> Iterator[tuple[Served, Relay]]:
+    with installed_kernel(request.param, tmp_path, erp_addons_path, ["http_items"]) as kernel:
         with kernel.env() as env:
             user = env["res.users"].create({"name": "Tester", "login": LOGIN, "password": PASSWORD,
                                            "group_ids": [(6, 0, [env.ref("base.group_user").id])]})

@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 import json
+import xmlrpc.client
+from pathlib import Path
 
 import pytest
 import requests
 
 from kernel.i18n import Translations
 from kernel.manifest import discover
-from tests.kernel.http.conftest import ROOT
-from tests.kernel.http.test_sessions import jsonrpc, log_in
+from kernel.testing import json_rpc, server_session
 
 STATE_CHANGING_JSON_ROUTES = ["/web/dataset/call_kw", "/web/dataset/call_kw/test.item/create", "/jsonrpc",
                               "/web/session/authenticate", "/web/session/destroy", "/items/token"]
@@ -25,7 +26,7 @@ def _create_call(name: str) -> dict:
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", None])
 def test_json_routes_refuse_bodies_a_cross_site_form_can_send(server, content_type: str | None) -> None:
     """Point 13: a page elsewhere can post text/plain or a form with the user's cookie, never application/json."""
-    session = log_in(server)
+    session = server_session(server)
     name = f"forged {content_type}"
     headers = {"Content-Type": content_type} if content_type else {}
     for path in STATE_CHANGING_JSON_ROUTES:
@@ -35,11 +36,11 @@ def test_json_routes_refuse_bodies_a_cross_site_form_can_send(server, content_ty
         assert "application/json" in answer.json()["error"]["message"]
     with server.kernel.env() as env:
         assert not env["test.item"].search([("name", "=", name)])
-    assert jsonrpc(server, "/web/session/get_session_info", {}, session)["result"]["uid"] == server.uid
+    assert json_rpc(server, "/web/session/get_session_info", {}, session)["result"]["uid"] == server.uid
 
 
 def test_json_routes_still_take_json(server) -> None:
-    session = log_in(server)
+    session = server_session(server)
     answer = session.post(f"{server.url}/web/dataset/call_kw", json=_create_call("sent as json"), timeout=30)
     assert answer.status_code == 200 and answer.json()["result"] > 0
     charset = session.post(f"{server.url}/web/dataset/call_kw", data=json.dumps(_create_call("with charset")),
@@ -50,7 +51,7 @@ def test_json_routes_still_take_json(server) -> None:
 def _execute_kw(server, model: str, method: str, args: list, kwargs: dict) -> dict:
     params = {"service": "object", "method": "execute_kw",
               "args": [server.db, server.uid, server.password, model, method, args, kwargs]}
-    return jsonrpc(server, "/jsonrpc", params, requests.Session())
+    return json_rpc(server, "/jsonrpc", params, requests.Session())
 
 
 BAD_LANGS = ["../../../../../../etc/passwd", "x" * 5000, "zz_ZZ", "id/../../base/i18n/id", "pt_BR", 42, ["id"]]
@@ -64,7 +65,7 @@ def test_context_lang_is_an_installed_language(server, proxy, lang) -> None:
     assert data["name"] == "odoo.exceptions.ValidationError", data
     assert "unknown language" in data["message"] and "en_US" in data["message"] and "id" in data["message"]
     assert len(data["message"]) < 400
-    fault = pytest.raises(Exception, proxy("/xmlrpc/2/object").execute_kw, server.db, server.uid, server.password,
+    fault = pytest.raises(xmlrpc.client.Fault, proxy("/xmlrpc/2/object").execute_kw, server.db, server.uid, server.password,
                           "res.company", "search", [[]], {"context": {"lang": lang}})
     assert fault.value.faultCode == 2
 
@@ -84,9 +85,9 @@ def test_a_user_cannot_set_an_unknown_language(server) -> None:
     assert _execute_kw(server, "res.users", "write", [[server.uid], {"lang": "en_US"}], {})["result"] is True
 
 
-def test_unknown_languages_are_neither_read_nor_cached() -> None:
+def test_unknown_languages_are_neither_read_nor_cached(erp_addons_path: list[Path]) -> None:
     """However many distinct values arrive, only the installed languages' catalogs are ever loaded and kept."""
-    translations = Translations([discover([ROOT / "addons"])["base"]])
+    translations = Translations([discover(erp_addons_path)["base"]])
     for number in range(300):
         assert translations.gettext(f"zz_{number:03d}", "Company Name") == "Company Name"
     assert translations.gettext("../../base/i18n/id", "Company Name") == "Company Name"

@@ -4,20 +4,7 @@ from __future__ import annotations
 
 import requests
 
-
-def jsonrpc(server, path: str, params: dict, session: requests.Session) -> dict:
-    body = {"jsonrpc": "2.0", "method": "call", "params": params, "id": 1}
-    response = session.post(f"{server.url}{path}", json=body, timeout=30)
-    assert response.status_code == 200
-    return response.json()
-
-
-def log_in(server) -> requests.Session:
-    session = requests.Session()
-    answer = jsonrpc(server, "/web/session/authenticate",
-                     {"db": server.db, "login": server.login, "password": server.password}, session)
-    assert answer["result"]["uid"] == server.uid
-    return session
+from kernel.testing import json_rpc, server_session
 
 
 def test_authenticate_sets_a_protected_cookie_and_session_info(server) -> None:
@@ -38,33 +25,33 @@ def test_authenticate_sets_a_protected_cookie_and_session_info(server) -> None:
 
 
 def test_any_worker_serves_the_session(server) -> None:
-    session = log_in(server)
+    session = server_session(server)
     for _ in range(8):  # two workers: the requests are spread over both
-        assert jsonrpc(server, "/web/session/get_session_info", {}, session)["result"]["uid"] == server.uid
+        assert json_rpc(server, "/web/session/get_session_info", {}, session)["result"]["uid"] == server.uid
     call = {"model": "test.item", "method": "search_count", "args": [[]], "kwargs": {}}
-    assert isinstance(jsonrpc(server, "/web/dataset/call_kw", call, session)["result"], int)
+    assert isinstance(json_rpc(server, "/web/dataset/call_kw", call, session)["result"], int)
 
 
 def test_destroy_ends_the_session(server) -> None:
-    session = log_in(server)
+    session = server_session(server)
     stolen = dict(session.cookies)
-    assert jsonrpc(server, "/web/session/destroy", {}, session)["result"] is None
+    assert json_rpc(server, "/web/session/destroy", {}, session)["result"] is None
     assert "session_id" not in session.cookies
     replay = requests.Session()
     replay.cookies.update(stolen)
-    expired = jsonrpc(server, "/web/session/get_session_info", {}, replay)["error"]
+    expired = json_rpc(server, "/web/session/get_session_info", {}, replay)["error"]
     assert expired["code"] == 100 and expired["message"] == "Odoo Session Expired"
     assert expired["data"]["name"] == "odoo.http.SessionExpiredException"
 
 
 def test_call_kw_needs_a_session(server) -> None:
     call = {"model": "test.item", "method": "search", "args": [[]], "kwargs": {}}
-    assert jsonrpc(server, "/web/dataset/call_kw", call, requests.Session())["error"]["code"] == 100
+    assert json_rpc(server, "/web/dataset/call_kw", call, requests.Session())["error"]["code"] == 100
 
 
 def test_wrong_password_opens_no_session(server) -> None:
     session = requests.Session()
-    answer = jsonrpc(server, "/web/session/authenticate", {"db": server.db, "login": server.login, "password": "x"}, session)
+    answer = json_rpc(server, "/web/session/authenticate", {"db": server.db, "login": server.login, "password": "x"}, session)
     assert answer["error"]["data"]["name"] == "odoo.exceptions.AccessDenied"
     assert "session_id" not in session.cookies
 
@@ -72,10 +59,10 @@ def test_wrong_password_opens_no_session(server) -> None:
 def test_addon_routes_and_csrf(server) -> None:
     visitor = requests.Session()
     assert visitor.get(f"{server.url}/items/hello", timeout=30).text == "hello visitor"
-    session = log_in(server)
+    session = server_session(server)
     assert session.get(f"{server.url}/items/hello", timeout=30).text == "hello tester"
-    token = jsonrpc(server, "/items/token", {}, session)["result"]["csrf_token"]
-    item = jsonrpc(server, "/web/dataset/call_kw", {"model": "test.item", "method": "create",
+    token = json_rpc(server, "/items/token", {}, session)["result"]["csrf_token"]
+    item = json_rpc(server, "/web/dataset/call_kw", {"model": "test.item", "method": "create",
                                                      "args": [{"name": "csrf target"}], "kwargs": {}}, session)["result"]
     forged = session.post(f"{server.url}/items/rename", data={"id": item, "name": "forged"}, timeout=30)
     assert forged.status_code == 403 and "CSRF" in forged.text
@@ -97,13 +84,13 @@ def test_anonymous_visitor_gets_a_csrf_token_without_a_stored_session(server) ->
     with server.kernel.env() as env:
         before = env["http.session"].search_count([])
     visitor = requests.Session()
-    token = jsonrpc(server, "/items/token", {}, visitor)["result"]["csrf_token"]
+    token = json_rpc(server, "/items/token", {}, visitor)["result"]["csrf_token"]
     assert len(token) == 64 and "session_id" not in visitor.cookies and visitor.cookies["csrf_anonymous"] == token
-    assert jsonrpc(server, "/items/token", {}, visitor)["result"]["csrf_token"] == token
-    assert jsonrpc(server, "/items/token", {}, requests.Session())["result"]["csrf_token"] != token
+    assert json_rpc(server, "/items/token", {}, visitor)["result"]["csrf_token"] == token
+    assert json_rpc(server, "/items/token", {}, requests.Session())["result"]["csrf_token"] != token
     for _ in range(5):
         requests.get(f"{server.url}/items/hello", timeout=30)
-        jsonrpc(server, "/items/token", {}, requests.Session())
+        json_rpc(server, "/items/token", {}, requests.Session())
     with server.kernel.env() as env:
         assert env["http.session"].search_count([]) == before
 
@@ -112,8 +99,8 @@ def test_health_version_database_list_and_static_files(server) -> None:
     health = requests.get(f"{server.url}/healthz", timeout=30)
     assert health.json() == {"status": "ok", "databases": {"default": "ok"}}
     assert requests.get(f"{server.url}/web/webclient/version_info", timeout=30).json()["server_version"] == "17.0"
-    assert jsonrpc(server, "/web/database/list", {}, requests.Session())["result"] == ["default"]
-    assert jsonrpc(server, "/jsonrpc", {"service": "db", "method": "list", "args": []}, requests.Session())["result"] == ["default"]
+    assert json_rpc(server, "/web/database/list", {}, requests.Session())["result"] == ["default"]
+    assert json_rpc(server, "/jsonrpc", {"service": "db", "method": "list", "args": []}, requests.Session())["result"] == ["default"]
     css = requests.get(f"{server.url}/http_items/static/img/style.css", timeout=30)
     assert css.status_code == 200 and "teal" in css.text
     assert requests.get(f"{server.url}/http_items/static/../__init__.py", timeout=30).status_code == 404

@@ -10,7 +10,7 @@ from kernel import Kernel
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "job_addons"
 # heartbeats, reaping, resending, polling and the beat made quick, so that the tests are
-FAST = {"heartbeat": 0.5, "heartbeat_timeout": 3, "polling_interval": 0.05, "resend_after": 5, "beat_interval": 0.5}
+FAST = {"heartbeat": 0.5, "heartbeat_timeout": 2, "polling_interval": 0.05, "resend_after": 5, "beat_interval": 0.5}
 
 
 def notes(kernel: Kernel, prefix: str = "") -> list[str]:

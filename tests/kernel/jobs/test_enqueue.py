@@ -149,3 +149,14 @@ def test_the_message_leaves_after_the_commit_and_never_after_a_rollback(erp_kern
         with kernel.env() as env:
             env["ir.job"].browse(kept).unlink()
         kernel.close()
+
+
+def test_a_new_or_changed_schedule_gets_its_next_run(env):
+    daily = env["ir.cron"].create({"name": "daily", "job": "job_demo.note", "crontab": "5 0 * * *"})
+    assert (daily.nextcall.hour, daily.nextcall.minute) == (0, 5) and daily.nextcall > datetime.utcnow()
+    hourly = env["ir.cron"].create({"name": "hourly", "job": "job_demo.note", "interval_number": 1,
+                                    "interval_type": "hours"})
+    assert abs((hourly.nextcall - datetime.utcnow()).total_seconds()) < 5  # never ran: at the next tick
+    hourly.write({"lastcall": datetime.utcnow() - timedelta(minutes=10)})
+    hourly.write({"interval_number": 2})
+    assert 6500 < (hourly.nextcall - datetime.utcnow()).total_seconds() < 6700  # two hours after the last run

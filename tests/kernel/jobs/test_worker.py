@@ -1,6 +1,6 @@
 """A real ``erp worker`` on the embedded broker (a SQLite file), on each database backend: jobs run end to
-end, as the user who asked; failures roll back; retries, eta, duplicates; an addon installed by another
-process meanwhile has its jobs run without a restart."""
+end, as the user who asked; failures roll back; retries, eta, duplicates; workers on Redis and RabbitMQ; an
+addon installed by another process meanwhile has its jobs run without a restart."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ import pytest
 from kernel import Command
 from kernel.broker import JobSettings, send
 from kernel.db import safe_url, writing
-from kernel.testing.workers import enqueue, job_row, jobs_config, kernel_for, running_worker, wait_finished, wait_for
+from kernel.testing.workers import (
+    RABBITMQ_URL, REDIS_URL, delete_queue, enqueue, job_row, jobs_config, kernel_for, running_worker, wait_finished,
+    wait_for,
+)
 from tests.kernel.jobs.jobkit import FAST, FIXTURES, notes
 
 
@@ -115,6 +118,22 @@ def test_progress_is_reported(kernel, worker):
         assert seen.state == "started" and seen.progress_message.endswith("of 4")
     done = wait_finished(kernel, job_id)
     assert (done.progress, done.progress_message, done.result) == (100, "4 of 4", '{"parts": 4}')
+
+
+@pytest.mark.parametrize("broker", [REDIS_URL, RABBITMQ_URL], ids=["redis", "rabbitmq"])
+def test_a_worker_on_a_server_broker_runs_a_job_end_to_end(erp_kernel, kernel, tmp_path, broker):
+    config = jobs_config(tmp_path / "erp.toml", erp_kernel, {**FAST, "broker": broker})
+    via = kernel_for(config)
+    name = f"via-{broker.split(':')[0]}"
+    try:
+        with running_worker(config) as worker:
+            done = wait_finished(via, enqueue(via, "job_demo.note", name))
+            assert f"transport:   {broker.split(':')[0]}" in worker.log_text()
+        assert (done.state, done.result, done.attempts) == ("done", f"wrote {name}", 1)
+        assert notes(kernel, name) == [name]
+    finally:
+        delete_queue(config)
+        via.close()
 
 
 def test_an_addon_installed_meanwhile_has_its_jobs_run_without_a_restart(kernel, worker, config):

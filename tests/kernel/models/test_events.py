@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import json
-import threading
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
 from kernel import AccessError, ValidationError
 from kernel.db import utcnow
-from kernel.models.webhooks import SIGNATURE_HEADER, deliver_due, verify
-from kernel.testing import free_port
+from kernel.models.webhooks import SIGNATURE_HEADER, deliver_due, purge, verify
+from kernel.testing.webhooks import WebhookReceiver
 
 SECRET = "s3cret-for-the-test-receiver"
 
@@ -25,47 +24,9 @@ def erp_addons() -> list[str]:
     return ["base"]
 
 
-class Receiver:
-    """A webhook receiver: a real HTTP server thread answering ``status`` and keeping what it got."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.status = 200
-        self.received: list[tuple[dict[str, str], bytes]] = []
-        self.server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hook"
-
-    def start(self) -> None:
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.received.append((dict(self.headers), body))
-                self.send_response(receiver.status)
-                self.end_headers()
-                self.wfile.write(b"nope" if receiver.status >= 300 else b"ok")
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
-            self.server = None
-
-
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    found = Receiver(free_port())
-    found.start()
+def receiver() -> Iterator[WebhookReceiver]:
+    found = WebhookReceiver().start()
     yield found
     found.stop()
 
@@ -168,7 +129,7 @@ def test_a_delivery_failing_max_attempts_times_is_dead(committed, receiver):
     assert deliver_due(committed.env, now=utcnow() + timedelta(days=2)).outcomes == []  # dead stays dead
     receiver.status = 200
     with committed.env() as env:
-        env["event.delivery"].search([]).retry()
+        env["event.delivery"].search([]).action_retry()
     assert deliver_due(committed.env).delivered == 1
 
 
@@ -178,6 +139,9 @@ def test_a_delivery_failing_max_attempts_times_is_dead(committed, receiver):
     ({"event_pattern": "Customer Created"}, "may hold lower-case letters"),
     ({"max_attempts": 0}, "max attempts must be at least 1"),
     ({"secret": "short"}, "at least 16 characters"),
+    ({"kind": "amqp", "url": "amqp://broker.example.com//"}, "plain amqp is only accepted for loopback"),
+    ({"kind": "amqp", "url": "https://broker.example.com"}, "expected an absolute amqps:// URL"),
+    ({"kind": "amqp", "url": "amqps://broker.example.com//", "exchange": "bad name"}, "AMQP exchange 'bad name'"),
 ])
 def test_bad_subscription_settings_are_refused(env, values, message):
     with pytest.raises(ValidationError, match=message):
@@ -189,16 +153,78 @@ def test_https_subscriptions_get_a_generated_secret(env):
     assert len(subscription.secret) == 64
 
 
-def test_only_administrators_see_subscriptions_and_the_outbox(env):
-    user = env["res.users"].create({"name": "Clerk", "login": "clerk_events",
-                                    "group_ids": [(4, env.ref("base.group_user").id)]})
-    as_clerk = env(uid=user.id, su=False)
+def test_only_administrators_see_subscriptions_and_the_outbox(env, env_as):
+    env["res.users"].create([{"name": "Clerk", "login": "clerk_events", "group_ids": [(4, env.ref("base.group_user").id)]},
+                             {"name": "Settings Admin", "login": "admin_events",
+                              "group_ids": [(4, env.ref("base.group_system").id)]}])
+    env["event.subscription"].create({"name": "Seen", "url": "https://hooks.example.com/seen"})
+    env.publish("customer.created", {"customer_id": 7})
+    as_clerk, as_admin = env_as("clerk_events"), env_as("admin_events")
     for model in ("event.subscription", "event.outbox", "event.delivery", "event.delivery.attempt"):
         with pytest.raises(AccessError):
             as_clerk[model].search([])
+        assert as_admin[model].search_count([]) == env[model].search_count([]), f"an administrator sees {model}"
+    assert as_admin["event.subscription"].search_count([]) >= 1 and as_admin["event.outbox"].search_count([]) >= 1
 
 
 def test_the_body_is_the_json_event(env):
     env.publish("customer.created", {"customer_id": 12})
     body = env["event.outbox"].search([("name", "=", "customer.created")]).body()
     assert set(body) == {"id", "event", "created", "payload"} and json.dumps(body)
+
+
+AMQP_URL = "amqp://guest:guest@127.0.0.1:5672//"
+
+
+@pytest.fixture
+def amqp_queue() -> Iterator[tuple[str, Any]]:
+    """A fresh topic exchange on the RabbitMQ of this machine, with a queue bound to ``customer.*``."""
+    import kombu
+
+    exchange = kombu.Exchange(f"erp.test.{uuid.uuid4().hex[:8]}", type="topic", durable=True)
+    with kombu.Connection(AMQP_URL) as connection:
+        queue = kombu.Queue(f"{exchange.name}.q", exchange=exchange, routing_key="customer.*", auto_delete=True)
+        bound = queue(connection.default_channel)
+        bound.declare()
+        yield exchange.name, bound
+        bound.delete()
+        exchange(connection.default_channel).delete()
+
+
+def test_an_event_reaches_an_amqp_exchange_signed(committed, amqp_queue):
+    exchange, queue = amqp_queue
+    subscribe(committed, AMQP_URL, kind="amqp", exchange=exchange)
+    publish(committed, "customer.created", {"customer_id": 21})
+    assert deliver_due(committed.env).delivered == 1
+    message = queue.get(no_ack=True)
+    assert message is not None and message.delivery_info["routing_key"] == "customer.created"
+    body = message.body if isinstance(message.body, bytes) else message.body.encode("utf-8")  # kombu decodes utf-8
+    data = verify(SECRET, body, message.headers[SIGNATURE_HEADER])
+    assert data["payload"] == {"customer_id": 21} and message.properties["message_id"] == data["id"]
+
+
+def test_an_amqp_broker_that_is_down_gets_the_event_later(committed, amqp_queue):
+    exchange, queue = amqp_queue
+    subscription = subscribe(committed, "amqp://guest:guest@127.0.0.1:1//", kind="amqp", exchange=exchange,
+                             timeout=2)
+    publish(committed, "customer.created", {"customer_id": 22})
+    assert deliver_due(committed.env).retrying == 1
+    assert queue.get(no_ack=True) is None
+    with committed.env() as env:
+        env["event.subscription"].browse(subscription).url = AMQP_URL  # the broker is back (here: found)
+    assert deliver_due(committed.env, now=utcnow() + timedelta(hours=2)).delivered == 1
+    assert queue.get(no_ack=True).headers["X-ERP-Delivery-Attempt"] == "2"
+
+
+def test_old_delivered_events_are_purged_dead_letters_stay(committed, receiver):
+    subscribe(committed, receiver.url, max_attempts=1)
+    publish(committed, "customer.created", {"customer_id": 31})
+    deliver_due(committed.env)
+    receiver.status = 500
+    publish(committed, "customer.updated", {"customer_id": 32})
+    deliver_due(committed.env)
+    with committed.env() as env:
+        assert purge(env) == 0  # both are recent
+        assert purge(env, now=utcnow() + timedelta(days=31)) == 1
+        assert env["event.outbox"].search([]).mapped("name") == ["customer.updated"]  # the dead letter stays
+        assert env["event.delivery"].search([]).state == "dead"

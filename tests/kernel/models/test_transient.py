@@ -85,3 +85,15 @@ def test_a_transient_model_without_its_creator_column_is_refused() -> None:
 
     with pytest.raises(ModelDefinitionError, match="ownerless.wizard.*create_uid"):
         Registry([("base", CORE_MODELS), ("demo", [Ownerless])])
+
+
+def test_the_vacuum_runs_hourly_as_bases_scheduled_job(env: Any) -> None:
+    cron = env.ref("base.cron_vacuum_transient")
+    assert (cron.job, cron.interval_number, cron.interval_type, cron.active) == ("base.vacuum_transient", 1, "hours", True)
+    declared = {job.name: job for jobs in env.services.plugins.hook.kernel_jobs() for job in jobs}
+    old = env[WIZARD].create({})
+    table = env[WIZARD]._sql
+    env.execute(sa.update(table).where(table.c.id == old.id).values(create_date=utcnow() - timedelta(days=1)))
+    env.transaction.invalidate()
+    assert declared["base.vacuum_transient"].function(env) == {WIZARD: 1}
+    assert not old.exists()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kernel import Kernel, ValidationError
+from kernel import Kernel, KernelError, ValidationError
 from kernel.orm.domain import DEFAULT_MAX_TERMS
 from kernel.testing import rollback_env
 
@@ -71,7 +71,7 @@ def test_a_lower_limit_is_honoured_and_a_bad_one_is_refused(erp_kernel):
         kernel.close()
     broken = kernel_with_orm_settings(erp_kernel, domain_max_terms="many")
     try:
-        with rollback_env(broken) as env, pytest.raises(Exception, match=r"\[orm\] domain_max_terms.*positive integer"):
+        with rollback_env(broken) as env, pytest.raises(KernelError, match=r"\[orm\] domain_max_terms.*positive integer"):
             env["test.partner"].search([("name", "=", "x")])
     finally:
         broken.close()

@@ -16,34 +16,38 @@ Jakarta only).  Customers, with company / branch / salesman:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kernel.orm.env import Environment
-
 ROOT = Path(__file__).resolve().parents[3]
-ADDONS_PATH = [ROOT / "addons", ROOT / "tests" / "fixtures" / "security_addons"]
-USERS = {"admin": "base.user_admin", "manager": "sec_sales.user_manager", "rep": "sec_sales.user_rep"}
-ALL_CUSTOMERS = {"Acme", "Globex", "Initech", "Shared Co", "Umbrella", "Wayne"}
 
 
 @pytest.fixture(scope="module")
 def erp_addons() -> list[str]:
-    """The test kit's ``erp_kernel`` and ``env`` hold the security fixture addons."""
+    """The test kit's ``erp_kernel`` and ``env`` hold the security fixture addons; ``env_as("rep")`` (or
+    ``"manager"``, ``"admin"``) is the same transaction as that user."""
     return ["sec_extra"]
 
 
 @pytest.fixture(scope="module")
 def erp_addons_path() -> list[Path]:
-    return ADDONS_PATH
+    return [ROOT / "addons", ROOT / "tests" / "fixtures" / "security_addons"]
 
 
-def as_user(env: Environment, login: str, **context: Any) -> Environment:
-    """The same transaction as ``login`` (admin, manager or rep), with extra context."""
-    return env(uid=env.ref(USERS[login]).id, su=False, context={**env.context, **context})
+@pytest.fixture(scope="session")
+def all_customers() -> set[str]:
+    """The names of every customer of the fixture data (see above)."""
+    return {"Acme", "Globex", "Initech", "Shared Co", "Umbrella", "Wayne"}
 
 
-def names(records: Any) -> set[str]:
-    return set(records.sudo().mapped("name"))
+@pytest.fixture(scope="session")
+def names() -> Callable[[Any], set[str]]:
+    """``names(records)``: their names, read as superuser, so a check is about which records a user got."""
+
+    def of(records: Any) -> set[str]:
+        return set(records.sudo().mapped("name"))
+
+    return of

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 import pytest
-from conftest import ADDONS_PATH, ALL_CUSTOMERS, as_user, names
 
 from kernel import AccessError, ValidationError
 from kernel.security.access import user_groups
@@ -23,12 +22,12 @@ def test_implied_groups_are_transitive(env):
     assert not manager.has_group("base.no_such_group")
 
 
-def test_changing_groups_takes_effect_in_the_same_transaction(env):
+def test_changing_groups_takes_effect_in_the_same_transaction(env, env_as, names):
     rep = env.ref("sec_sales.user_rep")
     assert not rep.has_group("sec_sales.group_sales_manager")
     rep.write({"group_ids": [(4, env.ref("sec_sales.group_sales_manager").id)]})
     assert rep.has_group("sec_sales.group_sales_manager")
-    assert names(as_user(env, "rep")["sec.customer"].search([])) >= {"Umbrella"}
+    assert names(env_as("rep")["sec.customer"].search([])) >= {"Umbrella"}
 
 
 def test_group_cycles_end(env):
@@ -42,8 +41,8 @@ def test_group_cycles_end(env):
     ("manager", {"read", "write", "create", "unlink"}),
     ("admin", {"read", "write", "create", "unlink"}),
 ])
-def test_model_access_per_operation(env, login, allowed):
-    customers = as_user(env, login)["sec.customer"]
+def test_model_access_per_operation(env, login, allowed, env_as):
+    customers = env_as(login)["sec.customer"]
     own = customers.search([("name", "=", "Globex" if login == "manager" else "Wayne")])
     operations = {
         "read": lambda: customers.search([]),
@@ -67,58 +66,58 @@ def test_model_access_per_operation(env, login, allowed):
         customers.check_access_rights("drop")
 
 
-def test_rows_without_group_apply_to_everyone_and_grant_only_their_permissions(env):
-    tags = as_user(env, "rep")["sec.tag"]
+def test_rows_without_group_apply_to_everyone_and_grant_only_their_permissions(env, env_as):
+    tags = env_as("rep")["sec.tag"]
     assert tags.search([]).mapped("name") == ["VIP"]
     with pytest.raises(AccessError, match="not allowed to create Customer Tag"):
         tags.create({"name": "New"})
-    as_user(env, "manager")["sec.tag"].create({"name": "By a manager"})
+    env_as("manager")["sec.tag"].create({"name": "By a manager"})
 
 
-def test_a_model_without_access_rows_is_for_the_superuser_only(env, caplog):
+def test_a_model_without_access_rows_is_for_the_superuser_only(env, caplog, env_as):
     assert unprotected_models(env, ["sec_sales", "sec_extra"]) == ["sec.secret"]
     assert env["sec.secret"].search([]).mapped("name") == ["Formula"]
     assert env["sec.secret"].with_user(env.ref("base.user_admin")).sudo().search_count([]) == 1
     for login in ("admin", "manager", "rep"):
         with pytest.raises(AccessError, match=r"not allowed to read Secret \(sec.secret\)"):
-            as_user(env, login)["sec.secret"].search([])
+            env_as(login)["sec.secret"].search([])
     with caplog.at_level(logging.WARNING, logger="kernel.security.setup"):
         warn_unprotected_models(env, ["sec_sales"])
     assert "model sec.secret (addon sec_sales) has no access rules" in caplog.text
 
 
-def test_superuser_and_sudo_bypass_everything(env):
-    assert names(env["sec.customer"].search([])) == ALL_CUSTOMERS
-    rep_env = as_user(env, "rep")
-    assert names(rep_env["sec.customer"].sudo().search([])) == ALL_CUSTOMERS
+def test_superuser_and_sudo_bypass_everything(env, env_as, names, all_customers):
+    assert names(env["sec.customer"].search([])) == all_customers
+    rep_env = env_as("rep")
+    assert names(rep_env["sec.customer"].sudo().search([])) == all_customers
     rep_env["sec.customer"].sudo().search([("name", "=", "Umbrella")]).unlink()
     assert rep_env["sec.secret"].sudo().search([]).mapped("name") == ["Formula"]
     assert rep_env["sec.customer"].sudo().search([("name", "=", "Acme")]).internal_note == "pays late"
 
 
-def test_access_rows_change_takes_effect_at_once(env):
+def test_access_rows_change_takes_effect_at_once(env, env_as):
     env["ir.model.access"].create({"name": "secret for reps", "model_id": env.ref("sec_sales.model_sec_secret").id,
                                    "group_id": env.ref("sec_sales.group_sales_rep").id, "perm_read": True})
-    assert as_user(env, "rep")["sec.secret"].search([]).mapped("name") == ["Formula"]
+    assert env_as("rep")["sec.secret"].search([]).mapped("name") == ["Formula"]
     with pytest.raises(AccessError):
-        as_user(env, "admin")["sec.secret"].search([])
+        env_as("admin")["sec.secret"].search([])
 
 
 # -- field groups ---------------------------------------------------------------------------------
 
 
-def test_restricted_fields_are_absent_from_fields_get(env):
-    rep_fields = set(as_user(env, "rep")["sec.customer"].fields_get())
+def test_restricted_fields_are_absent_from_fields_get(env, env_as):
+    rep_fields = set(env_as("rep")["sec.customer"].fields_get())
     assert "credit_limit" not in rep_fields and "internal_note" not in rep_fields and "name" in rep_fields
-    manager_fields = set(as_user(env, "manager")["sec.customer"].fields_get())
+    manager_fields = set(env_as("manager")["sec.customer"].fields_get())
     assert "credit_limit" in manager_fields and "internal_note" not in manager_fields
-    admin_fields = set(as_user(env, "admin")["sec.customer"].fields_get())
+    admin_fields = set(env_as("admin")["sec.customer"].fields_get())
     assert "internal_note" in admin_fields and "credit_limit" not in admin_fields
-    assert "password" not in as_user(env, "rep")["res.users"].fields_get()
+    assert "password" not in env_as("rep")["res.users"].fields_get()
 
 
-def test_restricted_fields_cannot_be_read(env):
-    customers = as_user(env, "rep")["sec.customer"]
+def test_restricted_fields_cannot_be_read(env, env_as):
+    customers = env_as("rep")["sec.customer"]
     acme = customers.search([("name", "=", "Acme")])
     assert "credit_limit" not in acme.read()[0] and acme.read()[0]["name"] == "Acme"
     with pytest.raises(AccessError, match="field 'credit_limit' of Customer"):
@@ -128,17 +127,17 @@ def test_restricted_fields_cannot_be_read(env):
     with pytest.raises(AccessError, match="field 'credit_limit'"):
         customers.search_read([], ["credit_limit"])
     with pytest.raises(AccessError, match="field 'password'"):
-        as_user(env, "rep").user.with_env(as_user(env, "rep")).password  # noqa: B018
+        env_as("rep").user.with_env(env_as("rep")).password  # noqa: B018
 
 
-def test_restricted_fields_cannot_be_written(env):
-    customers = as_user(env, "rep")["sec.customer"]
+def test_restricted_fields_cannot_be_written(env, env_as):
+    customers = env_as("rep")["sec.customer"]
     acme = customers.search([("name", "=", "Acme")])
     with pytest.raises(AccessError, match="not allowed to modify the field 'credit_limit'"):
         acme.write({"credit_limit": 1})
     with pytest.raises(AccessError, match="field 'internal_note'"):
         customers.create({"name": "Sneaky", "internal_note": "x", "salesman_id": customers.env.uid})
-    manager_acme = acme.with_env(as_user(env, "manager"))
+    manager_acme = acme.with_env(env_as("manager"))
     manager_acme.write({"credit_limit": 700})
     assert manager_acme.credit_limit == 700
 
@@ -154,8 +153,8 @@ def test_init_sets_the_admin_password_once(erp_kernel):
         assert not env.su and env.user.login == "admin" and env.company == env.ref("base.main_company")
 
 
-def test_installing_a_model_without_access_rows_logs_a_warning(kernel_factory, caplog):
-    kernel = kernel_factory(ADDONS_PATH)
+def test_installing_a_model_without_access_rows_logs_a_warning(kernel_factory, caplog, erp_addons_path):
+    kernel = kernel_factory(erp_addons_path)
     kernel.init()
     with caplog.at_level(logging.WARNING, logger="kernel.security.setup"):
         kernel.install(["sec_sales"])
@@ -164,8 +163,8 @@ def test_installing_a_model_without_access_rows_logs_a_warning(kernel_factory, c
                         "only the superuser can use it"]
 
 
-def test_copying_leaves_out_the_fields_the_user_may_not_see(env):
-    acme = as_user(env, "rep")["sec.customer"].search([("name", "=", "Acme")])
+def test_copying_leaves_out_the_fields_the_user_may_not_see(env, env_as):
+    acme = env_as("rep")["sec.customer"].search([("name", "=", "Acme")])
     copy = acme.copy({"name": "Acme (copy)"})
     assert copy.sudo().internal_note is False and copy.sudo().email == acme.sudo().email
     assert env["sec.customer"].search([("name", "=", "Acme")]).internal_note == "pays late"

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ADDONS_PATH, as_user
 
 from kernel import AccessError
 
@@ -22,8 +21,8 @@ def _trail(env, record):
     return [(e.operation, e.field or "", e.old_value or "", e.new_value or "", e.user_id.login) for e in entries]
 
 
-def test_the_trail_is_complete_after_a_series_of_changes(env):
-    manager_env = as_user(env, "manager")
+def test_the_trail_is_complete_after_a_series_of_changes(env, env_as):
+    manager_env = env_as("manager")
     vip = env.ref("sec_sales.tag_vip")
     customer = manager_env["sec.customer"].create({"name": "Stark", "email": "tony@stark.example",
                                                    "tag_ids": [(4, vip.id)]})
@@ -71,7 +70,7 @@ def test_the_trail_is_written_in_the_transaction_of_the_change(erp_kernel):
         assert env["audit.log"].search_count([("new_value", "=", "Rolled back")]) == 0
 
 
-def test_nobody_can_tamper_with_the_trail(env):
+def test_nobody_can_tamper_with_the_trail(env, env_as):
     acme = env["sec.customer"].search([("name", "=", "Acme")])
     acme.write({"email": "acme@example.com"})
     entry = env["audit.log"].search([("res_id", "=", acme.id), ("field", "=", "email")])
@@ -80,9 +79,9 @@ def test_nobody_can_tamper_with_the_trail(env):
         "superuser write": lambda: entry.write({"new_value": "forged"}),
         "superuser unlink": lambda: entry.unlink(),
         "superuser create": lambda: env["audit.log"].create({"model": "sec.customer", "operation": "write"}),
-        "admin write": lambda: entry.with_env(as_user(env, "admin")).write({"new_value": "forged"}),
-        "admin sudo unlink": lambda: entry.with_env(as_user(env, "admin")).sudo().unlink(),
-        "rep read": lambda: as_user(env, "rep")["audit.log"].search([]),
+        "admin write": lambda: entry.with_env(env_as("admin")).write({"new_value": "forged"}),
+        "admin sudo unlink": lambda: entry.with_env(env_as("admin")).sudo().unlink(),
+        "rep read": lambda: env_as("rep")["audit.log"].search([]),
     }
     for name, attempt in attempts.items():
         with pytest.raises(AccessError, match="audit log cannot be changed|not allowed to read Audit Log"):
@@ -90,8 +89,8 @@ def test_nobody_can_tamper_with_the_trail(env):
     assert entry.new_value == "acme@example.com" and entry.exists()
 
 
-def test_the_trail_is_filterable_and_exports_to_csv(env):
-    admin_env, manager_env = as_user(env, "admin"), as_user(env, "manager")
+def test_the_trail_is_filterable_and_exports_to_csv(env, env_as):
+    admin_env, manager_env = env_as("admin"), env_as("manager")
     acme = admin_env["sec.customer"].search([("name", "=", "Acme")])
     acme.write({"email": "=HYPERLINK(\"http://evil\")"})
     globex = manager_env["sec.customer"].search([("name", "=", "Globex")])
@@ -112,14 +111,14 @@ def test_the_trail_is_filterable_and_exports_to_csv(env):
         manager_env["audit.log"].export_csv()
 
 
-def test_erp_audit_export_writes_the_trail_as_csv(erp_kernel, tmp_path):
+def test_erp_audit_export_writes_the_trail_as_csv(erp_kernel, tmp_path, erp_addons_path):
     with erp_kernel.env() as env:
         customer = env["sec.customer"].create({"name": "Exported"})
         customer.write({"email": "exported@example.com"})
     target = tmp_path / "audit.csv"
     environ = {key: value for key, value in os.environ.items() if not key.startswith("ERP_")}
     result = subprocess.run(
-        [str(ERP), "--db", erp_kernel.url, "--addons-path", ":".join(map(str, ADDONS_PATH)), "audit", "export",
+        [str(ERP), "--db", erp_kernel.url, "--addons-path", ":".join(map(str, erp_addons_path)), "audit", "export",
          "--model", "sec.customer", "--res-id", str(customer.id), "--operation", "write", "-o", str(target)],
         capture_output=True, text=True, env=environ, timeout=120,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ALL_CUSTOMERS, as_user, names
 
 from kernel import AccessError, ValidationError
 
@@ -17,42 +16,42 @@ def test_active_rule_models_get_company_and_branch_fields(env):
     assert "branch_id" not in env["sec.region"]._fields  # opted out, keeps its own company_id
 
 
-def test_new_records_default_to_the_current_company_and_branch(env):
-    rep_env = as_user(env, "rep")
+def test_new_records_default_to_the_current_company_and_branch(env, env_as):
+    rep_env = env_as("rep")
     visit = rep_env["sec.visit"].create({"name": "First visit"})
     assert visit.company_id == env.ref("base.main_company") and visit.branch_id == env.ref("sec_sales.branch_jakarta")
     beta = env.ref("sec_sales.company_beta")
-    manager_env = as_user(env, "manager", allowed_company_ids=[beta.id])
+    manager_env = env_as("manager", allowed_company_ids=[beta.id])
     assert manager_env.company == beta and manager_env.companies == beta
     visit = manager_env["sec.visit"].create({"name": "In Beta"})
     assert visit.company_id == beta
 
 
-def test_opted_in_models_are_limited_to_the_users_companies(env):
+def test_opted_in_models_are_limited_to_the_users_companies(env, env_as, names):
     beta = env.ref("sec_sales.company_beta")
     env["sec.visit"].create([{"name": "beta visit", "company_id": beta.id}, {"name": "open visit"}])
-    assert names(as_user(env, "rep")["sec.visit"].search([])) == {"open visit"}
-    assert names(as_user(env, "manager")["sec.visit"].search([])) == {"beta visit", "open visit"}
+    assert names(env_as("rep")["sec.visit"].search([])) == {"open visit"}
+    assert names(env_as("manager")["sec.visit"].search([])) == {"beta visit", "open visit"}
     env["sec.note"].create({"name": "not scoped"})
-    assert names(as_user(env, "rep")["sec.note"].search([])) == {"not scoped"}
+    assert names(env_as("rep")["sec.note"].search([])) == {"not scoped"}
 
 
-def test_the_company_switcher_narrows_what_a_user_sees(env):
+def test_the_company_switcher_narrows_what_a_user_sees(env, env_as, names, all_customers):
     main, beta = env.ref("base.main_company"), env.ref("sec_sales.company_beta")
-    manager = as_user(env, "manager")
+    manager = env_as("manager")
     assert manager.companies.ids == [main.id, beta.id] and manager.company == main
-    assert names(as_user(env, "manager", allowed_company_ids=[beta.id])["sec.customer"].search([])) == {"Initech", "Shared Co"}
-    assert names(as_user(env, "manager", allowed_company_ids=[main.id, beta.id])["sec.customer"].search([])) == ALL_CUSTOMERS
+    assert names(env_as("manager", allowed_company_ids=[beta.id])["sec.customer"].search([])) == {"Initech", "Shared Co"}
+    assert names(env_as("manager", allowed_company_ids=[main.id, beta.id])["sec.customer"].search([])) == all_customers
 
 
-def test_switching_to_a_company_that_is_not_allowed_is_refused(env):
+def test_switching_to_a_company_that_is_not_allowed_is_refused(env, env_as):
     beta = env.ref("sec_sales.company_beta")
-    rep_env = as_user(env, "rep", allowed_company_ids=[beta.id])
+    rep_env = env_as("rep", allowed_company_ids=[beta.id])
     with pytest.raises(AccessError, match="unauthorized or invalid company"):
         rep_env["sec.customer"].search([])
     with pytest.raises(AccessError, match="unauthorized or invalid company"):
         rep_env.companies  # noqa: B018
-    rep = as_user(env, "rep").user.with_env(as_user(env, "rep"))
+    rep = env_as("rep").user.with_env(env_as("rep"))
     with pytest.raises(AccessError, match="may not switch to a company you are not allowed") as info:
         rep.write({"company_id": beta.id})
     assert info.value.code == "ACCESS_COMPANY"
@@ -74,18 +73,18 @@ def test_a_user_company_must_be_among_their_allowed_companies(env):
                                  "branch_ids": [(6, 0, [env.ref("sec_sales.branch_jakarta").id])]})
 
 
-def test_users_switch_their_own_current_company_among_the_allowed_ones(env):
+def test_users_switch_their_own_current_company_among_the_allowed_ones(env, env_as):
     beta = env.ref("sec_sales.company_beta")
-    manager_env = as_user(env, "manager")
+    manager_env = env_as("manager")
     manager_env.user.with_env(manager_env).write({"company_id": beta.id})
-    assert as_user(env, "manager").company == beta
+    assert env_as("manager").company == beta
     with pytest.raises(AccessError):  # only their own preferences
         env.ref("sec_sales.user_rep").with_env(manager_env).write({"lang": "id_ID"})
 
 
-def test_records_cannot_be_moved_to_a_company_the_user_is_not_allowed(env):
+def test_records_cannot_be_moved_to_a_company_the_user_is_not_allowed(env, env_as):
     beta = env.ref("sec_sales.company_beta")
-    rep_env = as_user(env, "rep")
+    rep_env = env_as("rep")
     acme = rep_env["sec.customer"].search([("name", "=", "Acme")])
     with pytest.raises(AccessError, match="may not assign a company"):
         acme.write({"company_id": beta.id, "branch_id": False})
