@@ -17,6 +17,7 @@ starts (``pip install erp-kernel[jobs]``).
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 from collections.abc import Callable
@@ -183,6 +184,15 @@ def _ensure_sqlite_folder(url: str) -> None:
 
 _apps: dict[JobSettings, Celery] = {}
 _apps_lock = threading.Lock()
+
+
+def _after_fork() -> None:
+    """A forked child gets a lock no parent thread holds (the prefork pool forks while threads send)."""
+    global _apps_lock
+    _apps_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def celery_app(jobs: JobSettings) -> Celery:

@@ -20,6 +20,7 @@ from .models.hierarchy import PartnerHierarchy
 from .models.identity import PartnerIdentity
 from .models.partner import Company, Partner, PartnerCategory, PartnerTitle, PartnerType
 from .models.party_accounts import CurrencyCodeMixin, PartyAccountMixin, PartyCurrency
+from .models.portal import PortalHome
 from .models.quick_entry import PartnerQuickEntry
 from .models.settings import BaseSettings
 from .models.users import PartnerUsers, UserPartner
@@ -29,6 +30,7 @@ def kernel_models() -> list[type]:
     return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner, PartnerIdentity,
             PartnerHierarchy, PartnerAddressType, PartnerAddress, PartnerAddressAdoption, PartnerQuickEntry,
             PartnerCategoryWizard, CurrencyCodeMixin, PartyAccountMixin, PartyCurrency, UserPartner, PartnerUsers,
+            PortalHome,
             BaseSettings]
 
 

@@ -49,6 +49,8 @@ class Housekeeper:
     def ensure_started(self) -> None:
         """Start the thread in this process unless it runs already (a forked child starts its own)."""
         if self._thread is None or not self._thread.is_alive():
+            if self._thread is not None:  # a forked child: the parent's event may be mid-wait
+                self.stopping = threading.Event()
             self._thread = threading.Thread(target=self._loop, name="erp-jobs-housekeeping", daemon=True)
             self._thread.start()
 

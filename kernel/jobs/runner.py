@@ -66,6 +66,7 @@ class Databases:
         self.urls = {safe_url(url): url for url in settings.databases.values()}
         self._kernels: dict[str, Kernel] = {}
         self._lock = threading.Lock()
+        os.register_at_fork(after_in_child=self._forget)  # the prefork pool's children
 
     def kernel(self, database: str) -> Kernel:
         url = self.urls.get(database)
@@ -77,6 +78,13 @@ class Databases:
             if kernel is None:
                 kernel = self._kernels[url] = Kernel(url, settings=self.settings)
             return kernel
+
+    def _forget(self) -> None:
+        """In a forked child: the parent's connections are not this process's to use (nor to close)."""
+        self._lock = threading.Lock()
+        for kernel in self._kernels.values():
+            kernel.engine.dispose(close=False)
+        self._kernels.clear()
 
     def all(self) -> list[tuple[str, Kernel]]:
         return [(database, self.kernel(database)) for database in self.urls]
@@ -117,8 +125,18 @@ class JobRunner:
     def __init__(self, settings: Settings, jobs: JobSettings | None = None):
         self.databases = Databases(settings)
         self.jobs = jobs or JobSettings.from_settings(settings)
-        self.name = f"{socket.gethostname()}:{os.getpid()}"
         self.running: set[tuple[str, int]] = set()  # (database, job id), heartbeated by the housekeeping
+        self.running_lock = threading.Lock()
+        os.register_at_fork(after_in_child=self._forget)
+
+    @property
+    def name(self) -> str:
+        """This process, as the rows of the jobs it claims name it."""
+        return f"{socket.gethostname()}:{os.getpid()}"
+
+    def _forget(self) -> None:
+        """In a forked child (the prefork pool): none of the parent's jobs, and a lock no parent thread holds."""
+        self.running = set()
         self.running_lock = threading.Lock()
 
     def run(self, database: str, job_id: int) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 from kernel.config import PROJECT_ROOT
+from kernel.testing import AddonConformance
 
 NAME = "fleet_care"
 
@@ -96,7 +97,10 @@ def test_the_generated_tests_pass_through_the_plugin(tmp_path):
     result = run(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(addon), cwd=addon)
     assert result.returncode == 0, result.stdout + result.stderr
     backends = 2 if os.environ.get("ERP_TEST_PG_URL") else 1
-    assert f"{10 * backends} passed" in result.stdout, result.stdout
+    checks = sum(name.startswith("test_") for name in dir(AddonConformance))  # every check the kit has today
+    generated = (addon / "tests" / f"test_{NAME}.py").read_text().count("\ndef test_")
+    assert generated == 4, "the skeleton's own tests: total, refusal, employee, Indonesian"
+    assert f"{(checks + generated) * backends} passed" in result.stdout, result.stdout
 
 
 def test_a_bad_name_or_an_existing_folder_is_refused_and_nothing_written(tmp_path):

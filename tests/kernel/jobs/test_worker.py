@@ -120,6 +120,20 @@ def test_progress_is_reported(kernel, worker):
     assert (done.progress, done.progress_message, done.result) == (100, "4 of 4", '{"parts": 4}')
 
 
+def test_a_prefork_worker_runs_jobs_in_its_children(erp_kernel, kernel, tmp_path):
+    config = jobs_config(tmp_path / "erp.toml", erp_kernel, {**FAST, "pool": "prefork"})
+    forked = kernel_for(config)
+    try:
+        with running_worker(config) as worker:
+            ids = [enqueue(forked, "job_demo.note", f"fork-{index}") for index in range(4)]
+            done = [wait_finished(forked, job_id) for job_id in ids]
+        assert [row.state for row in done] == ["done"] * 4
+        assert all(row.worker and row.worker != f"{row.worker.split(':')[0]}:{worker.pid}" for row in done)
+        assert sorted(notes(kernel, "fork-")) == [f"fork-{index}" for index in range(4)]
+    finally:
+        forked.close()
+
+
 @pytest.mark.parametrize("broker", [REDIS_URL, RABBITMQ_URL], ids=["redis", "rabbitmq"])
 def test_a_worker_on_a_server_broker_runs_a_job_end_to_end(erp_kernel, kernel, tmp_path, broker):
     config = jobs_config(tmp_path / "erp.toml", erp_kernel, {**FAST, "broker": broker})
