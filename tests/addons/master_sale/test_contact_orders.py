@@ -33,12 +33,13 @@ def test_a_contacts_orders_count_against_its_company_credit(env, acme, company):
     assert acme.credit_outstanding(company.id) == Decimal("600.00")
     assert sari.credit_outstanding(company.id) == Decimal("600.00")
     assert sari.credit_limit_for(company.id) == acme.credit_limits
-    second = order_for(env, sari, company, 500)
-    with pytest.raises(UserError) as info:
-        second.action_confirm()
+    with pytest.raises(UserError) as info:  # checked when the quotation is made, at the company's limit
+        order_for(env, sari, company, 500)
     assert (info.value.code, info.value.status) == ("PARTY_CREDIT_EXCEEDED", 403)
     assert "'Acme'" in str(info.value) and "600.00" in str(info.value)
-    assert second.state == "draft"
+    small = order_for(env, sari, company, 300)
+    small.action_confirm()
+    assert acme.credit_outstanding(company.id) == Decimal("900.00")
 
 
 def test_orders_default_to_the_typed_addresses_of_the_company(env, acme, company):
