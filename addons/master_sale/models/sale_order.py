@@ -106,7 +106,8 @@ class SaleOrder(Model):
             if vals.get("name", "New") == "New":
                 vals["name"] = sequences.next_by_code("sale.order", company_id=vals.get("company_id") or None)
         orders = super().create(many)
-        check_credit(orders.filtered(lambda order: order.amount_total > 0))  # 003: checked when created too
+        for order in orders.filtered(lambda order: order.amount_total > 0):
+            check_credit(order)  # 003: checked when created too; each quotation is its own transaction
         return orders
 
     def write(self, vals: Mapping[str, Any]) -> bool:
