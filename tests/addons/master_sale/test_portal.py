@@ -33,14 +33,19 @@ def world(erp_kernel: Kernel) -> dict[str, Any]:
         customer_type = env.ref("base.base_partner_type_customer").id
         company = env.ref("base.main_company").id
         mine, theirs = env["basepartner"].create([
-            {"name": "Mine Ltd", "email": "buyer@mine.example", "city": "Bandung", "partner_types": [(4, customer_type)]},
+            {"name": "Mine Ltd", "email": "buyer@mine.example", "city": "Bandung", "entity_type": "company",
+             "partner_types": [(4, customer_type)]},
             {"name": "Theirs Ltd", "email": "buyer@theirs.example", "partner_types": [(4, customer_type)]}])
         orders = env["sale.order"].create([
             {"partner_id": partner.id, "company_id": company, "order_line": [(0, 0, {"name": f"{partner.name} goods",
                                                                                    "price_unit": 125})]}
             for partner in (mine, theirs)])
+        person = env["basepartner"].create({"name": "Mine Buyer", "parent_id": mine.id, "email": "person@mine.example"})
+        env["sale.order"].create({"partner_id": person.id, "company_id": company,
+                                  "order_line": [(0, 0, {"name": "Person goods", "price_unit": 5})]})
         user = mine.grant_portal_access(PASSWORD)
-        return {"user": user.id, "mine": mine.id, "theirs": theirs.id, "my_order": orders[0].id,
+        person_user = person.grant_portal_access(PASSWORD)
+        return {"user": user.id, "person_user": person_user.id, "person": person.id, "mine": mine.id, "theirs": theirs.id, "my_order": orders[0].id,
                 "their_order": orders[1].id, "my_order_name": orders[0].name, "their_order_name": orders[1].name}
 
 
@@ -68,12 +73,22 @@ def test_granting_portal_access_makes_a_portal_user_of_the_partner(env, world):
 
 def test_the_portal_shows_the_partner_and_its_orders(portal, world):
     home = portal.get("/my").get_data(as_text=True)
-    assert "Mine Ltd" in home and "Bandung" in home and "Quotations and Sales Orders (1)" in home
+    assert "Mine Ltd" in home and "Bandung" in home and "Quotations and Sales Orders (2)" in home  # its own and its contact person's
     listing = portal.get("/my/orders").get_data(as_text=True)
     assert world["my_order_name"] in listing and world["their_order_name"] not in listing
     assert "125.00" in listing
     document = portal.get(f"/my/orders/{world['my_order']}")
     assert document.status_code == 200 and world["my_order_name"] in document.get_data(as_text=True)
+
+
+def test_a_contact_persons_portal_shows_its_companys_orders(app, world):
+    client = WebClient(app)
+    client.token = csrf_of(client.get("/web/login").text)
+    assert client.post("/web/login", {"login": "person@mine.example", "password": PASSWORD}).status_code == 303
+    listing = client.get("/my/orders").get_data(as_text=True)
+    assert world["my_order_name"] in listing and world["their_order_name"] not in listing
+    assert "Quotations and Sales Orders (2)" in client.get("/my").get_data(as_text=True)
+    assert client.get(f"/my/orders/{world['their_order']}").status_code == 404
 
 
 def test_another_partners_order_is_refused_by_url(portal, world):
@@ -89,7 +104,8 @@ def test_another_partners_order_is_refused_by_rpc(app, world):
         return Client(app).post("/jsonrpc", json={"jsonrpc": "2.0", "method": "call", "params": params,
                                                   "id": 1}).get_json()
 
-    assert call("search", [[]])["result"] == [world["my_order"]]
+    found = call("search", [[]])["result"]
+    assert world["my_order"] in found and world["their_order"] not in found and len(found) == 2
     refused = call("read", [[world["their_order"]], ["name"]])["error"]["data"]
     assert refused["name"] == "odoo.exceptions.MissingError" and world["their_order_name"] not in refused["message"]
     assert "do not exist or you may not see them" in refused["message"]
