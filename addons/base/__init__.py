@@ -16,13 +16,15 @@ from .models.category_wizard import PartnerCategoryWizard
 from .models.country import Country, CountryState, load_countries
 from .models.partner import Company, Partner, PartnerCategory, PartnerTitle, PartnerType
 from .models.party_accounts import CurrencyCodeMixin, PartyAccountMixin, PartyCurrency
+from .models.portal import PortalHome
 from .models.settings import BaseSettings
 from .models.users import PartnerUsers, UserPartner
 
 
 def kernel_models() -> list[type]:
     return [Country, CountryState, Company, PartnerType, PartnerTitle, PartnerCategory, Partner, PartnerCategoryWizard,
-            CurrencyCodeMixin, PartyAccountMixin, PartyCurrency, UserPartner, PartnerUsers, BaseSettings]
+            CurrencyCodeMixin, PartyAccountMixin, PartyCurrency, UserPartner, PartnerUsers, PortalHome,
+            BaseSettings]
 
 
 def kernel_jobs() -> list[Any]:

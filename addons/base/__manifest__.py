@@ -9,6 +9,7 @@
         "security/base_groups.xml",
         "security/ir.model.access.csv",
         "security/base.model.access.csv",
+        "security/portal_rules.xml",
         "security/ir_job_rules.xml",
         "data/ir_cron_data.xml",
         "data/partner_type_data.xml",

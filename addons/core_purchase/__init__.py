@@ -5,8 +5,10 @@ Hook implementations only.
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
+from .cli import add_commands
 from .jobs import release_expired_holds
 from .models.partner import VENDOR, VendorPartner
 from .models.purchase_order import PurchaseOrder, PurchaseOrderLine
@@ -15,6 +17,11 @@ from .models.supplier_terms import PaymentTerm, PurchasePricelist, SupplierAccou
 
 def kernel_models() -> list[type]:
     return [PaymentTerm, PurchasePricelist, SupplierAccount, VendorPartner, PurchaseOrder, PurchaseOrderLine]
+
+
+def kernel_cli(subparsers: argparse._SubParsersAction) -> None:
+    """``erp purchase-release-holds [--date YYYY-MM-DD]``."""
+    add_commands(subparsers)
 
 
 def kernel_jobs() -> list[Any]:

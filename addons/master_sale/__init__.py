@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .models.credit import CreditCompany
 from .models.group_defaults import CustomerGroupAccount, CustomerGroupCreditLimit
 from .models.masters import (
     CustomerAccount,
@@ -17,15 +18,16 @@ from .models.masters import (
     SalesTerritoryTarget,
 )
 from .models.partner import CUSTOMER, CustomerPartner
+from .models.portal import SalePortalHome
 from .models.sale_order import SaleOrder, SaleOrderLine
 from .models.settings import SaleSettings
 from .models.teams import SalesTeam
 
 
 def kernel_models() -> list[type]:
-    return [CustomerGroup, CustomerGroupCreditLimit, CustomerGroupAccount, SalesTerritory, SalesTerritoryTarget,
+    return [CreditCompany, CustomerGroup, CustomerGroupCreditLimit, CustomerGroupAccount, SalesTerritory, SalesTerritoryTarget,
             SalePricelist, SalesTeam, CustomerPartner, CustomerCreditLimit, CustomerAccount, SaleOrder, SaleOrderLine,
-            SaleSettings]
+            SaleSettings, SalePortalHome]
 
 
 def kernel_post_install(env: Any) -> None:

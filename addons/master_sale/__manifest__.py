@@ -7,6 +7,7 @@
     "data": [
         "security/sale_groups.xml",
         "security/ir.model.access.csv",
+        "security/portal_rules.xml",
         "data/sale_data.xml",
         "data/sale_reports.xml",
         "data/sale_actions.xml",

@@ -118,6 +118,8 @@ def jsonrpc_error(exc: BaseException, debug: bool, context: dict[str, Any] | Non
             "arguments": [reported.message],
             "context": context or {},
             "field": exc.field if isinstance(exc, UserError) else None,
+            "code": reported.code,
+            "status": reported.status,
         },
     }
 

@@ -228,6 +228,23 @@ def _model_paths(name: str) -> dict[str, Any]:
     }
 
 
+def _action_paths(name: str, actions: Mapping[str, str]) -> dict[str, Any]:
+    """``POST /api/v1/<model>/{record_id}/<method>`` for each of the model's REST actions."""
+    record_id = {"name": "record_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": INT32[1]}}
+    body = {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}
+    result = {"description": "what the action returns (a state change: the new state and any warnings)",
+              "content": {"application/json": {"schema": {"type": "object", "additionalProperties": True}}}}
+    slug = name.replace(".", "_")
+    return {
+        f"{PREFIX}/{name}/{{record_id}}/{method}": {
+            "parameters": [record_id],
+            "post": {"operationId": f"{method}_{slug}", "tags": [name], "summary": summary, "requestBody": body,
+                     "responses": _responses({"200": result})},
+        }
+        for method, summary in sorted(actions.items())
+    }
+
+
 def openapi_document(env: Any, server_url: str) -> dict[str, Any]:
     """The OpenAPI 3.0 document of the REST API for the models installed in ``env``'s database."""
     paths: dict[str, Any] = {}
@@ -241,6 +258,7 @@ def openapi_document(env: Any, server_url: str) -> dict[str, Any]:
         schemas[f"{name}.write"] = record_schema(model, for_write=True)
         schemas[f"{name}.create"] = create_schema(model)
         paths.update(_model_paths(name))
+        paths.update(_action_paths(name, type(model)._api_actions))
     return {
         "openapi": "3.0.3",
         "info": {"title": "ERP REST API", "version": __version__,

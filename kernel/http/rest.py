@@ -189,6 +189,21 @@ def member(request: Request, model: str, record_id: int) -> Response:
         return _json(_read(record)[0])
 
 
+def action(request: Request, model: str, record_id: int, method: str) -> Response:
+    """Run one of the model's REST actions (``_api_actions``) on the record; its result is the body.
+
+    The body must be a JSON object (``{}``): like every REST write, a cross-site form cannot send one.
+    """
+    with user_env(request) as env:
+        record = _record(env, model, record_id)
+        if method not in type(record)._api_actions:
+            offered = ", ".join(sorted(type(record)._api_actions)) or "none"
+            raise NotFound(f"{model} has no REST action {method!r} (actions: {offered})", code="ACTION_UNKNOWN")
+        if not isinstance(_body(request), dict):
+            raise BadRequest("the body of an action must be a JSON object ({})", code="BODY_INVALID")
+        return _json(to_wire(getattr(record, method)()))
+
+
 def openapi(request: Request) -> Response:
     alias = request.database()
     with request.app.databases.env(alias) as env:
@@ -200,4 +215,6 @@ def routes() -> list[Route]:
         Route(f"{PREFIX}/openapi.json", openapi, ("GET",), auth="none"),
         Route(f"{PREFIX}/<model>", collection, ("GET", "POST"), auth="none", csrf=False),
         Route(f"{PREFIX}/<model>/<int(min=1, max=2147483647):record_id>", member, ("GET", "PATCH", "DELETE"), auth="none", csrf=False),
+        Route(f"{PREFIX}/<model>/<int(min=1, max=2147483647):record_id>/<method>", action, ("POST",), auth="none",
+              csrf=False),
     ]

@@ -59,6 +59,9 @@ class BaseModel(QueryMixin, WriteMixin, NewRecordsMixin, OnchangeMixin):
     # True on a mixin that logs field changes (the mail addon's ``mail.thread``): fields of the models
     # inheriting it may say ``tracking=True``; on any other model the argument is refused
     _supports_tracking: ClassVar[bool] = False
+    # record methods the REST API offers as ``POST /api/v1/<model>/<id>/<method>`` (name -> summary); each
+    # takes no argument and returns JSON-serialisable values (a state change's ``{"state", "warnings"}``)
+    _api_actions: ClassVar[Mapping[str, str]] = {}
 
     # set on composed classes by the registry
     _fields: ClassVar[dict[str, F.Field]] = {}

@@ -12,7 +12,9 @@ class BaseSettings(TransientModel):
 
     partner_unique_names = fields.Boolean(
         "Unique Partner Names", config_parameter=UNIQUE_NAMES_PARAMETER,
-        help="Refuse a partner whose name another partner has already (case and spaces aside)")
+        help="Document 003's naming option. On: customers and suppliers are known by their name, which must be "
+             "unique (case and spaces aside). Off: they are known by the code of their naming series (CS-0001, "
+             "V00001) and names may repeat. Applies to partners created or renamed from then on.")
     company_currency_id = fields.Many2one(
         "res.currency", "Company Currency", related="company_id.currency_id", readonly=False,
         help="The currency of the company you are working in")

@@ -1,13 +1,15 @@
 """A minimal quotation → sales order with the customer checks of document 003.
 
 States: ``draft`` (quotation) → ``sale`` (sales order) → ``cancel``, changed
-only by the buttons (``state`` is read-only for clients).  A frozen customer
-gets no new quotation nor order; confirming checks the customer's credit
-limit for the order's company: confirmed, unpaid orders plus this one may not
-exceed it unless the limit is bypassed, and an order without a company is not
-confirmed at all.  On PostgreSQL the customer's row is locked while checking,
-so two concurrent confirmations cannot both slip under the limit.  Marking an
-order paid (which frees credit) needs the Sales / Payments group.
+only by the buttons (``state`` is read-only for clients; REST clients call
+them as ``POST /api/v1/sale.order/<id>/<button>``).  An archived, disabled or
+frozen customer gets no new quotation nor order; creating a quotation and
+confirming it check the customer's credit limit for the order's company
+(:mod:`.credit`: blocked or warned per the company's setting), and an order
+without a company is not confirmed at all.  On PostgreSQL the customer's row
+is locked while checking, so two concurrent confirmations cannot both slip
+under the limit.  Marking an order paid (which frees credit) needs the
+Sales / Payments group.
 """
 
 from __future__ import annotations
@@ -16,17 +18,16 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-import sqlalchemy as sa
-
 from kernel import Model, api, fields
 from kernel.db import utcnow
 from kernel.exceptions import AccessError, UserError
 from kernel.security import in_groups
 
+from .credit import check_credit, excesses
+
 STATES = [("draft", "Quotation"), ("sale", "Sales Order"), ("cancel", "Cancelled")]
 TRANSITIONS = {"sale": {"draft"}, "cancel": {"draft", "sale"}, "draft": {"cancel"}}
 BLOCKED = 403
-CREDIT_CHECK_PARAMETER = "master_sale.credit_check"  # Settings: check credit limits when confirming (default on)
 PAYMENT_GROUPS = "master_sale.group_sale_payment,base.group_system"  # who may mark orders paid or unpaid
 
 
@@ -35,14 +36,12 @@ def _default_company(model: Any) -> Any:
     return model.env.company.id or False
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:.2f}"
-
-
 class SaleOrder(Model):
     _name = "sale.order"
     _description = "Sales Order"
     _order = "date_order desc, id desc"
+    _api_actions = {"action_confirm": "Confirm the quotation (credit and customer checks)",
+                    "action_cancel": "Cancel the quotation or order", "action_draft": "Reset a cancelled order"}
 
     name = fields.Char("Order Reference", required=True, readonly=True, copy=False, default="New", index=True)
     partner_id = fields.Many2one("basepartner", "Customer", required=True, ondelete="restrict", index=True)
@@ -55,11 +54,19 @@ class SaleOrder(Model):
     pricelist_id = fields.Many2one("sale.pricelist", "Price List", ondelete="restrict",
                                    help="The customer's default price list when chosen")
     currency = fields.Char("Currency", size=3, help="ISO 4217 code; the customer's default currency when chosen")
+    credit_warning = fields.Text("Credit Warning", compute="_compute_credit_warning",
+                                 help="Shown while the quotation takes its customer over the credit limit")
 
     @api.depends("order_line.price_subtotal")
     def _compute_amount_total(self) -> None:
         for order in self:
             order.amount_total = sum((line.price_subtotal for line in order.order_line), start=Decimal(0))
+
+    @api.depends("partner_id", "company_id", "amount_total", "state")
+    def _compute_credit_warning(self) -> None:
+        for order in self:
+            found = excesses(order) if order.state == "draft" and order.id else []
+            order.credit_warning = found[0].message() if found else False
 
     @api.onchange("partner_id")
     def _onchange_partner_id(self) -> dict[str, Any] | None:
@@ -87,7 +94,9 @@ class SaleOrder(Model):
         for vals in many:
             if vals.get("name", "New") == "New":
                 vals["name"] = sequences.next_by_code("sale.order", company_id=vals.get("company_id") or None)
-        return super().create(many)
+        orders = super().create(many)
+        check_credit(orders.filtered(lambda order: order.amount_total > 0))  # 003: checked when created too
+        return orders
 
     def write(self, vals: Mapping[str, Any]) -> bool:
         if "state" in vals and any(order.state != vals["state"] for order in self):
@@ -127,9 +136,9 @@ class SaleOrder(Model):
                                            "limits are per company)", name=order.name),
                                 code="SALE_COMPANY_REQUIRED", field="company_id")
         check_can_sell(self.mapped("partner_id"))
-        self._check_credit()
+        warnings = check_credit(self)
         self._move_to("sale")
-        return {"state": "sale", "warnings": []}
+        return {"state": "sale", "warnings": warnings}
 
     def action_cancel(self) -> dict[str, Any]:
         self._move_to("cancel")
@@ -138,46 +147,6 @@ class SaleOrder(Model):
     def action_draft(self) -> dict[str, Any]:
         self._move_to("draft")
         return {"state": "draft", "warnings": []}
-
-    def _check_credit(self) -> None:
-        """Refuse (PARTY_CREDIT_EXCEEDED, 403) orders that take a customer over its limit for the company."""
-        if not self.env["ir.config_parameter"].sudo().get_bool(CREDIT_CHECK_PARAMETER, True):
-            return  # switched off in Settings
-        groups: dict[tuple[int, int], Any] = {}
-        for order in self:  # action_confirm refused orders without a company
-            key = (order.partner_id.id, order.company_id.id)
-            groups[key] = groups.get(key, self.browse()) | order
-        if not groups:
-            return
-        self._lock_customers(sorted({partner_id for partner_id, _ in groups}))
-        for (partner_id, company_id), orders in groups.items():
-            partner = self.env["basepartner"].sudo().browse(partner_id)
-            limit = partner.credit_limit_for(company_id)
-            if not limit or not limit.amount or limit.bypass_credit_limit_check:
-                continue
-            outstanding = partner.credit_outstanding(company_id, exclude_order_ids=orders.ids)
-            amount = sum((order.amount_total for order in orders), start=Decimal(0))
-            if outstanding + amount <= limit.amount:
-                continue
-            excess = outstanding + amount - limit.amount
-            self.env.publish("customer.credit_exceeded", {
-                "customer_id": partner.id, "company": company_id, "outstanding": _money(outstanding),
-                "credit_limit": _money(limit.amount), "transaction_amount": _money(amount),
-            })
-            raise UserError(
-                f"Customer credit limit exceeded for {partner.name!r} at {limit.company_id.name!r}: outstanding "
-                f"{_money(outstanding)} plus this transaction {_money(amount)} exceeds the limit "
-                f"{_money(limit.amount)} by {_money(excess)}",
-                code="PARTY_CREDIT_EXCEEDED", status=BLOCKED,
-            )
-
-    def _lock_customers(self, partner_ids: list[int]) -> None:
-        """Serialise credit checks per customer on databases with row locks (SQLite locks the whole file)."""
-        if self.env.connection.dialect.name == "sqlite":
-            return
-        table = self.env["basepartner"]._sql
-        self.env.execute(sa.select(table.c.id).where(table.c.id.in_(partner_ids)).with_for_update())
-
 
 def check_can_sell(partners: Any) -> None:
     """No new quotation or order for an archived, disabled or frozen customer (403, each its code)."""

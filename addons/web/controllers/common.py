@@ -103,6 +103,7 @@ def shell(request: Request, **context: Any) -> dict[str, Any]:
         if "branch_ids" in user._fields else [],
         "branch_id": env.branch.id if env.branch else None,
         "notice": request.args.get("notice", ""),
+        "warning": request.args.get("warning", ""),
         "path": request.full_path.rstrip("?"),
         "_": env._,
         "client_strings": {text: env._(text) for text in CLIENT_STRINGS},

@@ -36,6 +36,15 @@ def dialog_url(action: dict[str, Any], back: str, active: dict[str, Any] | None 
     return path + "?" + urlencode(query)
 
 
+def _warning_query(result: Any) -> str:
+    """A method's warnings (``{"state": ..., "warnings": [...]}``, e.g. a credit limit exceeded in warning
+    mode) for the page shown next: the button's work is done, and the user sees what deserves a second look."""
+    warnings = result.get("warnings") if isinstance(result, dict) else None
+    if not warnings or not isinstance(warnings, list):
+        return ""
+    return "&warning=" + quote("\n".join(str(warning) for warning in warnings))
+
+
 def follow(request: Request, result: Any, back: str, active: dict[str, Any] | None = None,
            notice: str = "Done") -> dict[str, str]:
     """What the client does with a button's (or a bound action's) answer: ``{"dialog": url}`` opens a dialog,
@@ -46,7 +55,7 @@ def follow(request: Request, result: Any, back: str, active: dict[str, Any] | No
     if not (isinstance(kind, str) and kind.startswith("ir.actions.")) or kind == CLOSE:
         # no action (None, True, a method's own answer such as a state): the button is done
         separator = "&" if "?" in back else "?"
-        return {"redirect": f"{back}{separator}notice=" + quote(env._(notice))}
+        return {"redirect": f"{back}{separator}notice=" + quote(env._(notice)) + _warning_query(result)}
     if kind not in (WINDOW, "ir.actions.window"):
         raise UserError(env._("The web client cannot run an action of type %(kind)s", kind=repr(kind)),
                         code="ACTION_UNSUPPORTED")

@@ -15,6 +15,7 @@ from kernel.http.sessions import destroy_session
 
 from ..render.templating import page, redirect
 from .common import languages, login_required, shell
+from .portal import is_portal_only
 
 GENERIC_LOGIN_ERROR = "Wrong login or password."
 
@@ -69,6 +70,8 @@ def logout(request: Request) -> Response:
 
 @login_required
 def home(request: Request) -> Response:
+    if is_portal_only(request):
+        return redirect("/my")  # portal users have no back office: their portal instead
     return page("home.html", **shell(request, title="Home", breadcrumbs=[]))
 
 

@@ -143,7 +143,7 @@ def evaluate_text_domain(filter_domain: str, text: str) -> list[Any]:
     return list(safe_eval(filter_domain, {"self": text}))
 
 
-TRANSIENT_KEYS = ("page", "notice")
+TRANSIENT_KEYS = ("page", "notice", "warning")
 
 
 def replacing(args: MultiDict, **changes: object) -> str:

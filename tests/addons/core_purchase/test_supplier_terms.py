@@ -3,9 +3,17 @@ receivables), disabled and archived suppliers."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from kernel.exceptions import UserError, ValidationError
+
+ADDONS = Path(__file__).resolve().parents[3] / "addons"
 
 
 @pytest.fixture
@@ -69,3 +77,31 @@ def test_disabled_and_archived_suppliers_get_no_new_purchase_documents(env, type
     error = refused(lambda: env["purchase.order"].create({"partner_id": vendor.id}), UserError)
     assert (error.code, error.status) == ("PARTY_ARCHIVED", 403)
     assert env["purchase.order"].search_count([("partner_id", "=", vendor.id)]) == 1
+
+
+def test_the_release_holds_command_lifts_expired_holds(erp_kernel, types):
+    """``erp purchase-release-holds`` (the addon's kernel_cli command) commits what release_expired_holds does."""
+    today = dt.date.today()
+    with erp_kernel.env() as env:
+        expired, current = env["basepartner"].create([
+            {"name": "Hold Ended", "partner_types": [(4, types["vendor"])], "on_hold": True,
+             "release_date": today - dt.timedelta(days=2)},
+            {"name": "Hold Goes On", "partner_types": [(4, types["vendor"])], "on_hold": True,
+             "release_date": today + dt.timedelta(days=5)}])
+    erp = Path(sys.executable).with_name("erp")
+    run = subprocess.run([str(erp), "--db", erp_kernel.url, "--addons-path", str(ADDONS), "purchase-release-holds"],
+                         capture_output=True, text=True, timeout=120,
+                         env={key: value for key, value in os.environ.items() if not key.startswith("ERP_")})
+    assert run.returncode == 0, run.stderr
+    assert f"{expired.vendor_code}\tHold Ended" in run.stdout and "Hold Goes On" not in run.stdout
+    with erp_kernel.env() as env:
+        assert not env["basepartner"].browse(expired.id).on_hold
+        assert env["basepartner"].browse(current.id).on_hold
+    later = (today + dt.timedelta(days=6)).isoformat()
+    run = subprocess.run([str(erp), "--db", erp_kernel.url, "--addons-path", str(ADDONS), "purchase-release-holds",
+                          "--date", later], capture_output=True, text=True, timeout=120,
+                         env={key: value for key, value in os.environ.items() if not key.startswith("ERP_")})
+    assert run.returncode == 0 and "1 supplier(s) released" in run.stdout
+    bad = subprocess.run([str(erp), "--db", erp_kernel.url, "--addons-path", str(ADDONS), "purchase-release-holds",
+                          "--date", "tomorrow"], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "--date" in bad.stderr

@@ -25,7 +25,7 @@ def error_data(answer: dict) -> dict:
     assert answer["jsonrpc"] == "2.0" and answer["id"] == 7 and "result" not in answer
     error = answer["error"]
     assert error["code"] == 200 and error["message"] == "Odoo Server Error"
-    assert set(error["data"]) == {"name", "message", "arguments", "context", "debug", "field"}
+    assert set(error["data"]) == {"name", "message", "arguments", "context", "debug", "field", "code", "status"}
     assert error["data"]["arguments"] == [error["data"]["message"]]
     return error["data"]
 
@@ -36,6 +36,7 @@ def test_validation_error_envelope(server) -> None:
     assert data["name"] == "odoo.exceptions.ValidationError"
     assert data["message"] == "negative: the quantity cannot be negative"
     assert data["debug"] == ""
+    assert (data["code"], data["status"]) == ("ITEM_QTY_NEGATIVE", 422)  # the stable code REST reports too
     assert execute_kw(server, "test.item", "search", [[["name", "=", "negative"]]])["result"] == []
 
 
