@@ -7,7 +7,8 @@ changes roll back with its data, on SQLite as on PostgreSQL.  Since it emits
 ``BEGIN`` itself, it also decides foreign key enforcement, which SQLite only
 switches between transactions: on by default, off on request for a
 transaction that must rebuild tables (:func:`sqlite_foreign_keys_off`).
-Each SQLite connection also gets a Unicode ``lower()`` (:func:`sqlite_lower`).
+Each SQLite connection also gets a Unicode ``lower()`` (:func:`sqlite_lower`)
+and the ``erp_text`` collation names are sorted with (:func:`text_sort_key`).
 
 Concurrent writers: a SQLite file is opened in WAL mode (readers never wait
 for the writer) with a busy timeout, and a transaction that may write starts
@@ -32,6 +33,7 @@ import contextlib
 import logging
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -118,6 +120,23 @@ class _SqliteState:
     wrote: bool = False  # the open transaction ran a statement that may have changed something
 
 
+TEXT_COLLATION = "erp_text"  # SQLite's name of :func:`text_sort_key` ordering (kernel.orm.collation uses it)
+
+
+def text_sort_key(text: str) -> tuple[str, str, str]:
+    """How names sort: letters first without their case and accents, then accents, then lower case before
+    upper case; ICU's root collation (PostgreSQL's ``und-x-icu``) orders the same way."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    base = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    return base, decomposed.casefold(), text.swapcase()
+
+
+def sqlite_text_collation(left: str, right: str) -> int:
+    """SQLite collation callback of :data:`TEXT_COLLATION`."""
+    left_key, right_key = text_sort_key(left), text_sort_key(right)
+    return (left_key > right_key) - (left_key < right_key)
+
+
 def sqlite_lower(value: object) -> object:
     """SQLite's ``lower()`` for every script, not ASCII only: ``ilike`` (``lower(x) LIKE lower(y)``)
     then matches "ÉCOLE" with "école" as PostgreSQL does; a blob is left as it is."""
@@ -195,6 +214,7 @@ def _sqlite_transactions(engine: Engine) -> None:
     def _connect(dbapi_connection, record):  # noqa: ANN001 - DBAPI objects
         dbapi_connection.isolation_level = None
         dbapi_connection.create_function("lower", 1, sqlite_lower, deterministic=True)
+        dbapi_connection.create_collation(TEXT_COLLATION, sqlite_text_collation)
         dbapi_connection.set_progress_handler(_sqlite_past_deadline, SQLITE_PROGRESS_STEPS)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")

@@ -13,6 +13,7 @@
         "security/ir_job_rules.xml",
         "data/ir_cron_data.xml",
         "data/partner_type_data.xml",
+        "data/partner_address_data.xml",
         "data/partner_reports.xml",
         "data/user_partner_data.xml",
         "views/partner_views.xml",

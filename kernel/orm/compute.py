@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .models import BaseModel
 
 MAX_RECOMPUTE_ROUNDS = 20
+FEW_VALUES = 2  # distinct values of a stored computed field written with one UPDATE each
 
 
 class Every(enum.Enum):
@@ -158,7 +159,8 @@ class ComputeMixin:
             targets = following
 
     def _store_computed(self: BaseModel, field: Field) -> list[int]:
-        """Write the cached values of a stored computed field, one UPDATE per distinct value."""
+        """Write the cached values of a stored computed field: one UPDATE per distinct value when they are
+        few, else one executemany of per-row UPDATEs (a value per record, such as a record pointing at itself)."""
         cache = self.env.transaction.cache_for(field)
         if not field.column_name:
             return []
@@ -168,6 +170,12 @@ class ComputeMixin:
             by_value[_hashable(value)].append(record_id)
         table = self._sql
         column = field.column_name
+        if len(by_value) > FEW_VALUES:
+            statement = sa.update(table).where(table.c.id == sa.bindparam("b_id")).values(
+                {column: sa.bindparam("b_value")})
+            self.env.execute(statement, [{"b_id": record_id, "b_value": cache.get(record_id)}
+                                         for record_id in dict.fromkeys(self._ids)])
+            return list(self._ids)
         for key, ids in by_value.items():
             value = cache.get(ids[0])
             self.env.execute(sa.update(table).where(table.c.id.in_(ids)).values({column: value}))

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from ..exceptions import ValidationError
 from ..hints import field_hint, unknown_field
 from . import arguments, translations
+from .collation import TEXT_TYPES, text_order
 from .domain import as_domain, check_size, compile_domain, mentions_field
 from .fields import Field
 from .policy import RESTRICTED, unavailable
@@ -85,6 +86,8 @@ class QueryMixin:
             column = table.c[field.column_name]
             if getattr(field, "translate", False):
                 column = translations.text_expression(column, self.env.lang, self.env.connection.dialect.name)
+            if field.type in TEXT_TYPES:
+                column = text_order(column, self.env.connection.dialect.name)
             if field.type != "many2one":
                 result.append((column, descending, nulls))
                 continue

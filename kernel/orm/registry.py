@@ -182,7 +182,7 @@ class Registry:
         attrs: dict[str, Any] = {
             "_name": spec.name,
             "_addon": spec.addon,
-            "_layers": tuple(addon for addon, _ in spec.definitions),
+            "_layers": tuple(dict.fromkeys(addon for addon, _ in spec.definitions)),  # an addon may add several
             "_abstract": spec.abstract,
             "__module__": __name__,
         }

@@ -17,6 +17,7 @@ from kernel import Model, api, fields
 from kernel.exceptions import ValidationError
 from kernel.orm.integrity import holder_text
 
+from .address import PENDING_ADDRESSES, address_value, split_address, write_default_addresses
 from .contact import RegionResolver, normalise_contact_values
 
 UNIQUE_NAMES_PARAMETER = "base.partner_unique_names"
@@ -108,12 +109,18 @@ class Partner(Model):
     partner_types = fields.Many2many("partner_type", string="Partner Types")
     categories = fields.Many2many("basepartnercategory", string="Categories")
     title = fields.Many2one("basepartnertitle", "Title", ondelete="set null")
-    street = fields.Char("Street")
-    street2 = fields.Char("Street 2")
-    zip = fields.Char("ZIP", size=24)
-    city = fields.Char("City")
-    state_id = fields.Many2one("res.country.state", "State", ondelete="restrict")
-    country_id = fields.Many2one("res.country", "Country", ondelete="restrict")
+    # the address block is the default address (see .address): stored, it keeps searching and grouping cheap
+    address_ids = fields.One2many("basepartneraddress", "partner_id", "Addresses")
+    default_address_id = fields.Many2one("basepartneraddress", "Default Address", readonly=True, copy=False,
+                                         ondelete="set null", help="Kept by the addresses: the one marked default")
+    street = fields.Char("Street", related="default_address_id.street", store=True, readonly=False)
+    street2 = fields.Char("Street 2", related="default_address_id.street2", store=True, readonly=False)
+    zip = fields.Char("ZIP", related="default_address_id.zip", store=True, readonly=False)
+    city = fields.Char("City", related="default_address_id.city", store=True, readonly=False)
+    state_id = fields.Many2one("res.country.state", "State", related="default_address_id.state_id", store=True,
+                               readonly=False)
+    country_id = fields.Many2one("res.country", "Country", related="default_address_id.country_id", store=True,
+                                 readonly=False)
     image = fields.Binary("Image")
     active = fields.Boolean("Active", default=True)
     company_id = fields.Many2one("res.company", "Company", ondelete="restrict", index=True,
@@ -123,28 +130,27 @@ class Partner(Model):
     def create(self, vals_list: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> Any:
         many = [vals_list] if isinstance(vals_list, Mapping) else list(vals_list)
         resolver = RegionResolver(self.env)
-        prepared = [normalise_contact_values(resolver, vals) for vals in many]
-        self._fill_country_from_state(prepared)
-        return super().create(prepared)
+        split = [split_address(normalise_contact_values(resolver, vals)) for vals in many]
+        pending = {str(rest.get("name") or "").strip().lower(): block for rest, block in split}
+        partners = super(Partner, self.with_context(**{PENDING_ADDRESSES: pending})).create([rest for rest, _ in split])
+        partners = partners.with_env(self.env)
+        blocks = [{**block, "partner_id": partner.id, "is_default": True}
+                  for partner, (_, block) in zip(partners, split) if any(block.values())]
+        if blocks:
+            self.env["basepartneraddress"].create(blocks)
+        return partners
 
     def write(self, vals: Mapping[str, Any]) -> bool:
-        return super().write(normalise_contact_values(RegionResolver(self.env), vals, self[:1] or None))
+        rest, block = split_address(normalise_contact_values(RegionResolver(self.env), vals, self[:1] or None))
+        result = super().write(rest)
+        if block:
+            write_default_addresses(self, block)
+            self._validate_constraints(set(block))  # the partner's own rules on its address (its tax id's country)
+        return result
 
     def action_open_category_wizard(self) -> dict[str, Any]:
         """The "Add categories" dialog on these partners (the client passes them as the active records)."""
         return self.env.ref("base.action_partner_category_wizard").read_action()
-
-    def _fill_country_from_state(self, vals_list: list[dict[str, Any]]) -> None:
-        """A state given without a country brings its country (one query for the batch)."""
-        state_ids = {v["state_id"] for v in vals_list
-                     if type(v.get("state_id")) is int and v["state_id"] > 0 and not v.get("country_id")}
-        if not state_ids:
-            return
-        states = self.env["res.country.state"].sudo().browse(list(state_ids)).exists()
-        country_of = {state.id: state.country_id.id for state in states}
-        for vals in vals_list:
-            if vals.get("state_id") in country_of and not vals.get("country_id"):
-                vals["country_id"] = country_of[vals["state_id"]]
 
     @api.constrains("name")
     def _check_unique_name(self) -> None:
@@ -174,21 +180,10 @@ class Partner(Model):
                 holder = seen[normalised] if seen[normalised] != partner.id else record_id
                 raise ValidationError(
                     f"A customer or supplier with this name already exists: {holder_text(self.browse(holder))}; "
-                    f"use a distinct name such as {partner.name + ' (' + (partner.city or '2') + ')'!r}",
+                    f"use a distinct name such as {partner.name + ' (' + (address_value(partner, 'city') or '2') + ')'!r}",
                     code="PARTY_DUPLICATE_NAME", status=409,
                 )
             seen[normalised] = record_id
-
-    @api.constrains("state_id", "country_id")
-    def _check_state_country(self) -> None:
-        for partner in self:
-            state = partner.state_id
-            if state and state.country_id != partner.country_id:
-                country = partner.country_id.name or "no country"
-                raise ValidationError(
-                    f"Partner {partner.name!r}: state {state.name!r} belongs to {state.country_id.name}, not to {country}",
-                    code="PARTY_STATE_COUNTRY", field="state_id",
-                )
 
     @api.constrains("branch_id", "company_id")
     def _check_branch_company(self) -> None:
@@ -200,3 +195,4 @@ class Partner(Model):
                     f"{branch.company_id.name!r}; set that company on the partner",
                     code="PARTY_BRANCH_COMPANY", field="branch_id",
                 )
+

@@ -5,7 +5,8 @@
 
 * ``compute_flag`` sets ``is_vendor`` / ``is_customer`` from ``partner_types``,
   resolving the type's external id once per batch;
-* ``stamp`` gives every partner that has the role but no code yet the next
+* ``stamp`` gives every commercial partner (a company, or a partner without
+  one: never a company's contact person) that has the role but no code yet the next
   number of the role's sequence and the time, in one UPDATE for the batch, and
   publishes the role's ``*.created`` event; removing the type later keeps both;
 * ``refuse_manual`` keeps the stamped fields read-only.
@@ -70,7 +71,8 @@ class PartnerRole:
 
     def stamp(self, partners: Any) -> Any:
         """Give the partners that have the role and no code yet their code and time; returns them."""
-        todo = partners.filtered(lambda partner: partner[self.flag_field] and not partner[self.code_field])
+        todo = partners.filtered(lambda partner: partner[self.flag_field] and not partner[self.code_field]
+                                 and partner.commercial_partner_id == partner)  # codes belong to the company
         if not todo:
             return todo
         env = partners.env

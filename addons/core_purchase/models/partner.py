@@ -52,6 +52,12 @@ class VendorPartner(Model):
     is_internal_supplier = fields.Boolean("Internal Supplier", copy=False, unique_per=("company_id",),
                                           help="Represents one of your companies; one per company")
 
+    @api.model
+    def _commercial_fields(self) -> list[str]:
+        return super()._commercial_fields() + [
+            "supplier_is_frozen", "supplier_disabled", "on_hold", "hold_type", "release_date", "prevent_rfqs",
+            "warn_rfqs", "prevent_pos", "warn_pos", "supplier_payment_term_id", "supplier_price_list"]
+
     @api.depends("partner_types")
     def _compute_is_vendor(self) -> None:
         VENDOR.compute_flag(self)

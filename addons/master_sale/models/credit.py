@@ -67,8 +67,8 @@ class Excess:
 
 
 def credit_holder(order: Any) -> Any:
-    """The partner whose credit an order uses (the customer's commercial entity)."""
-    return order.partner_id
+    """The partner whose credit an order uses (the customer's commercial entity: a contact person's company)."""
+    return order.partner_id.commercial_partner_id or order.partner_id
 
 
 def excesses(orders: Any) -> list[Excess]:

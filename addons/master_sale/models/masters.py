@@ -136,6 +136,18 @@ class CustomerCreditLimit(Model):
                 raise ValidationError(f"Credit limit of {limit.partner_id.name!r}: the amount cannot be negative",
                                       code="PARTY_CREDIT_LIMIT_INVALID")
 
+    @api.constrains("partner_id")
+    def _check_commercial_partner(self) -> None:
+        """A contact person's orders count against its company's limit: a limit of its own would do nothing."""
+        for limit in self:
+            partner = limit.partner_id
+            if partner.parent_id and partner.entity_type != "company":
+                raise ValidationError(
+                    self.env._("Credit limit of %(name)s: a contact person uses the credit limits of its company "
+                               "%(company)s; set the limit there", name=repr(partner.name),
+                               company=repr(partner.parent_id.commercial_partner_id.name)),
+                    code="PARTY_CREDIT_LIMIT_CONTACT", field="partner_id")
+
 
 class CustomerAccount(Model):
     """The receivable account a customer posts to in one company; its currency is the customer's (the rule is

@@ -42,6 +42,14 @@ class CustomerPartner(Model):
     default_price_list = fields.Many2one("sale.pricelist", "Default Price List", ondelete="set null")
     credit_limits = fields.One2many("customer.credit.limit", "partner_id", "Credit Limits")
     customer_accounts = fields.One2many("customer.account", "partner_id", "Receivable Accounts")
+    sale_order_ids = fields.One2many("sale.order", "commercial_partner_id", "Sales Orders", copy=False,
+                                     help="The orders of the partner and of its contact persons")
+
+    @api.model
+    def _commercial_fields(self) -> list[str]:
+        return super()._commercial_fields() + [
+            "customer_group", "territory", "team_id", "customer_is_frozen", "customer_disabled", "default_currency",
+            "default_price_list"]
 
     @api.depends("partner_types")
     def _compute_is_customer(self) -> None:
@@ -105,10 +113,12 @@ class CustomerPartner(Model):
     # -- credit ------------------------------------------------------------------------
 
     def credit_limit_for(self, company_id: int) -> Any:
-        """This customer's credit limit for the company, else its customer group's (empty when none)."""
+        """This customer's credit limit for the company, else its customer group's (empty when none); a contact
+        person's are its commercial partner's."""
         self.ensure_one()
-        own = self.credit_limits.filtered(lambda limit: limit.company_id.id == company_id)
-        return own or inherited_credit_limit(self, company_id)
+        commercial = self.commercial_partner_id or self
+        own = commercial.credit_limits.filtered(lambda limit: limit.company_id.id == company_id)
+        return own or inherited_credit_limit(commercial, company_id)
 
     def receivable_account_for(self, company_id: int) -> Any:
         """The receivable account this customer posts to in the company: its own, else its group's."""
@@ -117,11 +127,12 @@ class CustomerPartner(Model):
         return own or inherited_account(self, company_id)
 
     def credit_outstanding(self, company_id: int, exclude_order_ids: Sequence[int] = ()) -> Decimal:
-        """What the customer owes the company: the total of its confirmed, unpaid sales orders."""
+        """What the customer owes the company: the total of its confirmed, unpaid sales orders, those of its
+        contact persons included (they count against their commercial partner)."""
         self.ensure_one()
         orders = self.env["sale.order"].sudo()._sql
         query = sa.select(sa.func.coalesce(sa.func.sum(orders.c.amount_total), 0)).where(
-            orders.c.partner_id == self.id, orders.c.company_id == company_id,
+            orders.c.commercial_partner_id == self.commercial_partner_id.id, orders.c.company_id == company_id,
             orders.c.state == "sale", orders.c.is_paid.is_not(True),
         )
         if exclude_order_ids:

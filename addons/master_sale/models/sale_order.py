@@ -19,10 +19,12 @@ from decimal import Decimal
 from typing import Any
 
 from kernel import Model, api, fields
+from kernel.addons.base.models.address import recompute_missing
 from kernel.db import utcnow
 from kernel.exceptions import AccessError, UserError
 from kernel.security import in_groups
 
+from .addresses import check_order_addresses, customer_addresses, fill_addresses
 from .credit import check_credit, excesses
 
 STATES = [("draft", "Quotation"), ("sale", "Sales Order"), ("cancel", "Cancelled")]
@@ -45,6 +47,13 @@ class SaleOrder(Model):
 
     name = fields.Char("Order Reference", required=True, readonly=True, copy=False, default="New", index=True)
     partner_id = fields.Many2one("basepartner", "Customer", required=True, ondelete="restrict", index=True)
+    commercial_partner_id = fields.Many2one("basepartner", "Customer Entity", related="partner_id.commercial_partner_id",
+                                            store=True, index=True, readonly=True,
+                                            help="The company of a contact person: its credit and codes count")
+    partner_invoice_id = fields.Many2one("basepartneraddress", "Invoice Address", ondelete="restrict",
+                                         help="An address of the customer or of its company")
+    partner_shipping_id = fields.Many2one("basepartneraddress", "Delivery Address", ondelete="restrict",
+                                          help="An address of the customer or of its company")
     company_id = fields.Many2one("res.company", "Company", ondelete="restrict", index=True, default=_default_company)
     date_order = fields.Datetime("Order Date", required=True, default=lambda model: utcnow())
     state = fields.Selection(STATES, "Status", required=True, default="draft", readonly=True, copy=False)
@@ -76,6 +85,7 @@ class SaleOrder(Model):
         if not partner:
             return None
         self.pricelist_id = partner.default_price_list
+        self.partner_invoice_id, self.partner_shipping_id = customer_addresses(partner)
         self.currency = partner.default_currency or partner.default_price_list.currency or False
         if partner.customer_is_frozen:
             return {"warning": {
@@ -91,11 +101,13 @@ class SaleOrder(Model):
             self._check_payment_rights()
         check_can_sell(self.env["basepartner"].browse([v["partner_id"] for v in many if v.get("partner_id")]))
         sequences = self.env["ir.sequence"].sudo()
+        fill_addresses(self.env, many)
         for vals in many:
             if vals.get("name", "New") == "New":
                 vals["name"] = sequences.next_by_code("sale.order", company_id=vals.get("company_id") or None)
         orders = super().create(many)
-        check_credit(orders.filtered(lambda order: order.amount_total > 0))  # 003: checked when created too
+        for order in orders.filtered(lambda order: order.amount_total > 0):
+            check_credit(order)  # 003: checked when created too; each quotation is its own transaction
         return orders
 
     def write(self, vals: Mapping[str, Any]) -> bool:
@@ -109,6 +121,15 @@ class SaleOrder(Model):
                 raise UserError("Sales Order: only a quotation can change customer", code="SALE_STATE")
             check_can_sell(self.env["basepartner"].browse(vals["partner_id"]))
         return super().write(vals)
+
+    @api.constrains("partner_id", "partner_invoice_id", "partner_shipping_id")
+    def _check_addresses(self) -> None:
+        check_order_addresses(self)
+
+    def complete_commercial_partner(self) -> None:
+        """Orders from before contact persons existed get their customer's commercial partner (install and
+        upgrade run it; superuser only)."""
+        recompute_missing(self, "commercial_partner_id")
 
     def _check_payment_rights(self) -> None:
         """Paid orders stop counting against the credit limit: only the payment group says an order is paid."""

@@ -24,7 +24,8 @@ def _model(request: Request) -> Any:
 
 def name_search(request: Request) -> list[dict[str, Any]]:
     """``[{"id", "name"}]`` of the records whose name matches ``term`` within the field's ``domain`` (a view
-    attribute, evaluated like an action's), leaving out the ids already chosen."""
+    attribute, evaluated like an action's), leaving out the ids already chosen; ``"icon"`` too where the
+    model tells what kind each record is (``_picker_icons``: ``{id: "company" | "person" | ...}``)."""
     model = _model(request)
     term = request.params.get("term") or ""
     exclude = [i for i in request.params.get("exclude") or [] if isinstance(i, int)]
@@ -35,7 +36,9 @@ def name_search(request: Request) -> list[dict[str, Any]]:
     if not isinstance(text, str):
         raise UserError("domain must be the text of a domain", code="BAD_REQUEST")
     domain += evaluate(request.env, text, [], "autocompletion domain")
-    return [{"id": rid, "name": name} for rid, name in model.name_search(term, domain, limit=AUTOCOMPLETE_LIMIT)]
+    found = model.name_search(term, domain, limit=AUTOCOMPLETE_LIMIT)
+    icons = model.browse([rid for rid, _ in found])._picker_icons() if hasattr(model, "_picker_icons") else {}
+    return [{"id": rid, "name": name, **({"icon": icons[rid]} if rid in icons else {})} for rid, name in found]
 
 
 def name_create(request: Request) -> dict[str, Any]:

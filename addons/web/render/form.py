@@ -130,14 +130,20 @@ class FormRenderer:
         pages = [page for page in node if page.tag == "page" and not (
             is_literal(page.get("invisible")) and evaluate_modifier(page.get("invisible"), self.names))]
         tabs, panels = [], []
+        # a page whose invisible condition holds now is hidden (conditions.js follows the user's edits)
+        shown = [not (page.get("invisible") and evaluate_modifier(page.get("invisible"), self.names)) for page in pages]
+        first = shown.index(True) if True in shown else -1
         for index, page in enumerate(pages):
             self.tab_count += 1
             tab_id, panel_id = f"tab-{self.tab_count}", f"panel-{self.tab_count}"
-            selected = "true" if index == 0 else "false"
+            selected = "true" if index == first else "false"
+            condition = page.get("invisible")
+            modifier = Markup(' data-invisible="%s"%s') % (condition_json(condition), Markup("" if shown[index] else " hidden")) \
+                if condition else Markup("")
             tabs.append(Markup('<button type="button" role="tab" id="%s" aria-controls="%s" aria-selected="%s" '
-                               'data-tab="%s">%s</button>') % (tab_id, panel_id, selected, page.get("name") or "",
-                                                               page.get("string") or page.get("name") or ""))
-            hidden = Markup("") if index == 0 else Markup(" hidden")
+                               'data-tab="%s"%s>%s</button>') % (tab_id, panel_id, selected, page.get("name") or "",
+                                                                 modifier, page.get("string") or page.get("name") or ""))
+            hidden = Markup("") if index == first else Markup(" hidden")
             panels.append(Markup('<div role="tabpanel" id="%s" aria-labelledby="%s" class="page" data-page="%s"%s>%s</div>')
                           % (panel_id, tab_id, page.get("name") or "", hidden, self.children(page)))
         return Markup('<div class="notebook"><div role="tablist" class="tabs">%s</div>%s</div>') % (

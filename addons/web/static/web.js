@@ -80,6 +80,15 @@ function applyModifiers(form) {
   for (const node of form.querySelectorAll("[data-required]")) {
     try { node.classList.toggle("is-required", holds(node.dataset.required)); } catch { /* idem */ }
   }
+  for (const list of form.querySelectorAll("[role=tablist]")) {  // a page that became invisible gives way
+    const tabs = [...list.querySelectorAll("[role=tab]")];
+    const current = tabs.find((tab) => tab.getAttribute("aria-selected") === "true");
+    const next = current && !current.hidden ? current : tabs.find((tab) => !tab.hidden);
+    for (const tab of tabs) {
+      tab.setAttribute("aria-selected", String(tab === next));
+      document.getElementById(tab.getAttribute("aria-controls")).hidden = tab !== next;
+    }
+  }
 }
 
 // -- many2one / many2many autocompletion ----------------------------------------------------------
@@ -142,7 +151,11 @@ function setupAutocomplete(widget, multiple) {
     const found = await rpc("/web/json/name_search", { model, term, exclude, domain: widget.dataset.domain || "" });
     if (mine !== generation) return;
     shown = key;
-    const items = found.map((record) => option(record.name, () => choose(record.id, record.name)));
+    const items = found.map((record) => {
+      const item = option(record.name, () => choose(record.id, record.name));
+      if (record.icon) item.dataset.icon = record.icon;  // the kind of record (a company, a person), drawn by CSS
+      return item;
+    });
     if (term && "create" in widget.dataset) {
       items.push(option(`Create "${term}"`, async () => {
         try { const made = await rpc("/web/json/name_create", { model, name: term }); choose(made.id, made.name); }

@@ -75,7 +75,7 @@ def test_documents_install_form_then_uninstall_and_reinstall_purchase(db_url, tm
             assert (kept.customer_code, kept.is_customer, kept.customer_group.name) == ("CS-0001", True, "Wholesale")
             assert "vendor_code" not in env["basepartner"]._fields
             pages = [page.get("name") for page in combined_form(env).iter("page")]
-            assert pages == ["address", "categories", "sales"], "the Purchase tab left with its addon"
+            assert pages == ["contacts", "address", "categories", "sales"], "the Purchase tab left with its addon"
             assert env["ir.ui.view"].search_count([("name", "=", "basepartner.form.purchase")]) == 0
 
         kernel.install(["core_purchase"])
@@ -121,7 +121,7 @@ def test_installing_sale_before_or_after_purchase_composes_the_same_model(kernel
 
 def test_the_partner_form_combines_both_tabs_by_inheritance(env):
     form = combined_form(env)
-    assert [page.get("name") for page in form.iter("page")] == ["address", "categories", "sales", "purchase"]
+    assert [page.get("name") for page in form.iter("page")] == ["contacts", "address", "categories", "sales", "purchase"]
     purchase_fields = {f.get("name") for f in form.iterfind(".//page[@name='purchase']//field")}
     assert {"vendor_code", "vendor_creation_time", "on_hold", "hold_type", "prevent_pos", "warn_rfqs"} <= purchase_fields
     sales_fields = {f.get("name") for f in form.iterfind(".//page[@name='sales']//field")}

@@ -112,6 +112,14 @@ def test_warning_mode_lets_the_transaction_through_with_a_warning(env, world, ev
     assert [event["company"] for event in events.named("customer.credit_exceeded")] == [world["warning"]] * 2
 
 
+def test_quotations_created_together_are_each_checked_on_their_own(env, world):
+    orders = env["sale.order"].create([{"partner_id": world["buyer"], "company_id": world["blocking"],
+                                        "order_line": [(0, 0, {"name": f"Batch {amount}", "price_unit": amount})]}
+                                       for amount in (600, 700)])
+    assert orders.mapped("state") == ["draft", "draft"], "1300 in all, but neither alone exceeds 1000"
+    assert orders.mapped("credit_warning") == [False, False]
+
+
 def test_a_quotation_under_the_limit_shows_no_warning(env, world):
     order = env["sale.order"].create({"partner_id": world["buyer"], "company_id": world["blocking"],
                                       "order_line": [(0, 0, {"name": "Small", "price_unit": 10})]})

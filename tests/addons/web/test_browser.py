@@ -114,7 +114,7 @@ def test_contacts_scenario(page: Any, seeded: Server, shoot: Callable[[Any, str]
     sheet = openpyxl.load_workbook(path).active
     table = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert table[0][:2] == ["Partner Name", "Entity Type"]
-    assert [row[0] for row in table[1:]] == ["Ada Lovelace", "First Holder"]
+    assert [row[0] for row in table[1:]] == ["Ada Lovelace", "Administrator", "First Holder"]  # the admin's partner
     assert table[1][4] == "ada@example.com"
 
     # import: one bad row among good ones, nothing written
