@@ -23,7 +23,6 @@ addons are installed or removed, so removing an addon removes its layer.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,7 +65,6 @@ class Registry:
     """The composed model classes of one set of installed addons."""
 
     def __init__(self, layers: Iterable[tuple[str, Iterable[type]]], policy: AccessPolicy | None = None):
-        started = time.perf_counter()
         self.policy: AccessPolicy = policy if policy is not None else OpenPolicy()
         self.models: dict[str, type[BaseModel]] = {}
         specs = self._collect(layers)
@@ -94,7 +92,6 @@ class Registry:
         self.metadata = build_metadata(self)
         for model in self.concrete_models():
             model._sql = self.metadata.tables[model._table]
-        self.build_seconds = time.perf_counter() - started
 
     def __getitem__(self, name: str) -> type[BaseModel]:
         try:

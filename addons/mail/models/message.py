@@ -51,7 +51,8 @@ class Message(Model):
     message_type = fields.Selection(MESSAGE_TYPES, "Type", required=True, default="comment")
     subtype_id = fields.Many2one("mail.message.subtype", "Subtype", ondelete="set null")
     author_id = fields.Many2one("basepartner", "Author", ondelete="set null",
-                                help="The partner who wrote it, when it came from outside; else the user who posted it")
+                                default=lambda model: model.env.user.partner_id.id or False,
+                                help="The partner who wrote it: the posting user's own, or an outside author's")
     date = fields.Datetime("Date", default=lambda model: utcnow(), index=True)
     tracking_value_ids = fields.One2many("mail.tracking.value", "message_id", "Tracking Values")
     attachment_ids = fields.Many2many("ir.attachment", "mail_message_attachment_rel", "message_id", "attachment_id",

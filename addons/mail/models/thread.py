@@ -108,7 +108,8 @@ class MailThread(AbstractModel):
         subtype = "mail.mt_comment" if message_type == "comment" else "mail.mt_note"
         values: dict[str, Any] = {
             "model": self._name, "res_id": self.id, "record_name": self.sudo().display_name, "body": body,
-            "subject": subject or False, "message_type": message_type, "author_id": author_id or False,
+            "subject": subject or False, "message_type": message_type,
+            "author_id": author_id or self.env.user.partner_id.id or False,
             "subtype_id": root.ref(subtype).id,
         }
         if attachment_ids:

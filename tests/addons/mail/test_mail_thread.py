@@ -165,3 +165,15 @@ def test_a_batch_of_records_gets_its_followers_in_one_go(env):
     followers = env["mail.followers"].search([("res_model", "=", "basepartner"), ("res_id", "in", partners.ids)])
     assert sorted(followers.mapped("res_id")) == sorted(partners.ids)
     assert set(followers.mapped("user_id").ids) == {env.uid}
+
+
+def test_messages_are_signed_by_the_posting_users_partner(env, env_as, employee):
+    partner = env_as("employee")["basepartner"].create({"name": "Epsilon", "email": "info@epsilon.example"})
+    partner.message_post(body="Called them")
+    partner.write({"email": "sales@epsilon.example"})
+    stored = env["mail.message"].search([("model", "=", "basepartner"), ("res_id", "=", partner.id)])
+    assert len(stored) == 2 and set(stored.mapped("author_id").ids) == {employee.partner_id.id}
+    assert {m["author"] for m in partner.message_fetch()["messages"]} == {"Employee"}
+    outside = env["basepartner"].create({"name": "Visitor"})
+    partner.message_post(body="From outside", author_id=outside.id)
+    assert partner.message_fetch()["messages"][0]["author"] == "Visitor"

@@ -155,9 +155,9 @@ def test_abstract_mixins_have_no_table_but_lend_fields():
     assert registry["test.mixed"]._fields["note"].model_name == "test.mixed"
 
 
-def test_registry_builds_fast():
+def test_a_registry_holds_the_kernel_models():
+    """How fast it builds is measured by scripts/bench_orm.py, not asserted here."""
     registry = _registry()
-    assert registry.build_seconds < 1.0
     assert set(registry) >= {"ir.model", "ir.model.fields", "ir.module", "ir.model.data", "ir.sequence", "res.users"}
 
 
