@@ -103,12 +103,22 @@ def _onchange(model: BaseModel, values: dict[str, Any], names: list[str], spec: 
         todo += [other for other in spec if end.get(other) != start.get(other) and other not in done]
     after = _snapshot(record, spec)
     changed = [name for name in spec if first_call or after.get(name) != before.get(name)]
+    moved = set(names) | set(changed)
+    changed = [name for name in changed if first_call or not _typed_related(model, name, values, moved)]
     result: dict[str, Any] = {"value": {name: _answer(record, name, spec[name], legacy) for name in changed}}
     if warnings:
         result["warning"] = _merged_warning(warnings)
     if domains:
         result["domain"] = domains
     return result
+
+
+def _typed_related(model: BaseModel, name: str, values: Mapping[str, Any], moved: set[str]) -> bool:
+    """An editable related field the user typed keeps the typed value while the record it reads from stays the
+    same: on a new record that record is not written yet, so recomputing would blank what is being typed."""
+    field = model._fields[name]
+    related = field.related
+    return bool(related) and not field.readonly and name in values and str(related).split(".")[0] not in moved
 
 
 def _parse_spec(model: BaseModel, fields_spec: Mapping[str, Any], legacy: bool) -> Spec:

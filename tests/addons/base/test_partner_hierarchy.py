@@ -164,3 +164,15 @@ def test_quick_entry_of_a_name_alone_or_for_an_individual(env, refused):
     assert error.code == "PARTY_QUICK_ENTRY" and "'Two Mails, a@example.com, b@example.com'" in str(error)
     error = refused(lambda: env["basepartner"].name_create("Taken, sari@example.com"), ValidationError)
     assert error.code == "PARTY_DUPLICATE_CONTACT" and not env["basepartner"].search([("name", "=", "Taken")])
+
+
+def test_adding_an_address_line_on_a_new_form_keeps_the_typed_address_block(env):
+    """The block is related to the default address, which a new record does not have yet: an onchange must not
+    blank what the user typed in it."""
+    default_type = env.ref("base.partner_address_type_default")
+    values = {"name": "PT Baru", "entity_type": "company", "street": "Jl. Kantor 1", "city": "Bandung",
+              "address_ids": [(0, 0, {"type_id": default_type.id, "street": "Gudang 9"})]}
+    spec = {name: {} for name in ("name", "entity_type", "street", "city")}
+    spec["address_ids"] = {"fields": {"type_id": {}, "street": {}}}
+    answer = env["basepartner"].onchange(values, ["address_ids"], spec)
+    assert "street" not in answer["value"] and "city" not in answer["value"]
